@@ -1,0 +1,21 @@
+"""Errors the user sees as one clear sentence (never a traceback)."""
+
+
+class WartuiError(Exception):
+    """Base: the message is written for the user."""
+
+
+class QueryError(WartuiError, ValueError):
+    """The query could not be understood; the message says why."""
+
+
+class IndexBusy(WartuiError):
+    """Another process holds the index's write lock."""
+
+
+class IndexMissing(WartuiError, LookupError):
+    """There is no index where one was expected."""
+
+
+class IndexVersionError(WartuiError):
+    """The index was built by another wartui version or is damaged."""

@@ -1,0 +1,224 @@
+"""Find input files and read them into RawRecords.
+
+Every problem becomes a `Skipped` with a one-line reason, yielded in place of
+the record it concerns, so one bad file or row never stops the others.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from ..model import RawRecord, Repaired, Skipped
+from .decode import decode_bytes, looks_binary
+
+PAGE_SUFFIXES = {".txt": "text", ".md": "text", ".html": "html", ".htm": "html"}
+ROW_SUFFIXES = {".csv", ".jsonl"}
+SUPPORTED_SUFFIXES = set(PAGE_SUFFIXES) | ROW_SUFFIXES
+
+MAX_PAGE_BYTES = 10 * 1024 * 1024  # one scraped page; larger is not an article
+MAX_ROWS_BYTES = 2 * 1024 * 1024 * 1024  # a CSV/JSONL collection
+MAX_LINE_CHARS = 100_000  # longer lines are truncated, with a note
+
+# Column names recognised in CSV/JSONL, most specific first.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "id": ("unit_id", "id", "doc_id", "article_id", "uid", "_id"),
+    "title": ("title", "article_title", "headline", "heading"),
+    "text": ("text", "body", "content", "article_content", "article", "article_text",
+             "full_text", "story"),
+    "date": ("date", "published", "published_at", "publish_date", "pubdate", "datetime"),
+    "source": ("source", "site", "sitename", "outlet", "publisher", "domain"),
+    "url": ("url", "link", "href"),
+    "author": ("author", "authors", "byline", "writer"),
+}
+
+
+def discover(paths: Iterable[str | os.PathLike]) -> Iterator[Path | Skipped]:
+    """Expand files and folders into the files to read, in a stable order."""
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found = []
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in files:
+                    if not name.startswith(".") and Path(name).suffix.lower() in SUPPORTED_SUFFIXES:
+                        found.append(Path(root) / name)
+            yield from sorted(found)
+        elif path.is_file():
+            if path.suffix.lower() in SUPPORTED_SUFFIXES:
+                yield path
+            else:
+                yield Skipped(str(path), f"unsupported file type {path.suffix or '(none)'!r}; "
+                              "wartui reads .txt .md .html .htm .jsonl .csv")
+        elif path.exists():
+            yield Skipped(str(path), "not a regular file")
+        else:
+            yield Skipped(str(path), "no such file or directory")
+
+
+def read_path(path: Path) -> Iterator[RawRecord | Skipped]:
+    """Read one file into records: one per page, or one per CSV/JSONL row."""
+    suffix = path.suffix.lower()
+    limit = MAX_ROWS_BYTES if suffix in ROW_SUFFIXES else MAX_PAGE_BYTES
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            yield Skipped(str(path), f"too large: {size / 1e6:.1f} MB (limit {limit / 1e6:.0f} MB)")
+            return
+        data = path.read_bytes()
+    except OSError as exc:
+        yield Skipped(str(path), f"cannot read: {exc.strerror or exc}")
+        return
+    if not data:
+        yield Skipped(str(path), "empty file")
+        return
+    if looks_binary(data):
+        yield Skipped(str(path), "binary file, not text")
+        return
+    decoded = decode_bytes(data)
+    notes = []
+    if decoded.fallback_bytes:
+        notes.append(f"{decoded.fallback_bytes} byte(s) not valid UTF-8, read as Windows-1252")
+    if decoded.nul_bytes:
+        notes.append(f"{decoded.nul_bytes} NUL byte(s) removed")
+    text = decoded.text.replace("\r\n", "\n").replace("\r", "\n")
+    if suffix in ROW_SUFFIXES:
+        yield from (Repaired(str(path), note) for note in notes)
+        rows = _csv_rows(text) if suffix == ".csv" else _jsonl_rows(text)
+        yield from _read_rows(path, rows)
+    else:
+        if not text.strip():
+            yield Skipped(str(path), "no text (whitespace only)")
+            return
+        text, truncated = truncate_long_lines(text)
+        yield RawRecord(id=path.stem, path=str(path), text=text, kind=PAGE_SUFFIXES[suffix],
+                        notes=tuple(notes + truncated))
+
+
+def truncate_long_lines(text: str, limit: int = MAX_LINE_CHARS) -> tuple[str, list[str]]:
+    if len(text) <= limit:
+        return text, []
+    notes, lines = [], text.split("\n")
+    for number, line in enumerate(lines, 1):
+        if len(line) > limit:
+            notes.append(f"line {number} truncated from {len(line):,} to {limit:,} characters")
+            lines[number - 1] = line[:limit]
+    return "\n".join(lines), notes
+
+
+def _csv_rows(text: str) -> Iterator[tuple[int, dict | None, str]]:
+    """(row number, row or None, error) for each CSV record after the header."""
+    csv.field_size_limit(MAX_ROWS_BYTES)
+    # The header line tells the delimiter; csv.Sniffer misreads quoted prose.
+    header_line = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=header_line.count)
+    if text.count('"') % 2:
+        # A file cut off inside a quoted field: close the quote so that the
+        # last row is read instead of lost.
+        text += '"'
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error):
+        return
+    header = [h.strip() for h in header]
+    number = 0
+    while True:
+        number += 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield number, None, f"unreadable CSV: {exc}"
+            continue
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) > len(header):
+            extra = values[len(header):]
+            values = values[: len(header)]
+            row = dict(zip(header, values))
+            row["_extra_fields"] = " | ".join(extra)
+        else:  # a short row: the missing trailing fields are empty
+            row = dict(zip(header, values + [""] * (len(header) - len(values))))
+        yield number, row, ""
+
+
+def _jsonl_rows(text: str) -> Iterator[tuple[int, dict | None, str]]:
+    for number, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield number, None, f"invalid JSON: {exc.msg} at column {exc.colno}"
+            continue
+        if not isinstance(value, dict):
+            yield number, None, f"expected a JSON object, got {type(value).__name__}"
+            continue
+        yield number, value, ""
+
+
+def _as_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return ", ".join(_as_text(v) for v in value)
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else str(value)
+
+
+def map_columns(names: Iterable[str]) -> dict[str, str]:
+    """Which input column feeds each known field: {"text": "article_content", ...}."""
+    by_lower = {name.strip().lower(): name for name in names}
+    mapping = {}
+    for field_name, candidates in COLUMNS.items():
+        for candidate in candidates:
+            if candidate in by_lower:
+                mapping[field_name] = by_lower[candidate]
+                break
+    return mapping
+
+
+def _read_rows(path: Path, rows: Iterator[tuple[int, dict | None, str]]
+               ) -> Iterator[RawRecord | Skipped]:
+    """Turn rows into records with ids `STEM:ID`; repeated ids get `~2`, `~3`."""
+    seen: Counter[str] = Counter()
+    mappings: dict[tuple, dict[str, str]] = {}  # JSONL rows may differ in keys
+    any_row = False
+    for number, row, error in rows:
+        any_row = True
+        where = f"{path}:{number}"
+        if row is None:
+            yield Skipped(where, error)
+            continue
+        keys = tuple(row)
+        mapping = mappings.get(keys) or mappings.setdefault(keys, map_columns(keys))
+        if "text" not in mapping:
+            yield Skipped(where, "no text column (looked for: " + ", ".join(COLUMNS["text"]) + ")")
+            continue
+        text = _as_text(row.get(mapping["text"])).replace("\r\n", "\n")
+        if not text.strip():
+            yield Skipped(where, f"empty {mapping['text']!r}")
+            continue
+        text, truncated = truncate_long_lines(text)
+        given = {f: _as_text(row.get(col)).strip() for f, col in mapping.items()
+                 if f not in ("id", "text")}
+        used = set(mapping.values())
+        extra = {str(k): _as_text(v) for k, v in row.items() if k not in used and k is not None}
+        row_id = _as_text(row.get(mapping["id"])).strip() if "id" in mapping else ""
+        row_id = row_id or str(number)
+        seen[row_id] += 1
+        if seen[row_id] > 1:
+            row_id = f"{row_id}~{seen[row_id]}"
+        yield RawRecord(id=f"{path.stem}:{row_id}", path=str(path), text=text, kind="text",
+                        given=given, extra=extra, notes=tuple(truncated))
+    if not any_row:
+        yield Skipped(str(path), "no rows")

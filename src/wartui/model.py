@@ -1,0 +1,182 @@
+"""The small data classes that move between the stages of wartui.
+
+raw page -> RawRecord -> Article -> (index) -> SearchHit / SearchResults.
+Nothing here imports Whoosh or Textual.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    """One raw page as read from disk: a text/HTML file or one CSV/JSONL row."""
+
+    id: str
+    path: str
+    text: str
+    kind: str = "text"  # "text" or "html"
+    given: dict[str, str] = field(default_factory=dict)  # title/date/source/url/author
+    extra: dict[str, str] = field(default_factory=dict)  # unknown columns, kept
+    notes: tuple[str, ...] = ()  # what reading it had to repair (encoding, NULs)
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A line (or leading fragment) the cleaner removed, and why."""
+
+    text: str
+    reason: str
+    line: int = 0  # 1-based line in the raw page; 0 when not from one line
+
+
+@dataclass
+class Article:
+    """A cleaned report: what a reader would call the article."""
+
+    id: str
+    title: str
+    date: str | None  # ISO 8601 (YYYY-MM-DD) or None
+    source: str
+    author: str
+    paragraphs: list[str]
+    headings: list[int] = field(default_factory=list)  # indexes into paragraphs
+    dropped: list[Dropped] = field(default_factory=list)
+    metadata: dict[str, str] = field(default_factory=dict)
+    path: str = ""
+    content_hash: str = ""
+
+    @property
+    def body(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+    @property
+    def display_title(self) -> str:
+        """The title, or the opening words when the page has none."""
+        if self.title:
+            return self.title
+        first = self.paragraphs[0] if self.paragraphs else ""
+        words = first.split()
+        return " ".join(words[:12]) + (" …" if len(words) > 12 else "") or "(empty)"
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "date": self.date,
+            "source": self.source,
+            "author": self.author,
+            "paragraphs": list(self.paragraphs),
+            "headings": list(self.headings),
+            "dropped": [asdict(d) for d in self.dropped],
+            "metadata": dict(self.metadata),
+            "path": self.path,
+            "content_hash": self.content_hash,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Article:
+        return cls(
+            id=data["id"],
+            title=data["title"],
+            date=data["date"],
+            source=data["source"],
+            author=data["author"],
+            paragraphs=list(data["paragraphs"]),
+            headings=list(data.get("headings", [])),
+            dropped=[Dropped(**d) for d in data.get("dropped", [])],
+            metadata=dict(data.get("metadata", {})),
+            path=data.get("path", ""),
+            content_hash=data.get("content_hash", ""),
+        )
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An input (file, row or line) that was not indexed, with the reason."""
+
+    where: str  # path, or path:line for a row
+    reason: str
+
+
+@dataclass(frozen=True)
+class Repaired(Skipped):
+    """An input that was indexed after a repair (encoding, NULs, long lines)."""
+
+
+@dataclass
+class IngestReport:
+    """What `Library.add_paths` did: counts, and a reason for every problem."""
+
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    notes: list[Skipped] = field(default_factory=list)  # repaired, still indexed
+
+    @property
+    def indexed(self) -> int:
+        return self.new + self.changed
+
+    def summary(self) -> str:
+        text = f"{self.new} new, {self.changed} changed, {self.unchanged} unchanged"
+        if self.skipped:
+            text += f", {len(self.skipped)} skipped"
+        return text
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of snippet text; `hit` marks words that matched the query."""
+
+    text: str
+    hit: bool = False
+
+
+@dataclass
+class SearchHit:
+    id: str
+    title: str
+    source: str
+    date: str | None
+    score: float
+    snippet: list[Segment] = field(default_factory=list)
+
+    @property
+    def snippet_text(self) -> str:
+        return "".join(s.text for s in self.snippet)
+
+    def snippet_marks(self) -> list[tuple[int, int]]:
+        """(start, end) offsets of the hits inside `snippet_text`."""
+        marks, pos = [], 0
+        for seg in self.snippet:
+            if seg.hit:
+                marks.append((pos, pos + len(seg.text)))
+            pos += len(seg.text)
+        return marks
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "source": self.source,
+            "date": self.date,
+            "score": round(self.score, 4),
+            "snippet": self.snippet_text,
+            "marks": [list(m) for m in self.snippet_marks()],
+        }
+
+
+@dataclass
+class SearchResults:
+    query: str
+    total: int
+    hits: list[SearchHit] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {
+            "query": self.query,
+            "total": self.total,
+            "results": [h.to_json() for h in self.hits],
+        }
