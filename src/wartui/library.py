@@ -1,0 +1,262 @@
+"""`Library`: the one object the CLI and the app talk to.
+
+It owns an index directory:
+
+    index/
+      wartui.json      versions of the schema and cleaning rules
+      whoosh/          the full-text index (what is searched)
+      articles.sqlite  cleaned articles and raw pages (what is shown)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from pathlib import Path
+
+from .config import default_index_dir, seeds_dir
+from .errors import IndexMissing, IndexVersionError
+from .ingest.clean import clean, load_rules
+from .ingest.sources import discover, read_path
+from .model import Article, IngestReport, RawRecord, Repaired, SearchResults, Skipped
+
+META_FILE = "wartui.json"
+STORE_FILE = "articles.sqlite"
+WHOOSH_DIR = "whoosh"
+BATCH_SIZE = 5000  # articles per Whoosh commit: a killed run loses at most one batch
+
+# progress(files_done, files_total, records_read)
+Progress = Callable[[int, int, int], None]
+
+
+def content_hash(record: RawRecord, rules_version: int) -> str:
+    """Changes when the raw page, its given metadata or the cleaning rules change."""
+    digest = hashlib.sha256()
+    digest.update(f"{rules_version}\0{record.kind}\0".encode())
+    digest.update(json.dumps(record.given, sort_keys=True).encode())
+    digest.update(json.dumps(record.extra, sort_keys=True).encode())
+    digest.update(record.text.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:20]
+
+
+class Library:
+    """An index directory: add pages to it, search it, read articles from it."""
+
+    def __init__(self, index_dir: str | os.PathLike | None = None):
+        self.index_dir = Path(index_dir) if index_dir else default_index_dir()
+        self._ix = None
+        self._store = None
+        self._searcher = None
+
+    # -- opening ---------------------------------------------------------------
+
+    def exists(self) -> bool:
+        return (self.index_dir / META_FILE).is_file()
+
+    def _check_meta(self) -> None:
+        from .search.schema import SCHEMA_VERSION
+
+        try:
+            meta = json.loads((self.index_dir / META_FILE).read_text())
+            version = meta["schema"]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise IndexVersionError(
+                f"the index in {self.index_dir} is damaged ({META_FILE} unreadable: {exc}); "
+                f"rebuild it with: wartui --index-dir {self.index_dir} index --rebuild PATH...") from exc
+        if version != SCHEMA_VERSION:
+            raise IndexVersionError(
+                f"the index in {self.index_dir} has schema version {version}, this wartui "
+                f"needs {SCHEMA_VERSION}; rebuild it with: "
+                f"wartui --index-dir {self.index_dir} index --rebuild PATH...")
+
+    def _open(self, create: bool = False) -> None:
+        if self._ix is not None:
+            return
+        from whoosh.index import EmptyIndexError
+
+        from .search.schema import SCHEMA_VERSION
+        from .search.writer import open_or_create
+        from .store import ArticleStore
+
+        if not self.exists():
+            if not create:
+                raise IndexMissing(
+                    f"no index in {self.index_dir}; build one with `wartui index` (the bundled "
+                    "seeds) or `wartui index PATH...`")
+            self.index_dir.mkdir(parents=True, exist_ok=True)
+            (self.index_dir / META_FILE).write_text(json.dumps(
+                {"schema": SCHEMA_VERSION, "created_by": "wartui"}) + "\n")
+        self._check_meta()
+        try:
+            self._ix = open_or_create(self.index_dir / WHOOSH_DIR)
+        except EmptyIndexError as exc:
+            raise IndexVersionError(
+                f"the Whoosh index in {self.index_dir} is damaged; rebuild it with: "
+                f"wartui --index-dir {self.index_dir} index --rebuild PATH...") from exc
+        self._store = ArticleStore(self.index_dir / STORE_FILE)
+
+    @property
+    def _search(self):
+        if self._searcher is None:
+            self._open()
+            from .search.searcher import Searcher
+
+            self._searcher = Searcher(self._ix)
+        return self._searcher
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+        self._ix = None
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- writing ---------------------------------------------------------------
+
+    def add_seeds(self, progress: Progress | None = None) -> IngestReport:
+        """Index the bundled seed pages."""
+        return self.add_paths([seeds_dir()], progress=progress)
+
+    def add_paths(self, paths: Iterable[str | os.PathLike], progress: Progress | None = None,
+                  rebuild: bool = False) -> IngestReport:
+        """Clean and index files and folders; only what changed is re-indexed.
+
+        Every input that is not indexed is in `report.skipped` with its reason;
+        repairs (encoding fallbacks, truncated lines) are in `report.notes`."""
+        if rebuild:
+            self._remove_index()
+        self._open(create=True)
+        from .search.writer import write_batch
+
+        self._repair_interrupted_write()
+        rules = load_rules()
+        report = IngestReport()
+        known = self._store.hashes()
+        batch: list[tuple[Article, str, bool]] = []
+        seen_ids: set[str] = set()
+
+        def flush() -> None:
+            if not batch:
+                return
+            write_batch(self._ix, [(article, was_known) for article, _, was_known in batch])
+            self._store.put_many((article, raw) for article, raw, _ in batch)
+            for article, _, was_known in batch:
+                known[article.id] = article.content_hash
+                if was_known:
+                    report.changed += 1
+                else:
+                    report.new += 1
+            batch.clear()
+
+        items = list(discover(paths))
+        files = [item for item in items if isinstance(item, Path)]
+        report.skipped.extend(item for item in items if isinstance(item, Skipped))
+        records_read = 0
+        for file_number, path in enumerate(files, 1):
+            for item in read_path(path):
+                if isinstance(item, Repaired):
+                    report.notes.append(item)
+                    continue
+                if isinstance(item, Skipped):
+                    report.skipped.append(item)
+                    continue
+                record = self._unique(item, seen_ids, report)
+                records_read += 1
+                report.notes.extend(Skipped(record.id, note) for note in record.notes)
+                digest = content_hash(record, rules.version)
+                if known.get(record.id) == digest:
+                    report.unchanged += 1
+                    continue
+                try:
+                    article = clean(record, rules)
+                except Exception as exc:  # a cleaner bug must not cost the other pages
+                    report.skipped.append(Skipped(record.id, f"could not clean: {exc!r}"))
+                    continue
+                article.content_hash = digest
+                batch.append((article, record.text, record.id in known))
+                if len(batch) >= BATCH_SIZE:
+                    flush()
+                if progress and records_read % 200 == 0:
+                    progress(file_number - 1, len(files), records_read)
+            if progress:
+                progress(file_number, len(files), records_read)
+        flush()
+        if self._searcher is not None:
+            self._searcher.refresh()
+        return report
+
+    @staticmethod
+    def _unique(record: RawRecord, seen: set[str], report: IngestReport) -> RawRecord:
+        """Two files with one stem in one run: the later gets `~2`, `~3`, ..."""
+        if record.id not in seen:
+            seen.add(record.id)
+            return record
+        number = 2
+        while f"{record.id}~{number}" in seen:
+            number += 1
+        new_id = f"{record.id}~{number}"
+        seen.add(new_id)
+        report.notes.append(Skipped(record.path, f"id {record.id!r} already used in this run; "
+                                                 f"indexed as {new_id!r}"))
+        return replace(record, id=new_id)
+
+    def _repair_interrupted_write(self) -> None:
+        """A writer killed between the Whoosh commit and the store commit leaves
+        documents in Whoosh that the store lacks: remove them, so that the
+        next run adds them once, never twice."""
+        from .search.writer import delete_ids, indexed_ids
+
+        if self._ix.doc_count() <= self._store.count():
+            return
+        stored = set(self._store.hashes())
+        delete_ids(self._ix, sorted(indexed_ids(self._ix) - stored))
+
+    def _remove_index(self) -> None:
+        import shutil
+
+        self.close()
+        for name in (WHOOSH_DIR,):
+            shutil.rmtree(self.index_dir / name, ignore_errors=True)
+        for name in (STORE_FILE, STORE_FILE + "-wal", STORE_FILE + "-shm", META_FILE):
+            try:
+                (self.index_dir / name).unlink()
+            except FileNotFoundError:
+                pass
+
+    # -- reading ---------------------------------------------------------------
+
+    def search(self, query: str, limit: int = 10, sort: str = "relevance") -> SearchResults:
+        """Whoosh query syntax over title and body; raises QueryError."""
+        searcher = self._search
+
+        def bodies(ids: list[str]) -> dict[str, str]:
+            return {doc_id: a.body for doc_id, a in self._store.get_many(ids).items()}
+
+        return searcher.search(query, limit=limit, sort=sort, bodies=bodies)
+
+    def article(self, doc_id: str) -> Article | None:
+        self._open()
+        return self._store.get(doc_id)
+
+    def raw(self, doc_id: str) -> str | None:
+        self._open()
+        return self._store.raw(doc_id)
+
+    def count(self) -> int:
+        self._open()
+        return self._store.count()
+
+    def ids(self) -> list[str]:
+        self._open()
+        return list(self._store.ids())
