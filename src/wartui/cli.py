@@ -1,0 +1,262 @@
+"""The scriptable command line. Presentation only: all work is in `Library`.
+
+Exit status: 0 success; 1 something was skipped or not found; 2 bad usage or
+a query/index problem (with a one-line message on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.text import Text
+
+from . import __version__
+from .config import INDEX_ENV, default_index_dir
+from .errors import WartuiError
+from .model import Article, IngestReport, SearchResults
+from .textsafe import dumps_json, printable
+
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
+MAX_REPORT_LINES = 30
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="wartui",
+        description="A terminal browser for war reporting: clean, index, search and compare "
+                    "scraped reports.",
+        epilog="Without a command, wartui indexes the bundled seeds if there is no index yet. "
+               "Query syntax: words (AND by default), OR, NOT, \"phrases\", title:word, "
+               "source:name, date:[2018-04-01 to 2018-04-30], wildcards (bomb*).",
+    )
+    parser.add_argument("--index-dir", type=Path, default=None,
+                        help=f"index directory (default: ${INDEX_ENV}, else ./index)")
+    parser.add_argument("--version", action="version", version=f"wartui {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    index = commands.add_parser("index", help="clean and index files or folders",
+                                description="Clean and index .txt/.md, .html/.htm, .jsonl and "
+                                            ".csv files; only what changed is re-indexed.")
+    index.add_argument("paths", nargs="*", type=Path,
+                       help="files or folders (default: the bundled seeds)")
+    index.add_argument("--rebuild", action="store_true",
+                       help="delete the index first and build it anew")
+    index.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    search = commands.add_parser("search", help="search the index")
+    search.add_argument("query", help="Whoosh query syntax (see wartui --help)")
+    search.add_argument("--limit", type=int, default=10, help="results to show (default 10)")
+    search.add_argument("--sort", choices=("relevance", "date"), default="relevance")
+    search.add_argument("--json", action="store_true", help="print JSON")
+
+    show = commands.add_parser("show", help="print one cleaned article")
+    show.add_argument("doc_id", help="document id, as search prints it")
+    show.add_argument("--json", action="store_true", help="print JSON")
+    show.add_argument("--raw", action="store_true", help="print the raw page")
+    show.add_argument("--dropped", action="store_true",
+                      help="list the lines the cleaner dropped, and why")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    out = Console(highlight=False, soft_wrap=False)
+    err = Console(stderr=True, highlight=False)
+    from .library import Library
+
+    library = Library(args.index_dir or default_index_dir())
+    try:
+        if args.command == "index":
+            return cmd_index(library, args, out)
+        if args.command == "search":
+            return cmd_search(library, args, out)
+        if args.command == "show":
+            return cmd_show(library, args, out, err)
+        return cmd_default(library, parser, out)
+    except WartuiError as exc:
+        err.print(Text("wartui: " + printable(str(exc), keep_newlines=False), style="red"))
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        err.print("wartui: interrupted; the index keeps every batch committed so far")
+        return 130
+    finally:
+        library.close()
+
+
+# -- commands ------------------------------------------------------------------
+
+def cmd_default(library, parser: argparse.ArgumentParser, out: Console) -> int:
+    """No command: make sure there is an index (the seeds), then show help.
+    (The app opens here once the TUI lands.)"""
+    status = EXIT_OK
+    if not library.exists():
+        out.print(f"No index in {library.index_dir}: indexing the bundled seeds …")
+        report = run_with_progress(out, lambda progress: library.add_seeds(progress=progress))
+        print_report(report, out)
+        status = EXIT_PARTIAL if report.skipped else EXIT_OK
+    out.print(f"Index: {library.index_dir} ({library.count()} articles)\n")
+    parser.print_help()
+    return status
+
+
+def cmd_index(library, args, out: Console) -> int:
+    def work(progress):
+        if args.paths:
+            return library.add_paths(args.paths, progress=progress, rebuild=args.rebuild)
+        if args.rebuild:
+            library.add_paths([], rebuild=True)
+        return library.add_seeds(progress=progress)
+
+    report = work(None) if args.json else run_with_progress(out, work)
+    if args.json:
+        out.print(dumps_json(report_json(report)), markup=False, soft_wrap=True)
+    else:
+        print_report(report, out)
+    return EXIT_PARTIAL if report.skipped else EXIT_OK
+
+
+def cmd_search(library, args, out: Console) -> int:
+    if args.limit < 1:
+        raise SystemExit("wartui search: --limit must be at least 1")
+    results = library.search(args.query, limit=args.limit, sort=args.sort)
+    if args.json:
+        out.print(dumps_json(results.to_json()), markup=False, soft_wrap=True)
+    else:
+        print_results(results, out)
+    return EXIT_OK
+
+
+def cmd_show(library, args, out: Console, err: Console) -> int:
+    article = library.article(args.doc_id)
+    if article is None:
+        message = f"wartui: no article with id {printable(args.doc_id, False)!r}"
+        guesses = suggest_ids(library, args.doc_id)
+        if guesses:
+            message += "; did you mean: " + ", ".join(printable(g) for g in guesses)
+        err.print(Text(message, style="red"))
+        return EXIT_PARTIAL
+    if args.json:
+        data = article.to_json()
+        data.pop("content_hash", None)
+        if args.raw:
+            data["raw"] = library.raw(article.id)
+        out.print(dumps_json(data), markup=False, soft_wrap=True)
+    elif args.raw:
+        print_raw(library.raw(article.id) or "", article if args.dropped else None, out)
+    else:
+        print_article(article, out, with_dropped=args.dropped)
+    return EXIT_OK
+
+
+def suggest_ids(library, doc_id: str) -> list[str]:
+    from rapidfuzz import process
+
+    return [match for match, _, _ in process.extract(doc_id, library.ids(), limit=3,
+                                                       score_cutoff=60)]
+
+
+# -- presentation ----------------------------------------------------------------
+
+def run_with_progress(out: Console, work):
+    """Run `work(progress)` with a Rich progress bar on a terminal."""
+    if not out.is_terminal:
+        return work(None)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(TextColumn("indexing"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("files, {task.fields[records]} articles read"),
+                  console=out, transient=True) as bar:
+        task = bar.add_task("index", total=None, records=0)
+
+        def progress(done: int, total: int, records: int) -> None:
+            bar.update(task, completed=done, total=total, records=records)
+
+        return work(progress)
+
+
+def report_json(report: IngestReport) -> dict:
+    return {
+        "new": report.new, "changed": report.changed, "unchanged": report.unchanged,
+        "skipped": [{"where": s.where, "reason": s.reason} for s in report.skipped],
+        "notes": [{"where": s.where, "reason": s.reason} for s in report.notes],
+    }
+
+
+def print_report(report: IngestReport, out: Console) -> None:
+    out.print(Text(report.summary(), style="bold"))
+    for label, items, style in (("skipped", report.skipped, "yellow"),
+                                ("repaired", report.notes, "dim")):
+        for item in items[:MAX_REPORT_LINES]:
+            out.print(Text(f"  {label} {printable(item.where, False)}: "
+                           f"{printable(item.reason, False)}", style=style))
+        if len(items) > MAX_REPORT_LINES:
+            out.print(Text(f"  … and {len(items) - MAX_REPORT_LINES} more {label} "
+                           "(see `wartui index --json`)", style=style))
+
+
+def snippet_text(segments, style: str = "bold reverse") -> Text:
+    text = Text()
+    for segment in segments:
+        text.append(printable(segment.text, keep_newlines=False), style=style if segment.hit else "")
+    return text
+
+
+def print_results(results: SearchResults, out: Console) -> None:
+    shown = len(results.hits)
+    out.print(Text(f"{results.total} result{'s' if results.total != 1 else ''}"
+                   f"{f', showing {shown}' if shown < results.total else ''} for ", style="dim")
+              + Text(printable(results.query, keep_newlines=False), style="bold"))
+    for number, hit in enumerate(results.hits, 1):
+        out.print()
+        line = Text(f"{number:>2}. ", style="dim")
+        line.append(printable(hit.title, keep_newlines=False) or "(untitled)", style="bold")
+        out.print(line)
+        meta = " · ".join(part for part in (hit.source, hit.date, f"score {hit.score:.2f}") if part)
+        out.print(Text("    " + printable(meta, False), style="cyan")
+                  + Text("  " + printable(hit.id, False), style="dim"))
+        out.print(Text("    ") + snippet_text(hit.snippet))
+
+
+def print_article(article: Article, out: Console, with_dropped: bool = False) -> None:
+    out.print(Text(printable(article.display_title, False), style="bold"))
+    meta = " · ".join(p for p in (article.source, article.date, article.author and
+                                  f"by {article.author}") if p)
+    if meta:
+        out.print(Text(printable(meta, False), style="cyan"))
+    out.print(Text(printable(article.id, False), style="dim"))
+    headings = set(article.headings)
+    for number, paragraph in enumerate(article.paragraphs):
+        out.print()
+        out.print(Text(printable(paragraph), style="bold underline" if number in headings else ""))
+    if with_dropped:
+        print_dropped(article, out)
+
+
+def print_dropped(article: Article, out: Console) -> None:
+    out.print()
+    out.print(Text(f"Dropped ({len(article.dropped)})", style="bold"))
+    for item in article.dropped:
+        where = f"L{item.line}" if item.line else "  "
+        out.print(Text(f"  {where:>5} ", style="dim") + Text(f"[{item.reason}] ", style="yellow")
+                  + Text(printable(item.text, keep_newlines=False)))
+
+
+def print_raw(raw: str, article: Article | None, out: Console) -> None:
+    """The raw page; with an article, its dropped lines marked with the reason."""
+    reasons = {d.line: d.reason for d in article.dropped if d.line} if article else {}
+    for number, line in enumerate(raw.split("\n"), 1):
+        text = Text(printable(line, keep_newlines=False))
+        if number in reasons:
+            text.stylize("strike dim")
+            text = Text(f"{reasons[number]:>18} │ ", style="yellow") + text
+        elif reasons:
+            text = Text(" " * 18 + " │ ", style="dim") + text
+        out.print(text)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
