@@ -1,0 +1,67 @@
+"""The benchmark corpus generator (bench/generate.py): deterministic, realistic,
+with planted near-duplicates, and readable by wartui."""
+
+import json
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.generate import generate, planted_pairs, split_sentences, write_corpus  # noqa: E402
+
+N, DUPES = 50, 5
+
+
+def test_same_seed_same_corpus_other_seed_other_corpus():
+    first = list(generate(N, seed=1, dupes=DUPES))
+    assert first == list(generate(N, seed=1, dupes=DUPES))
+    assert first != list(generate(N, seed=2, dupes=DUPES))
+    assert planted_pairs(N, 1, DUPES) == planted_pairs(N, 1, DUPES)
+
+
+def test_articles_look_like_articles():
+    articles = list(generate(N, seed=1, dupes=DUPES))
+    assert len(articles) == N + DUPES
+    assert [a["id"] for a in articles] == [f"gen-{i:06d}" for i in range(1, N + DUPES + 1)]
+    mean = sum(len(a["text"].encode()) for a in articles) / len(articles)
+    assert 1200 <= mean <= 3000
+    for article in articles[:N]:
+        assert set(article) == {"id", "title", "text", "source", "date"}
+        assert article["title"] and article["source"]
+        assert re.fullmatch(r"201[1-8]-\d\d-\d\d", article["date"])
+        assert 4 <= len(article["text"].split("\n\n")) <= 8
+
+
+def test_planted_copies_differ_but_share_most_sentences():
+    articles = {a["id"]: a for a in generate(N, seed=1, dupes=DUPES)}
+    pairs = planted_pairs(N, 1, DUPES)
+    assert len(pairs) == DUPES
+    for orig_id, copy_id in pairs:
+        orig, copy = articles[orig_id], articles[copy_id]
+        assert copy["text"] != orig["text"]
+        assert copy["source"] != orig["source"]
+        sentences = set(split_sentences(orig["text"]))
+        shared = sentences & set(split_sentences(copy["text"]))
+        assert len(shared) >= 0.7 * len(sentences)
+
+
+def test_wartui_reads_the_jsonl(tmp_path):
+    from wartui import Library
+
+    jsonl = tmp_path / "gen.jsonl"
+    manifest = tmp_path / "pairs.json"
+    assert write_corpus(jsonl, N, seed=1, dupes=DUPES, manifest=manifest) == N + DUPES
+    assert json.loads(manifest.read_text()) == planted_pairs(N, 1, DUPES)
+    target = json.loads(jsonl.read_text().splitlines()[6])
+    middle = target["text"].split("\n\n")[2]
+    word = max(re.findall(r"[A-Za-z]{5,}", middle), key=len)
+
+    with Library(tmp_path / "ix") as lib:
+        report = lib.add_paths([jsonl])
+        assert report.new == N + DUPES
+        assert not report.skipped
+        hits = lib.search(word, limit=N + DUPES).hits
+        assert f"gen:{target['id']}" in {hit.id for hit in hits}

@@ -1,0 +1,27 @@
+"""The core must import without Textual (the app is a client of the core)."""
+
+import subprocess
+import sys
+
+CODE = """
+import sys
+sys.modules['textual'] = None  # any `import textual` now raises ImportError
+import wartui, wartui.library, wartui.cli, wartui.ingest.clean, wartui.search.searcher
+from wartui import Library
+assert 'textual' not in [m for m in sys.modules if sys.modules[m] is not None]
+print('ok')
+"""
+
+
+def test_core_imports_without_textual():
+    result = subprocess.run([sys.executable, "-c", CODE], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
+def test_import_wartui_is_cheap():
+    """`import wartui` must not pull Whoosh or trafilatura (lazy facade)."""
+    code = ("import sys, wartui; heavy = [m for m in ('whoosh', 'trafilatura', 'textual') "
+            "if m in sys.modules]; print(heavy)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "[]"
