@@ -21,7 +21,9 @@ from .config import default_index_dir, seeds_dir
 from .errors import IndexMissing, IndexVersionError
 from .ingest.clean import clean, load_rules
 from .ingest.sources import discover, read_path
-from .model import Article, IngestReport, RawRecord, Repaired, SearchResults, Skipped
+from .entities.gazetteer import Entity, load_gazetteer
+from .model import (Article, EntitySpan, IngestReport, RawRecord, Repaired, SearchResults,
+                    Skipped)
 
 META_FILE = "wartui.json"
 STORE_FILE = "articles.sqlite"
@@ -32,10 +34,11 @@ BATCH_SIZE = 5000  # articles per Whoosh commit: a killed run loses at most one 
 Progress = Callable[[int, int, int], None]
 
 
-def content_hash(record: RawRecord, rules_version: int) -> str:
-    """Changes when the raw page, its given metadata or the cleaning rules change."""
+def content_hash(record: RawRecord, pipeline_version: str) -> str:
+    """Changes when the raw page, its given metadata, the cleaning rules or the
+    gazetteer change."""
     digest = hashlib.sha256()
-    digest.update(f"{rules_version}\0{record.kind}\0".encode())
+    digest.update(f"{pipeline_version}\0{record.kind}\0".encode())
     digest.update(json.dumps(record.given, sort_keys=True).encode())
     digest.update(json.dumps(record.extra, sort_keys=True).encode())
     digest.update(record.text.encode("utf-8", "surrogatepass"))
@@ -140,7 +143,11 @@ class Library:
         from .search.writer import write_batch
 
         self._repair_interrupted_write()
+        from .entities.recognizer import default_recognizer
+
         rules = load_rules()
+        recognizer = default_recognizer()
+        pipeline = f"rules {rules.version}, gazetteer {recognizer.gazetteer.version}"
         report = IngestReport()
         known = self._store.hashes()
         batch: list[tuple[Article, str, bool]] = []
@@ -174,12 +181,13 @@ class Library:
                 record = self._unique(item, seen_ids, report)
                 records_read += 1
                 report.notes.extend(Skipped(record.id, note) for note in record.notes)
-                digest = content_hash(record, rules.version)
+                digest = content_hash(record, pipeline)
                 if known.get(record.id) == digest:
                     report.unchanged += 1
                     continue
                 try:
                     article = clean(record, rules)
+                    article.entities = recognizer.find_in_article(article)
                 except Exception as exc:  # a cleaner bug must not cost the other pages
                     report.skipped.append(Skipped(record.id, f"could not clean: {exc!r}"))
                     continue
@@ -239,11 +247,8 @@ class Library:
     def search(self, query: str, limit: int = 10, sort: str = "relevance") -> SearchResults:
         """Whoosh query syntax over title and body; raises QueryError."""
         searcher = self._search
-
-        def bodies(ids: list[str]) -> dict[str, str]:
-            return {doc_id: a.body for doc_id, a in self._store.get_many(ids).items()}
-
-        return searcher.search(query, limit=limit, sort=sort, bodies=bodies)
+        return searcher.search(query, limit=limit, sort=sort, articles=self._store.get_many,
+                               gazetteer=load_gazetteer())
 
     def article(self, doc_id: str) -> Article | None:
         self._open()
@@ -252,6 +257,28 @@ class Library:
     def raw(self, doc_id: str) -> str | None:
         self._open()
         return self._store.raw(doc_id)
+
+    def entities(self, doc_id: str) -> list[tuple[EntitySpan, Entity | None]] | None:
+        """The article's entity, date and figure spans with their gazetteer
+        entries (None for `other`, dates and figures); None if no such article."""
+        article = self.article(doc_id)
+        if article is None:
+            return None
+        gazetteer = load_gazetteer()
+        return [(span, gazetteer.get(span.id) if span.id else None) for span in article.entities]
+
+    def top_entities(self, entity_type: str | None = None,
+                     limit: int = 20) -> list[tuple[Entity, int]]:
+        """Gazetteer entities by the number of articles that name them."""
+        gazetteer = load_gazetteer()
+        counts = self._search.term_doc_counts("entity")
+        ranked = []
+        for entity_id, count in counts.items():
+            entity = gazetteer.get(entity_id)
+            if entity and (entity_type is None or entity.type == entity_type):
+                ranked.append((entity, count))
+        ranked.sort(key=lambda pair: (-pair[1], pair[0].name))
+        return ranked[:limit]
 
     def count(self) -> int:
         self._open()

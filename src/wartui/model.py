@@ -31,6 +31,18 @@ class Dropped:
     line: int = 0  # 1-based line in the raw page; 0 when not from one line
 
 
+@dataclass(frozen=True)
+class EntitySpan:
+    """A recognised name, date or figure inside one paragraph of an article."""
+
+    start: int  # character offsets inside the paragraph
+    end: int
+    type: str  # place, armed-group, person, organisation, country, other, date, figure
+    id: str  # gazetteer id; "" for other, date and figure
+    text: str
+    paragraph: int = 0
+
+
 @dataclass
 class Article:
     """A cleaned report: what a reader would call the article."""
@@ -46,10 +58,16 @@ class Article:
     metadata: dict[str, str] = field(default_factory=dict)
     path: str = ""
     content_hash: str = ""
+    entities: list[EntitySpan] = field(default_factory=list)
 
     @property
     def body(self) -> str:
         return "\n\n".join(self.paragraphs)
+
+    @property
+    def entity_ids(self) -> list[str]:
+        """Distinct gazetteer ids named in the article, in order of first mention."""
+        return list(dict.fromkeys(e.id for e in self.entities if e.id))
 
     @property
     def display_title(self) -> str:
@@ -73,11 +91,13 @@ class Article:
             "metadata": dict(self.metadata),
             "path": self.path,
             "content_hash": self.content_hash,
+            # compact: [paragraph, start, end, type, id]; the text is in the paragraph
+            "entities": [[e.paragraph, e.start, e.end, e.type, e.id] for e in self.entities],
         }
 
     @classmethod
     def from_json(cls, data: dict) -> Article:
-        return cls(
+        article = cls(
             id=data["id"],
             title=data["title"],
             date=data["date"],
@@ -90,6 +110,12 @@ class Article:
             path=data.get("path", ""),
             content_hash=data.get("content_hash", ""),
         )
+        paragraphs = article.paragraphs
+        article.entities = [
+            EntitySpan(start, end, kind, entity_id, paragraphs[p][start:end], p)
+            for p, start, end, kind, entity_id in data.get("entities", ())
+            if p < len(paragraphs)]
+        return article
 
 
 @dataclass(frozen=True)
@@ -134,6 +160,15 @@ class Segment:
     hit: bool = False
 
 
+@dataclass(frozen=True)
+class MatchedEntity:
+    """An entity the query named, and the spellings this article uses for it."""
+
+    id: str
+    name: str
+    spellings: list[str]
+
+
 @dataclass
 class SearchHit:
     id: str
@@ -142,6 +177,7 @@ class SearchHit:
     date: str | None
     score: float
     snippet: list[Segment] = field(default_factory=list)
+    matched: list[MatchedEntity] = field(default_factory=list)
 
     @property
     def snippet_text(self) -> str:
@@ -165,6 +201,7 @@ class SearchHit:
             "score": round(self.score, 4),
             "snippet": self.snippet_text,
             "marks": [list(m) for m in self.snippet_marks()],
+            "matched": [asdict(m) for m in self.matched],
         }
 
 

@@ -35,9 +35,8 @@ def document_fields(article: Article) -> dict:
     if article.date:
         fields["date"] = datetime.fromisoformat(article.date)
         fields["sortdate"] = int(article.date.replace("-", ""))
-    entity_ids = article.metadata.get("entity_ids")
-    if entity_ids:
-        fields["entity"] = entity_ids
+    if article.entity_ids:
+        fields["entity"] = ",".join(article.entity_ids)
     return fields
 
 

@@ -1,0 +1,245 @@
+"""Find entities in text: gazetteer names (any spelling), other capitalised
+names, dates and figures, as non-overlapping spans.
+
+1. One regular expression finds the runs of capitalised words (with the
+   article, "of", "for" ... inside): only those can be names, so the rest of
+   the text costs nothing but the scan.
+2. In each run, from each word, the folded key is extended word by word while
+   it is a prefix of some gazetteer name; the longest name wins ("Tahrir
+   al-Sham Army" beats "Tahrir al-Sham").
+3. Words of a run that matched no name are resolved against the gazetteer
+   keys with rapidfuzz (a high cutoff keeps precision); the rest become
+   type `other`.
+4. Dates ("April 2", "March 31", "2018") and figures with their noun
+   ("1,065 militants", "20 buses", "70%") come from two regular expressions.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from ..ingest.dates import MONTHS
+from ..model import Article, EntitySpan as Span
+from .gazetteer import Gazetteer, gazetteer_path, load_gazetteer
+from .normalize import fold_token, is_article, tokens_with_spans
+
+FUZZY_CUTOFF = 90  # rapidfuzz ratio on folded keys; below this, names stay `other`
+FUZZY_MIN_KEY = 6  # short keys are too easy to confuse
+SENTENCE_END = frozenset(".!?:;\"“”(")
+
+_UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽ"
+_WORD = rf"[{_UPPER}][\w'’]*"
+_ARTICLE = r"(?:[Aa]l|[Ee]l|[Aa][sdzrtn]|[Aa][st]h|[Aa]dh|[Ee][sdzrtn])"
+_JOIN = (rf"(?:[ ]?[-‐–][ ]?|[ ]|[ ]{_ARTICLE}[-‐–]|[-‐–]{_ARTICLE}[-‐–]|[ ](?:al|el)[ ]"
+         r"|[ ](?:of|for|de|bin|ibn|bint)[ ](?:the[ ])?)")
+# A run of capitalised words: "Deir ez-Zor", "Syrian Observatory for Human Rights".
+RUN = re.compile(rf"(?<![\w'’])(?:{_ARTICLE}[-‐–])?{_WORD}(?:{_JOIN}{_WORD})*")
+
+# Capitalised words that open sentences or headlines but name nothing.
+NOT_NAMES = frozenset("""
+a an the this that these those there their they it its he she his her we our you your i
+in on at by for from with to of and or but nor so yet as if when while after before since
+until during about against between into through over under above below near across
+according however meanwhile also although though because despite thus therefore moreover
+furthermore yesterday today tomorrow earlier later last next first second third
+monday tuesday wednesday thursday friday saturday sunday mr mrs ms dr gen sheikh
+president minister prime general colonel spokesman commander source sources officials
+local state government forces army police security military report reports news agency
+some many several other others all both each every no not one two three four five
+what who which where why how will would could should may might must can did do does
+is are was were be been being has have had said says say told added noted de bin ibn
+""".split()) | frozenset(MONTHS)
+
+# Adjectives of nationality, faith and direction: capitalised, but not names
+# on their own ("Syrian", "Iraqi-Syrian"); inside a name they stay ("Syrian Desert").
+ADJECTIVES = frozenset("""
+syrian iraqi iranian russian turkish kurdish american british french israeli lebanese
+jordanian saudi qatari emirati arab arabic islamic islamist western eastern northern
+southern shiite shia sunni alawite european egyptian chinese german afghan pakistani
+palestinian yemeni libyan gulf christian muslim jihadist salafist
+""".split())
+
+# Months as reports write them (capitalised): a case-sensitive pattern is
+# several times faster than IGNORECASE over the whole text.
+_MONTH_NAMES = "|".join(sorted((m.capitalize() for m in MONTHS if len(m) > 3 or m == "may"),
+                               key=len, reverse=True))
+DATE = re.compile(
+    r"\b(?:(?:" + _MONTH_NAMES + r")\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:[,.]?\s+(?:19|20)\d\d)?"
+    r"|\d{1,2}\s+(?:" + _MONTH_NAMES + r")\.?(?:,?\s+(?:19|20)\d\d)?"
+    r"|(?:" + _MONTH_NAMES + r")\s+(?:19|20)\d\d"
+    r"|(?:19|20)\d\d(?![\d,]))\b")
+_NOT_A_NOUN = ("and|or|of|to|in|on|at|the|a|from|for|by|with|as|is|are|was|were|had|has|have|"
+               "per|than|that|which|who|after|before|but|out|into|over|since|until|while")
+FIGURE = re.compile(
+    r"(?<![\w.,])(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
+    r"(?:\s*(?:%|percent\b|per\s+cent\b)"
+    r"|(?:\s+(?:more|other|new|civilian|armed|local|foreign|[a-z]+-[a-z]+|\w+ly))?"
+    r"\s+(?!(?:" + _NOT_A_NOUN + r")\b)[a-z][a-z-]{1,30})")
+
+
+def _at_sentence_start(text: str, start: int) -> bool:
+    before = text[max(0, start - 3):start].rstrip()
+    if not before:
+        return not text[:start].strip()
+    return before[-1] in SENTENCE_END
+
+
+class Recognizer:
+    def __init__(self, gazetteer: Gazetteer | None = None):
+        self.gazetteer = gazetteer or load_gazetteer()
+        # one recogniser per gazetteer: its caches are only valid for that gazetteer
+        # Fuzzy candidates by length: a ratio >= 90 needs |len a - len b| <= 10% of
+        # the sum, so each lookup only scores keys of about the same length.
+        self._keys_by_length: dict[int, list[str]] = {}
+        for key in self.gazetteer.keys:
+            if len(key) >= FUZZY_MIN_KEY:
+                self._keys_by_length.setdefault(len(key), []).append(key)
+        self._fuzzy = lru_cache(maxsize=50_000)(self._fuzzy_uncached)
+        self._run_cache = lru_cache(maxsize=200_000)(self._analyse_run)
+
+    # -- public -------------------------------------------------------------------
+
+    def find(self, text: str) -> list[Span]:
+        """All entity, date and figure spans in `text`, sorted, not overlapping."""
+        spans: list[Span] = []
+        for run in RUN.finditer(text):
+            spans.extend(self._names_in_run(text, run.start(), run.group(0)))
+        starts = [s.start for s in spans]
+        ends = [s.end for s in spans]
+        for span in self._dates_and_figures(text):
+            # spans are sorted and disjoint: only the neighbour to the left can overlap
+            at = bisect.bisect_left(starts, span.end)
+            if at and ends[at - 1] > span.start:
+                continue
+            spans.append(span)
+        spans.sort(key=lambda s: s.start)
+        return spans
+
+    def find_in_article(self, article: Article) -> list[Span]:
+        """Spans of every paragraph. Headings are in title case, so there only
+        gazetteer names count, not every capitalised word."""
+        found = []
+        headings = set(article.headings)
+        for number, paragraph in enumerate(article.paragraphs):
+            found.extend(Span(s.start, s.end, s.type, s.id, s.text, number)
+                         for s in self.find(paragraph)
+                         if number not in headings or s.type != "other")
+        return found
+
+    # -- names -----------------------------------------------------------------------
+
+    def _names_in_run(self, text: str, offset: int, run: str) -> list[Span]:
+        # Runs repeat across a corpus ("Damascus", "Islamic State"): their
+        # analysis is cached, keyed by the run and whether it opens a sentence.
+        found = self._run_cache(run, _at_sentence_start(text, offset))
+        return [Span(offset + s, offset + e, kind, entity_id, text[offset + s:offset + e])
+                for s, e, kind, entity_id in found]
+
+    def _analyse_run(self, run: str, opens_sentence: bool) -> tuple:
+        """((start, end, type, id), ...) relative to the run."""
+        tokens = tokens_with_spans(run)
+        found: list[tuple] = []
+        unmatched_from = 0
+        i = 0
+        while i < len(tokens):
+            match = self._longest_name(run, tokens, i)
+            if match is None:
+                i += 1
+                continue
+            last, entity_id = match
+            found.extend(self._leftover(run, tokens, unmatched_from, i, opens_sentence))
+            entity = self.gazetteer.entities[entity_id]
+            found.append((tokens[i][1], tokens[last][2], entity.type, entity.id))
+            i = unmatched_from = last + 1
+        found.extend(self._leftover(run, tokens, unmatched_from, len(tokens), opens_sentence))
+        return tuple(found)
+
+    def _longest_name(self, run: str, tokens, i: int):
+        """(last token index, entity id) of the longest name starting at token i."""
+        gaz = self.gazetteer
+        first = tokens[i][0]
+        if not first[0].isupper() and not is_article(first, tokens[i][3]):
+            return None
+        key, best = "", None
+        for j in range(i, len(tokens)):
+            token, _, end, hyphen = tokens[j]
+            if is_article(token, hyphen) and j + 1 < len(tokens):
+                continue
+            previous = key
+            key += fold_token(token)
+            if key not in gaz.prefixes:
+                # "Assads", "Aleppos": a possessive whose apostrophe was lost
+                if len(token) > 3 and token[-1] == "s" and not _all_caps(token):
+                    ids = gaz.keys.get(previous + fold_token(token[:-1]))
+                    if ids and ids[0] and (previous + fold_token(token[:-1])) not in gaz.caps_only:
+                        best = (j, ids[0])
+                break
+            ids = gaz.keys.get(key)
+            if ids and (key not in gaz.caps_only or _all_caps(run[tokens[i][1]:end])):
+                best = (j, ids[0])
+        if best and best[0] == i and first.casefold() in NOT_NAMES:
+            return None  # "May", "Gen": a one-word match on a common word
+        return best
+
+    def _leftover(self, run: str, tokens, a: int, b: int, opens_sentence: bool) -> list[tuple]:
+        """Tokens a..b of a run matched no gazetteer name: a fuzzy link or `other`."""
+        while a < b and (tokens[a][0].casefold() in NOT_NAMES or is_article(tokens[a][0], True)):
+            a += 1
+        while b > a and (tokens[b - 1][0].casefold() in NOT_NAMES
+                         or is_article(tokens[b - 1][0], True)):
+            b -= 1
+        if a >= b:
+            return []
+        start, end = tokens[a][1], tokens[b - 1][2]
+        if b - a == 1 and (end - start < 3 or (a == 0 and opens_sentence)):
+            return []  # one capitalised word opening a sentence is no evidence of a name
+        words = tokens[a:b]
+        if all(t[0].casefold() in ADJECTIVES or is_article(t[0], True) for t in words):
+            return []
+        key = "".join(fold_token(t[0]) for t in words if not is_article(t[0], t[3]))
+        entity_id = self._fuzzy(key)
+        if entity_id:
+            return [(start, end, self.gazetteer.entities[entity_id].type, entity_id)]
+        return [(start, end, "other", "")]
+
+    def _fuzzy_uncached(self, key: str) -> str | None:
+        if len(key) < FUZZY_MIN_KEY:
+            return None
+        slack = (100 - FUZZY_CUTOFF) / 100
+        low = int(len(key) * (1 - slack) / (1 + slack))
+        high = int(len(key) * (1 + slack) / (1 - slack)) + 1
+        choices = [k for n in range(low, high + 1) for k in self._keys_by_length.get(n, ())]
+        found = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+        return self.gazetteer.keys[found[0]][0] if found else None
+
+    # -- dates and figures ----------------------------------------------------------
+
+    @staticmethod
+    def _dates_and_figures(text: str) -> list[Span]:
+        spans = [Span(m.start(), m.end(), "date", "", m.group(0)) for m in DATE.finditer(text)]
+        date_ends = [s.end for s in spans]
+        for m in FIGURE.finditer(text):
+            at = bisect.bisect_right(date_ends, m.start())
+            if at < len(spans) and spans[at].start < m.end():
+                continue  # the number is part of a date
+            spans.append(Span(m.start(), m.end(), "figure", "", m.group(0)))
+        return spans
+
+
+def _all_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+def default_recognizer() -> Recognizer:
+    """The recogniser of the current gazetteer (bundled, or $WARTUI_GAZETTEER)."""
+    return _recognizer_for(gazetteer_path())
+
+
+@lru_cache(maxsize=2)
+def _recognizer_for(path) -> Recognizer:
+    return Recognizer(load_gazetteer(path))
