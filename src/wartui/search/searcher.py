@@ -6,10 +6,13 @@ import re
 from collections.abc import Callable
 
 from whoosh import qparser, query as wq
-from whoosh.highlight import ContextFragmenter, Formatter, Highlighter
+from whoosh.highlight import (ContextFragmenter, Formatter, Highlighter, set_matched_filter,
+                              top_fragments)
 
+from ..entities.gazetteer import Gazetteer
 from ..errors import QueryError
-from ..model import SearchHit, SearchResults, Segment
+from ..model import Article, MatchedEntity, SearchHit, SearchResults, Segment
+from .expand import expand_query
 
 SORTS = ("relevance", "date")
 SNIPPET_FALLBACK_CHARS = 200
@@ -95,6 +98,13 @@ class Searcher:
     def doc_count(self) -> int:
         return self._searcher.doc_count()
 
+    def term_doc_counts(self, fieldname: str) -> dict[str, int]:
+        """{term: number of documents} for every term of a keyword field."""
+        reader = self._searcher.reader()
+        field = self.ix.schema[fieldname]
+        return {field.from_bytes(term): info.doc_frequency()
+                for term, info in reader.iter_field(fieldname)}
+
     def parse(self, text: str):
         """Whoosh query syntax; raises QueryError with a readable reason."""
         if not text.strip():
@@ -111,30 +121,84 @@ class Searcher:
         return q
 
     def search(self, text: str, limit: int = 10, sort: str = "relevance",
-               bodies: Callable[[list[str]], dict[str, str]] | None = None) -> SearchResults:
-        """Top `limit` hits; `bodies(ids)` supplies the cleaned text for snippets."""
+               articles: Callable[[list[str]], dict[str, Article]] | None = None,
+               gazetteer: Gazetteer | None = None) -> SearchResults:
+        """Top `limit` hits. With a gazetteer, names are expanded to all their
+        spellings; `articles(ids)` supplies the cleaned text for snippets."""
         if sort not in SORTS:
             raise QueryError(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
-        q = self.parse(text)
+        expansions = []
+        query_text = text
+        if gazetteer is not None:
+            query_text, expansions = expand_query(text, gazetteer)
+        q = self.parse(query_text)
         if isinstance(q, wq.Every) or sort == "date":
             results = self._searcher.search(q, limit=limit, sortedby="sortdate", reverse=True)
         else:
-            results = self._searcher.search(q, limit=limit, terms=True)
-        results.highlighter = self.highlighter
+            results = self._searcher.search(q, limit=limit)
         hits = list(results)
-        texts = bodies([h["id"] for h in hits]) if bodies else {}
+        found = articles([h["id"] for h in hits]) if articles and hits else {}
+        words = {self.ix.schema["body"].from_bytes(term) for field, term
+                 in results.query_terms(expand=True, fieldname="body")} if hits else set()
+        wanted_ids = {entity_id for e in expansions for entity_id in e.ids}
         out = SearchResults(query=text, total=len(results))
         for hit in hits:
-            body = texts.get(hit["id"], "")
-            snippet = hit.highlights("body", text=body, top=2) if body else []
+            article = found.get(hit["id"])
+            body = article.body if article else ""
+            spans = _entity_spans_in_body(article, wanted_ids) if article else []
+            snippet = self._snippet(body, words, [(s, e) for s, e, _, _ in spans]) if body else []
             if not any(seg.hit for seg in snippet):
                 snippet = [Segment(_opening(body))]
             date = hit.get("date")
             out.hits.append(SearchHit(
                 id=hit["id"], title=hit.get("title", ""), source=hit.get("source", ""),
                 date=date.date().isoformat() if date else None,
-                score=float(hit.score or 0.0), snippet=snippet))
+                score=float(hit.score or 0.0), snippet=snippet,
+                matched=_matched_spellings(spans, gazetteer)))
         return out
+
+    def _snippet(self, body: str, words: set[str], ranges: list[tuple[int, int]]) -> list[Segment]:
+        """Up to two fragments around the query's words and the entity
+        spellings (`ranges`, body offsets) that matched."""
+        analyzer = self.ix.schema["body"].analyzer
+        tokens = analyzer(body, positions=True, chars=True, mode="index", removestops=False)
+        tokens = set_matched_filter(tokens, words)
+        if ranges:
+            tokens = _mark_ranges(tokens, ranges)
+        fragments = self.highlighter.fragmenter.fragment_tokens(body, tokens)
+        fragments = top_fragments(fragments, 2, self.highlighter.scorer, self.highlighter.order,
+                                  minscore=1)
+        return self.highlighter.formatter.format(fragments)
+
+
+def _mark_ranges(tokens, ranges: list[tuple[int, int]]):
+    for token in tokens:
+        if not token.matched and any(s <= token.startchar < e for s, e in ranges):
+            token.matched = True
+        yield token
+
+
+def _entity_spans_in_body(article: Article, ids: set[str]) -> list[tuple[int, int, str, str]]:
+    """(start, end, id, text), in body offsets, of the spans naming one of `ids`."""
+    if not ids:
+        return []
+    offsets, position = [], 0
+    for paragraph in article.paragraphs:
+        offsets.append(position)
+        position += len(paragraph) + 2  # paragraphs are joined by a blank line
+    return [(offsets[s.paragraph] + s.start, offsets[s.paragraph] + s.end, s.id, s.text)
+            for s in article.entities if s.id in ids]
+
+
+def _matched_spellings(spans, gazetteer: Gazetteer | None) -> list[MatchedEntity]:
+    """Which spellings of each searched entity the article uses."""
+    by_id: dict[str, list[str]] = {}
+    for _, _, entity_id, text in spans:
+        spellings = by_id.setdefault(entity_id, [])
+        if text not in spellings:
+            spellings.append(text)
+    return [MatchedEntity(entity_id, gazetteer.entities[entity_id].name if gazetteer else entity_id,
+                          spellings) for entity_id, spellings in by_id.items()]
 
 
 def _opening(body: str) -> str:
