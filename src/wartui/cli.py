@@ -20,6 +20,13 @@ from .model import Article, IngestReport, SearchResults
 from .textsafe import dumps_json, printable
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
+ENTITY_TYPES = ("place", "armed-group", "person", "organisation", "country")
+# Entity types differ by more than colour, so they read in monochrome too.
+ENTITY_STYLES = {
+    "place": "bold green", "armed-group": "bold red underline", "person": "bold magenta",
+    "organisation": "bold cyan", "country": "green underline", "other": "italic",
+    "date": "yellow", "figure": "bold yellow",
+}
 MAX_REPORT_LINES = 30
 
 
@@ -58,6 +65,17 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--raw", action="store_true", help="print the raw page")
     show.add_argument("--dropped", action="store_true",
                       help="list the lines the cleaner dropped, and why")
+    entities = commands.add_parser(
+        "entities", help="the entities of one article, or the most named in the index",
+        description="Places, armed groups, people, organisations, countries, other names, "
+                    "dates and figures: in one article (DOC_ID), or counted over the index "
+                    "(--top: articles naming each gazetteer entity).")
+    entities.add_argument("doc_id", nargs="?", help="document id")
+    entities.add_argument("--top", action="store_true", help="corpus-wide counts")
+    entities.add_argument("--type", dest="entity_type", choices=ENTITY_TYPES,
+                          help="only this type (with --top)")
+    entities.add_argument("--limit", type=int, default=20, help="rows with --top (default 20)")
+    entities.add_argument("--json", action="store_true", help="print JSON")
     return parser
 
 
@@ -76,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_search(library, args, out)
         if args.command == "show":
             return cmd_show(library, args, out, err)
+        if args.command == "entities":
+            return cmd_entities(library, args, out, err)
         return cmd_default(library, parser, out)
     except WartuiError as exc:
         err.print(Text("wartui: " + printable(str(exc), keep_newlines=False), style="red"))
@@ -152,6 +172,57 @@ def cmd_show(library, args, out: Console, err: Console) -> int:
     return EXIT_OK
 
 
+def cmd_entities(library, args, out: Console, err: Console) -> int:
+    if args.top:
+        ranked = library.top_entities(args.entity_type, limit=max(1, args.limit))
+        if args.json:
+            out.print(dumps_json({"entities": [
+                {"id": e.id, "name": e.name, "type": e.type, "count": n} for e, n in ranked]}),
+                markup=False, soft_wrap=True)
+        else:
+            for entity, count in ranked:
+                out.print(Text(f"{count:>7}  ") + Text(printable(entity.name, False),
+                                                       style=ENTITY_STYLES[entity.type])
+                          + Text(f"  {entity.type} · {entity.id}", style="dim"))
+        return EXIT_OK
+    if not args.doc_id:
+        err.print("wartui entities: give a DOC_ID, or --top for corpus-wide counts")
+        return EXIT_USAGE
+    found = library.entities(args.doc_id)
+    if found is None:
+        err.print(Text(f"wartui: no article with id {printable(args.doc_id, False)!r}",
+                       style="red"))
+        return EXIT_PARTIAL
+    if args.json:
+        out.print(dumps_json({"id": args.doc_id, "entities": [
+            {"text": s.text, "start": s.start, "end": s.end, "paragraph": s.paragraph,
+             "type": s.type, "id": s.id or None, "name": e.name if e else s.text}
+            for s, e in found]}), markup=False, soft_wrap=True)
+        return EXIT_OK
+    print_entity_groups(found, out)
+    return EXIT_OK
+
+
+def print_entity_groups(found, out: Console) -> None:
+    """Entities by type, each with its count and the spellings used."""
+    groups: dict[str, dict[str, list[str]]] = {}
+    for span, entity in found:
+        key = entity.name if entity else span.text
+        groups.setdefault(span.type, {}).setdefault(key, []).append(span.text)
+    for kind in (*ENTITY_TYPES, "other", "date", "figure"):
+        if kind not in groups:
+            continue
+        names = groups[kind]
+        out.print(Text(f"{kind} ({len(names)})", style="bold"))
+        for name, texts in sorted(names.items(), key=lambda item: (-len(item[1]), item[0])):
+            line = Text("  ") + Text(printable(name, False), style=ENTITY_STYLES[kind])
+            line.append(f" ×{len(texts)}" if len(texts) > 1 else "", style="dim")
+            spellings = sorted(set(texts) - {name})
+            if spellings:
+                line.append("  as " + ", ".join(printable(s, False) for s in spellings), style="dim")
+            out.print(line)
+
+
 def suggest_ids(library, doc_id: str) -> list[str]:
     from rapidfuzz import process
 
@@ -219,6 +290,10 @@ def print_results(results: SearchResults, out: Console) -> None:
         out.print(Text("    " + printable(meta, False), style="cyan")
                   + Text("  " + printable(hit.id, False), style="dim"))
         out.print(Text("    ") + snippet_text(hit.snippet))
+        for match in hit.matched:
+            written = ", ".join(printable(s, False) for s in match.spellings)
+            out.print(Text(f"    {printable(match.name, False)} written as: ", style="dim")
+                      + Text(written, style="bold"))
 
 
 def print_article(article: Article, out: Console, with_dropped: bool = False) -> None:
