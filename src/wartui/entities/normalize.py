@@ -51,9 +51,11 @@ def tokens_with_spans(text: str) -> list[tuple[str, int, int, bool]]:
     """(token, start, end, joined_by_hyphen_to_next) for each word of `text`."""
     out = []
     for match in TOKEN.finditer(text):
-        end = match.end()
+        token, end = match.group(0), match.end()
+        if len(token) > 2 and token[-2] in APOSTROPHES and token[-1] in "sS":
+            token, end = token[:-2], end - 2  # possessive: "Assad's" -> "Assad"
         hyphen = end < len(text) and text[end] in "-‐–"
-        out.append((match.group(0), match.start(), end, hyphen))
+        out.append((token, match.start(), end, hyphen))
     return out
 
 
