@@ -28,8 +28,12 @@ from .gazetteer import Gazetteer, gazetteer_path, load_gazetteer
 from .normalize import fold_token, is_article, tokens_with_spans
 
 FUZZY_CUTOFF = 90  # rapidfuzz ratio on folded keys; below this, names stay `other`
+FUZZY_CUTOFF_SHORT = 95  # keys under 10 letters: one wrong letter is another place
 FUZZY_MIN_KEY = 6  # short keys are too easy to confuse
+SHORT_KEY = 3  # a one-word name this short ("Tal", "Bab") directly followed by
+               # another capitalised word is part of a longer, unknown name
 SENTENCE_END = frozenset(".!?:;\"“”(")
+INITIAL_BEFORE = re.compile(r"(?<![\w.])[A-Z]\.\s?$")  # "H. " before a name
 
 _UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽ"
 _WORD = rf"[{_UPPER}][\w'’]*"
@@ -53,6 +57,13 @@ some many several other others all both each every no not one two three four fiv
 what who which where why how will would could should may might must can did do does
 is are was were be been being has have had said says say told added noted de bin ibn
 """.split()) | frozenset(MONTHS)
+
+# Words before a person's name: what follows them is not a place.
+TITLES = frozenset("""
+mr mrs ms dr president minister prime general gen colonel col captain capt major lieutenant
+lt sergeant sheikh shaikh imam king prince emir commander brigadier spokesman spokeswoman
+envoy ambassador secretary senator judge mayor governor chief
+""".split())
 
 # Adjectives of nationality, faith and direction: capitalised, but not names
 # on their own ("Syrian", "Iraqi-Syrian"); inside a name they stay ("Syrian Desert").
@@ -135,18 +146,22 @@ class Recognizer:
     def _names_in_run(self, text: str, offset: int, run: str) -> list[Span]:
         # Runs repeat across a corpus ("Damascus", "Islamic State"): their
         # analysis is cached, keyed by the run and whether it opens a sentence.
-        found = self._run_cache(run, _at_sentence_start(text, offset))
+        after_initial = bool(INITIAL_BEFORE.search(text, max(0, offset - 4), offset))
+        found = self._run_cache(run, _at_sentence_start(text, offset), after_initial)
         return [Span(offset + s, offset + e, kind, entity_id, text[offset + s:offset + e])
                 for s, e, kind, entity_id in found]
 
-    def _analyse_run(self, run: str, opens_sentence: bool) -> tuple:
-        """((start, end, type, id), ...) relative to the run."""
+    def _analyse_run(self, run: str, opens_sentence: bool, after_initial: bool) -> tuple:
+        """((start, end, type, id), ...) relative to the run. After an initial
+        ("H. Zain") the run is a person's name, whatever places it spells."""
         tokens = tokens_with_spans(run)
         found: list[tuple] = []
         unmatched_from = 0
         i = 0
         while i < len(tokens):
             match = self._longest_name(run, tokens, i)
+            if match is not None and not self._plausible(tokens, i, match, after_initial):
+                match = None
             if match is None:
                 i += 1
                 continue
@@ -157,6 +172,21 @@ class Recognizer:
             i = unmatched_from = last + 1
         found.extend(self._leftover(run, tokens, unmatched_from, len(tokens), opens_sentence))
         return tuple(found)
+
+    def _plausible(self, tokens, i: int, match, after_initial: bool = False) -> bool:
+        """Reject matches that the words around them contradict."""
+        last, entity_id = match
+        entity = self.gazetteer.entities[entity_id]
+        previous = tokens[i - 1][0].casefold().rstrip(".") if i else ""
+        person_context = previous in TITLES or (i == 0 and after_initial)
+        if person_context and entity.type in ("place", "country"):
+            return False  # "Colonel Soheil" is a man, not al-Shuhail
+        following = tokens[last + 1] if last + 1 < len(tokens) else None
+        if last == i and following and not is_article(following[0], following[3]):
+            token = tokens[i][0]
+            if len(token) <= SHORT_KEY and not _all_caps(token):
+                return False  # "Tal" of "Tal Ghazal", an unknown village
+        return True
 
     def _longest_name(self, run: str, tokens, i: int):
         """(last token index, entity id) of the longest name starting at token i."""
@@ -213,7 +243,8 @@ class Recognizer:
         low = int(len(key) * (1 - slack) / (1 + slack))
         high = int(len(key) * (1 + slack) / (1 - slack)) + 1
         choices = [k for n in range(low, high + 1) for k in self._keys_by_length.get(n, ())]
-        found = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+        cutoff = FUZZY_CUTOFF_SHORT if len(key) < 10 else FUZZY_CUTOFF
+        found = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
         return self.gazetteer.keys[found[0]][0] if found else None
 
     # -- dates and figures ----------------------------------------------------------
