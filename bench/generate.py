@@ -1,8 +1,9 @@
 """A deterministic, realistic benchmark corpus from the FA-KES articles.
 
 Every generated article recombines real sentences of tests/data/fakes.csv:
-most come from one "base" article (so topics stay coherent: a chemical-attack
-story keeps talking about Idlib and sarin), the rest from anywhere.
+a lead of 2-3 sentences and the title from one "base" article (so each
+article has a topic), the rest from anywhere. Articles sharing a base share
+only that lead, so the planted pairs are the corpus's only near-duplicates.
 
     python bench/generate.py --n 100000 --dupes 1000 --out bench/corpus/100000.jsonl \\
         --manifest bench/corpus/100000.pairs.json [--txt-dir bench/corpus/txt] [--seed 1]
@@ -100,6 +101,10 @@ def _article(rng: random.Random, number: int, fakes) -> tuple[dict, list[list[st
     base = rng.choice(articles)
     own = base["sentences"]
     position = rng.randrange(len(own) // 2 + 1)
+    # Only a short lead comes from the base story: articles that share a base
+    # must not be near-duplicates of each other, or the planted pairs would
+    # not be the only versions in the corpus (bench/versions measures them).
+    lead_end = min(len(own), position + rng.randint(2, 3))
     target = rng.randint(1400, 2200)
     paragraphs: list[list[str]] = []
     used: set[str] = set()
@@ -108,7 +113,7 @@ def _article(rng: random.Random, number: int, fakes) -> tuple[dict, list[list[st
         paragraph: list[str] = []
         wanted = rng.randint(2, 4)
         while len(paragraph) < wanted:
-            if position < len(own) and rng.random() < 0.6:  # mostly the base story, in order
+            if position < lead_end:  # the lead: a few sentences of the base story, in order
                 sentence = own[position]
                 position += 1
             else:

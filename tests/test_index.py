@@ -73,7 +73,7 @@ def test_skipped_inputs_do_not_stop_the_rest(library, seeds_dir, tmp_path):
 ])
 def test_query_syntax_on_the_seeds(library, seeds_dir, query, expected):
     library.add_paths([seeds_dir])
-    results = library.search(query, limit=20)
+    results = library.search(query, limit=20, all_versions=True)
     assert {hit.id for hit in results.hits} == expected
     assert results.total == len(expected)
 

@@ -58,6 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--limit", type=int, default=10, help="results to show (default 10)")
     search.add_argument("--sort", choices=("relevance", "date"), default="relevance")
     search.add_argument("--json", action="store_true", help="print JSON")
+    search.add_argument("--all-versions", action="store_true",
+                        help="list every version of a report, not only the best-ranked")
 
     show = commands.add_parser("show", help="print one cleaned article")
     show.add_argument("doc_id", help="document id, as search prints it")
@@ -65,6 +67,19 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--raw", action="store_true", help="print the raw page")
     show.add_argument("--dropped", action="store_true",
                       help="list the lines the cleaner dropped, and why")
+    dupes = commands.add_parser("dupes", help="groups of versions of the same report")
+    dupes.add_argument("--threshold", type=float, default=None,
+                       help="minimum containment of a pair, 0-1 (default: as indexed, 0.55)")
+    dupes.add_argument("--json", action="store_true", help="print JSON")
+
+    diff = commands.add_parser("diff", help="compare two versions side by side",
+                               description="Aligned paragraphs, changed words, moved blocks "
+                                           "and changed figures; stacked when the terminal is "
+                                           "narrower than 100 columns.")
+    diff.add_argument("doc_a")
+    diff.add_argument("doc_b")
+    diff.add_argument("--json", action="store_true", help="print JSON")
+
     entities = commands.add_parser(
         "entities", help="the entities of one article, or the most named in the index",
         description="Places, armed groups, people, organisations, countries, other names, "
@@ -94,6 +109,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_search(library, args, out)
         if args.command == "show":
             return cmd_show(library, args, out, err)
+        if args.command == "dupes":
+            return cmd_dupes(library, args, out)
+        if args.command == "diff":
+            return cmd_diff(library, args, out)
         if args.command == "entities":
             return cmd_entities(library, args, out, err)
         return cmd_default(library, parser, out)
@@ -142,7 +161,8 @@ def cmd_index(library, args, out: Console) -> int:
 def cmd_search(library, args, out: Console) -> int:
     if args.limit < 1:
         raise SystemExit("wartui search: --limit must be at least 1")
-    results = library.search(args.query, limit=args.limit, sort=args.sort)
+    results = library.search(args.query, limit=args.limit, sort=args.sort,
+                             all_versions=args.all_versions)
     if args.json:
         out.print(dumps_json(results.to_json()), markup=False, soft_wrap=True)
     else:
@@ -169,6 +189,38 @@ def cmd_show(library, args, out: Console, err: Console) -> int:
         print_raw(library.raw(article.id) or "", article if args.dropped else None, out)
     else:
         print_article(article, out, with_dropped=args.dropped)
+    return EXIT_OK
+
+
+def cmd_dupes(library, args, out: Console) -> int:
+    if args.threshold is not None and not 0 <= args.threshold <= 1:
+        raise SystemExit("wartui dupes: --threshold is a share between 0 and 1")
+    clusters = library.clusters(args.threshold)
+    if args.json:
+        out.print(dumps_json({"clusters": [c.to_json() for c in clusters]}), markup=False,
+                  soft_wrap=True)
+        return EXIT_OK
+    out.print(Text(f"{len(clusters)} groups of versions, "
+                   f"{sum(len(c.ids) for c in clusters)} articles", style="bold"))
+    for cluster in clusters:
+        out.print()
+        out.print(Text(f"{len(cluster.ids)} versions, similarity ≥ {cluster.similarity:.2f}",
+                       style="cyan"))
+        for doc_id, title, source in zip(cluster.ids, cluster.titles, cluster.sources):
+            out.print(Text(f"  {printable(doc_id, False)}", style="dim")
+                      + Text(f"  {printable(title, False)}")
+                      + Text(f"  {printable(source, False)}" if source else "", style="cyan"))
+    return EXIT_OK
+
+
+def cmd_diff(library, args, out: Console) -> int:
+    result = library.diff(args.doc_a, args.doc_b)
+    if args.json:
+        out.print(dumps_json(result.to_json()), markup=False, soft_wrap=True)
+    else:
+        from .diffview import render_diff
+
+        out.print(render_diff(result, out.width))
     return EXIT_OK
 
 

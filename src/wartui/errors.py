@@ -19,3 +19,7 @@ class IndexMissing(WartuiError, LookupError):
 
 class IndexVersionError(WartuiError):
     """The index was built by another wartui version or is damaged."""
+
+
+class ArticleMissing(WartuiError, LookupError):
+    """No article has the id the user gave."""

@@ -13,17 +13,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
 from .config import default_index_dir, seeds_dir
-from .errors import IndexMissing, IndexVersionError
+from .errors import ArticleMissing, IndexMissing, IndexVersionError
 from .ingest.clean import clean, load_rules
 from .ingest.sources import discover, read_path
 from .entities.gazetteer import Entity, load_gazetteer
-from .model import (Article, EntitySpan, IngestReport, RawRecord, Repaired, SearchResults,
-                    Skipped)
+from .model import (Article, Cluster, EntitySpan, IngestReport, RawRecord, Repaired,
+                    SearchResults, Skipped, Version)
 
 META_FILE = "wartui.json"
 STORE_FILE = "articles.sqlite"
@@ -53,6 +54,7 @@ class Library:
         self._ix = None
         self._store = None
         self._searcher = None
+        self._versions = None
 
     # -- opening ---------------------------------------------------------------
 
@@ -100,6 +102,19 @@ class Library:
                 f"the Whoosh index in {self.index_dir} is damaged; rebuild it with: "
                 f"wartui --index-dir {self.index_dir} index --rebuild PATH...") from exc
         self._store = ArticleStore(self.index_dir / STORE_FILE)
+        self._versions = None
+
+    @property
+    def _version_index(self):
+        if self._versions is None:
+            self._open()
+            from .versions.detect import VersionIndex
+
+            self._versions = VersionIndex(self._store.db, self._bodies)
+        return self._versions
+
+    def _bodies(self, ids: list[str]) -> dict[str, str]:
+        return {doc_id: article.body for doc_id, article in self._store.get_many(ids).items()}
 
     @property
     def _search(self):
@@ -117,6 +132,7 @@ class Library:
         if self._store is not None:
             self._store.close()
             self._store = None
+        self._versions = None
         self._ix = None
 
     def __enter__(self) -> Library:
@@ -158,6 +174,7 @@ class Library:
                 return
             write_batch(self._ix, [(article, was_known) for article, _, was_known in batch])
             self._store.put_many((article, raw) for article, raw, _ in batch)
+            report.version_pairs += self._version_index.update(article for article, _, _ in batch)
             for article, _, was_known in batch:
                 known[article.id] = article.content_hash
                 if was_known:
@@ -244,11 +261,63 @@ class Library:
 
     # -- reading ---------------------------------------------------------------
 
-    def search(self, query: str, limit: int = 10, sort: str = "relevance") -> SearchResults:
-        """Whoosh query syntax over title and body; raises QueryError."""
+    def search(self, query: str, limit: int = 10, sort: str = "relevance",
+               all_versions: bool = False) -> SearchResults:
+        """Whoosh query syntax over title and body; raises QueryError. Versions
+        of one report show once (the best-ranked), unless `all_versions`."""
         searcher = self._search
+        clusters = self._version_index.clusters()
+        sizes = Counter(clusters.values())
+
+        def group(doc_id: str) -> tuple[str, int] | None:
+            cluster = clusters.get(doc_id)
+            return (cluster, sizes[cluster] - 1) if cluster else None
+
         return searcher.search(query, limit=limit, sort=sort, articles=self._store.get_many,
-                               gazetteer=load_gazetteer())
+                               gazetteer=load_gazetteer(), group=group,
+                               collapse=not all_versions)
+
+    def versions(self, doc_id: str) -> list[Version]:
+        """The other versions of a report, closest first."""
+        pairs = self._version_index.versions_of(doc_id)
+        found = self._store.get_many([p.b for p in pairs])
+        return [Version(p.b, found[p.b].display_title, found[p.b].source, found[p.b].date,
+                        p.resemblance, p.containment) for p in pairs if p.b in found]
+
+    def clusters(self, min_containment: float | None = None) -> list[Cluster]:
+        """Every group of versions, largest first."""
+        from .versions.detect import components
+
+        index = self._version_index
+        pairs = index.pairs()
+        if min_containment is not None:
+            pairs = [p for p in pairs if p.containment >= min_containment]
+        groups = components((p.a, p.b) for p in pairs)
+        weakest: dict[str, float] = {}
+        for pair in pairs:
+            root = groups[pair.a]
+            weakest[root] = min(weakest.get(root, 1.0), pair.containment)
+        members: dict[str, list[str]] = {}
+        for doc_id, root in groups.items():
+            members.setdefault(root, []).append(doc_id)
+        found = self._store.get_many(list(groups))
+        out = []
+        for root, ids in members.items():
+            ids.sort()
+            out.append(Cluster(ids, [found[i].display_title for i in ids if i in found],
+                               [found[i].source for i in ids if i in found], weakest[root]))
+        out.sort(key=lambda c: (-len(c.ids), c.ids[0]))
+        return out
+
+    def diff(self, a_id: str, b_id: str):
+        """The aligned paragraph and word diff of two articles."""
+        from .versions.diff import diff_articles
+
+        a, b = self.article(a_id), self.article(b_id)
+        missing = [i for i, art in ((a_id, a), (b_id, b)) if art is None]
+        if missing:
+            raise ArticleMissing("no article with id " + " or ".join(repr(m) for m in missing))
+        return diff_articles(a, b)
 
     def article(self, doc_id: str) -> Article | None:
         self._open()
@@ -287,3 +356,4 @@ class Library:
     def ids(self) -> list[str]:
         self._open()
         return list(self._store.ids())
+

@@ -138,6 +138,7 @@ class IngestReport:
     new: int = 0
     changed: int = 0
     unchanged: int = 0
+    version_pairs: int = 0  # near-duplicate pairs found among what was indexed
     skipped: list[Skipped] = field(default_factory=list)
     notes: list[Skipped] = field(default_factory=list)  # repaired, still indexed
 
@@ -161,6 +162,34 @@ class Segment:
 
 
 @dataclass(frozen=True)
+class Version:
+    """Another version of a report, and how close it is to the one compared."""
+
+    id: str
+    title: str
+    source: str
+    date: str | None
+    resemblance: float  # how alike the whole texts are, 0..1
+    containment: float  # share of the shorter text found in the longer, 0..1
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """Versions of one story: the articles and how alike their closest pairs are."""
+
+    ids: list[str]
+    titles: list[str]
+    sources: list[str]
+    similarity: float  # the lowest containment among the pairs that join them
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class MatchedEntity:
     """An entity the query named, and the spellings this article uses for it."""
 
@@ -178,6 +207,7 @@ class SearchHit:
     score: float
     snippet: list[Segment] = field(default_factory=list)
     matched: list[MatchedEntity] = field(default_factory=list)
+    versions: int = 0  # other versions of this report (shown once, grouped)
 
     @property
     def snippet_text(self) -> str:
@@ -202,6 +232,7 @@ class SearchHit:
             "snippet": self.snippet_text,
             "marks": [list(m) for m in self.snippet_marks()],
             "matched": [asdict(m) for m in self.matched],
+            "versions": self.versions,
         }
 
 

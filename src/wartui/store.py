@@ -40,6 +40,11 @@ class ArticleStore:
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(SCHEMA)
 
+    @property
+    def db(self) -> sqlite3.Connection:
+        """The connection, shared with the version tables kept in the same file."""
+        return self._db
+
     def close(self) -> None:
         self._db.close()
 

@@ -15,6 +15,7 @@ from ..model import Article, MatchedEntity, SearchHit, SearchResults, Segment
 from .expand import expand_query
 
 SORTS = ("relevance", "date")
+GROUP_OVERFETCH = 4
 SNIPPET_FALLBACK_CHARS = 200
 
 
@@ -122,9 +123,13 @@ class Searcher:
 
     def search(self, text: str, limit: int = 10, sort: str = "relevance",
                articles: Callable[[list[str]], dict[str, Article]] | None = None,
-               gazetteer: Gazetteer | None = None) -> SearchResults:
+               gazetteer: Gazetteer | None = None,
+               group: Callable[[str], tuple[str, int] | None] | None = None,
+               collapse: bool = True) -> SearchResults:
         """Top `limit` hits. With a gazetteer, names are expanded to all their
-        spellings; `articles(ids)` supplies the cleaned text for snippets."""
+        spellings; `articles(ids)` supplies the cleaned text for snippets;
+        `group(id)` -> (cluster, other versions) counts each hit's versions and,
+        with `collapse`, shows one hit per cluster."""
         if sort not in SORTS:
             raise QueryError(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
         expansions = []
@@ -132,11 +137,13 @@ class Searcher:
         if gazetteer is not None:
             query_text, expansions = expand_query(text, gazetteer)
         q = self.parse(query_text)
+        # Grouping versions needs more hits than it shows: a few per story.
+        fetch = limit * GROUP_OVERFETCH if group and collapse else limit
         if isinstance(q, wq.Every) or sort == "date":
-            results = self._searcher.search(q, limit=limit, sortedby="sortdate", reverse=True)
+            results = self._searcher.search(q, limit=fetch, sortedby="sortdate", reverse=True)
         else:
-            results = self._searcher.search(q, limit=limit)
-        hits = list(results)
+            results = self._searcher.search(q, limit=fetch)
+        hits, sizes = _collapse(list(results), group, limit, collapse)
         found = articles([h["id"] for h in hits]) if articles and hits else {}
         words = {self.ix.schema["body"].from_bytes(term) for field, term
                  in results.query_terms(expand=True, fieldname="body")} if hits else set()
@@ -154,7 +161,7 @@ class Searcher:
                 id=hit["id"], title=hit.get("title", ""), source=hit.get("source", ""),
                 date=date.date().isoformat() if date else None,
                 score=float(hit.score or 0.0), snippet=snippet,
-                matched=_matched_spellings(spans, gazetteer)))
+                matched=_matched_spellings(spans, gazetteer), versions=sizes.get(hit["id"], 0)))
         return out
 
     def _snippet(self, body: str, words: set[str], ranges: list[tuple[int, int]]) -> list[Segment]:
@@ -169,6 +176,26 @@ class Searcher:
         fragments = top_fragments(fragments, 2, self.highlighter.scorer, self.highlighter.order,
                                   minscore=1)
         return self.highlighter.formatter.format(fragments)
+
+
+def _collapse(hits, group, limit: int, collapse: bool = True):
+    """The best-ranked hit of each version cluster (every hit without
+    `collapse`), up to `limit`, and the number of other versions of each."""
+    if group is None:
+        return hits[:limit], {}
+    kept, seen, sizes = [], set(), {}
+    for hit in hits:
+        found = group(hit["id"])
+        if found is not None:
+            cluster, others = found
+            if collapse and cluster in seen:
+                continue
+            seen.add(cluster)
+            sizes[hit["id"]] = others
+        kept.append(hit)
+        if len(kept) == limit:
+            break
+    return kept, sizes
 
 
 def _mark_ranges(tokens, ranges: list[tuple[int, int]]):

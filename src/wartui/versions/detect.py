@@ -1,0 +1,258 @@
+"""Near-duplicate reports: found at index time, kept with the index.
+
+Each article becomes a set of 5-word shingles and a MinHash signature (128
+permutations). Its signature is cut into 32 bands of 4 rows; two articles
+that share any band are candidates (the LSH banding trick: pairs with a
+Jaccard resemblance of 0.6 share a band with probability 0.985, unrelated
+ones almost never). Candidates are verified on the cleaned text:
+
+- containment: the share of the shorter article's shingles found in the
+  longer one (a wire story inside a longer article scores near 1);
+- resemblance: rapidfuzz's normalised Indel similarity of the two word
+  sequences (how alike the whole texts are).
+
+A pair is a version pair when containment >= CONTAINMENT_MIN. Versions are
+the connected components of version pairs (union-find), named by their
+smallest id, so a cluster's id is stable as long as its members are.
+
+Everything lives in the article store's SQLite file: `version_docs` (each
+article's band keys), `version_bands` (band key -> article) and
+`version_pairs`. Adding articles only touches their own rows, so updates are
+incremental. MinHash is a dozen lines of numpy here: datasketch, the usual
+library, pulls in SciPy (0.6 s of import and 40 MB) for its LSH tuning.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Indel
+
+from ..model import Article
+
+SHINGLE_WORDS = 5
+NUM_PERM = 128
+BANDS, ROWS = 32, 4
+CONTAINMENT_MIN = 0.55
+MIN_SHINGLES = 8  # shorter texts (a caption, a headline) are not compared
+_WORD = re.compile(r"\w+")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS version_docs (
+    num INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT UNIQUE NOT NULL,
+    keys BLOB NOT NULL            -- its band keys, to remove them when it changes
+);
+CREATE TABLE IF NOT EXISTS version_bands (
+    key INTEGER NOT NULL,         -- band number << 56 | hash of the band's rows
+    num INTEGER NOT NULL,
+    PRIMARY KEY (key, num)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS version_pairs (
+    a TEXT NOT NULL, b TEXT NOT NULL,   -- a < b
+    resemblance REAL NOT NULL, containment REAL NOT NULL,
+    PRIMARY KEY (a, b)
+);
+CREATE INDEX IF NOT EXISTS version_pairs_b ON version_pairs(b);
+"""
+
+
+@dataclass(frozen=True)
+class VersionPair:
+    a: str
+    b: str
+    resemblance: float
+    containment: float
+
+
+def words(text: str) -> list[str]:
+    return [w.casefold() for w in _WORD.findall(text)]
+
+
+def shingles(word_list: list[str]) -> set[str]:
+    if len(word_list) < SHINGLE_WORDS:
+        return {" ".join(word_list)} if word_list else set()
+    return {" ".join(word_list[i:i + SHINGLE_WORDS])
+            for i in range(len(word_list) - SHINGLE_WORDS + 1)}
+
+
+class _MinHasher:
+    """MinHash over 32-bit shingle hashes with NUM_PERM hash functions of the
+    multiply-add-shift family: h(x) = ((a*x + b) mod 2**64) >> 32 with random
+    64-bit a (odd) and b. numpy's uint64 arithmetic wraps, which is the mod."""
+
+    def __init__(self, seed: int = 1):
+        import numpy as np  # only indexing needs numpy
+
+        self.np = np
+        rng = np.random.default_rng(seed)
+        self.a = rng.integers(0, 1 << 63, NUM_PERM, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+        self.b = rng.integers(0, 1 << 63, NUM_PERM, dtype=np.uint64)
+
+    def band_keys(self, shingle_set: set[str]) -> list[int]:
+        np = self.np
+        hashes = np.fromiter((zlib.crc32(s.encode()) for s in shingle_set), dtype=np.uint64,
+                             count=len(shingle_set))
+        with np.errstate(over="ignore"):
+            values = (np.outer(self.a, hashes) + self.b[:, None]) >> np.uint64(32)
+        signature = values.min(axis=1)
+        keys = []
+        for band in range(BANDS):
+            rows = signature[band * ROWS:(band + 1) * ROWS].tobytes()
+            keys.append(band << 56 | (zlib.crc32(rows) << 20 | zlib.adler32(rows) & 0xFFFFF))
+        return keys
+
+
+def verify(a_words: list[str], b_words: list[str], a_shingles: set[str],
+           b_shingles: set[str]) -> tuple[float, float]:
+    """(resemblance, containment) of two texts."""
+    if not a_shingles or not b_shingles:
+        return 0.0, 0.0
+    shared = len(a_shingles & b_shingles)
+    containment = shared / min(len(a_shingles), len(b_shingles))
+    resemblance = Indel.normalized_similarity(a_words, b_words)
+    return resemblance, containment
+
+
+class VersionIndex:
+    """The near-duplicate tables of one article store."""
+
+    def __init__(self, db: sqlite3.Connection, load_bodies):
+        self.db = db
+        self.load_bodies = load_bodies  # ids -> {id: body text}
+        self._hasher: _MinHasher | None = None
+        self._clusters: dict[str, str] | None = None
+        with db:
+            db.executescript(SCHEMA)
+
+    def update(self, articles: Iterable[Article]) -> int:
+        """Add or replace articles; returns the number of version pairs found."""
+        articles = list(articles)
+        if not articles:
+            return 0
+        self._clusters = None
+        if self._hasher is None:
+            self._hasher = _MinHasher()
+        prepared = {}
+        for article in articles:
+            word_list = words(article.body)
+            prepared[article.id] = (word_list, shingles(word_list))
+        with self.db:
+            self._remove([a.id for a in articles])
+            rows, batch_keys = [], []
+            for article in articles:
+                word_list, shingle_set = prepared[article.id]
+                keys = self._hasher.band_keys(shingle_set) if len(shingle_set) >= MIN_SHINGLES else []
+                cursor = self.db.execute(
+                    "INSERT INTO version_docs (id, keys) VALUES (?, ?)",
+                    (article.id, b"".join(k.to_bytes(8, "big") for k in keys)))
+                rows.extend((key, cursor.lastrowid) for key in keys)
+                batch_keys.extend((key, article.id) for key in keys)
+            self.db.executemany("INSERT OR IGNORE INTO version_bands (key, num) VALUES (?, ?)",
+                                rows)
+            candidates = self._candidates(batch_keys)
+            found = self._verify(candidates, prepared)
+            self.db.executemany(
+                "INSERT OR REPLACE INTO version_pairs (a, b, resemblance, containment) "
+                "VALUES (?, ?, ?, ?)",
+                [(p.a, p.b, p.resemblance, p.containment) for p in found])
+        return len(found)
+
+    def remove(self, ids: list[str]) -> None:
+        self._clusters = None
+        with self.db:
+            self._remove(ids)
+
+    def _remove(self, ids: list[str]) -> None:
+        for doc_id in ids:
+            row = self.db.execute("SELECT num, keys FROM version_docs WHERE id = ?",
+                                  (doc_id,)).fetchone()
+            if row is None:
+                continue
+            num, blob = row
+            keys = [int.from_bytes(blob[i:i + 8], "big") for i in range(0, len(blob), 8)]
+            self.db.executemany("DELETE FROM version_bands WHERE key = ? AND num = ?",
+                                [(key, num) for key in keys])
+            self.db.execute("DELETE FROM version_docs WHERE num = ?", (num,))
+            self.db.execute("DELETE FROM version_pairs WHERE a = ? OR b = ?", (doc_id, doc_id))
+
+    def _candidates(self, batch_keys: list[tuple[int, str]]) -> set[tuple[str, str]]:
+        """Pairs (a < b) that share a band with an article of this batch."""
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS batch_keys (key INTEGER, id TEXT)")
+        self.db.execute("DELETE FROM batch_keys")
+        self.db.executemany("INSERT INTO batch_keys VALUES (?, ?)", batch_keys)
+        pairs: set[tuple[str, str]] = set()
+        for a, b in self.db.execute("""
+                SELECT DISTINCT batch_keys.id, other.id
+                FROM batch_keys
+                JOIN version_bands AS band ON band.key = batch_keys.key
+                JOIN version_docs AS other ON other.num = band.num
+                WHERE other.id != batch_keys.id"""):
+            pairs.add((a, b) if a < b else (b, a))
+        self.db.execute("DELETE FROM batch_keys")
+        return pairs
+
+    def _verify(self, candidates, prepared) -> list[VersionPair]:
+        missing = sorted({i for pair in candidates for i in pair} - set(prepared))
+        for doc_id, body in self.load_bodies(missing).items():
+            word_list = words(body)
+            prepared[doc_id] = (word_list, shingles(word_list))
+        found = []
+        for a, b in sorted(candidates):
+            if a not in prepared or b not in prepared:
+                continue
+            resemblance, containment = verify(prepared[a][0], prepared[b][0],
+                                              prepared[a][1], prepared[b][1])
+            if containment >= CONTAINMENT_MIN:
+                found.append(VersionPair(a, b, round(resemblance, 4), round(containment, 4)))
+        return found
+
+    # -- reading -----------------------------------------------------------------------
+
+    def pairs(self) -> list[VersionPair]:
+        return [VersionPair(*row) for row in self.db.execute(
+            "SELECT a, b, resemblance, containment FROM version_pairs ORDER BY a, b")]
+
+    def versions_of(self, doc_id: str) -> list[VersionPair]:
+        """Every other article of doc_id's cluster, with its pair figures to doc_id
+        when they were compared directly (else those of the closest link)."""
+        clusters = self.clusters()
+        cluster = clusters.get(doc_id)
+        if cluster is None:
+            return []
+        members = [i for i, c in clusters.items() if c == cluster and i != doc_id]
+        direct = {}
+        for a, b, resemblance, containment in self.db.execute(
+                "SELECT a, b, resemblance, containment FROM version_pairs "
+                "WHERE a = ? OR b = ?", (doc_id, doc_id)):
+            other = b if a == doc_id else a
+            direct[other] = (resemblance, containment)
+        return [VersionPair(doc_id, other, *direct.get(other, (0.0, 0.0)))
+                for other in sorted(members, key=lambda o: (-direct.get(o, (0, 0))[1], o))]
+
+    def clusters(self) -> dict[str, str]:
+        """{article id: cluster id} for every article that has versions."""
+        if self._clusters is None:
+            self._clusters = components(self.db.execute("SELECT a, b FROM version_pairs"))
+        return self._clusters
+
+
+def components(edges: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """{node: smallest node of its connected component} (union-find)."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        root_a, root_b = find(a), find(b)
+        if root_a != root_b:
+            parent[max(root_a, root_b)] = min(root_a, root_b)
+    return {node: find(node) for node in parent}
