@@ -169,3 +169,28 @@ def test_interrupted_write_is_repaired_without_doubles(library, seeds_dir):
     assert report.new == 5
     assert library.search("Taqsis").total == 2
     assert library._ix.doc_count() == 5
+
+
+def test_facets_count_hits_by_source_and_month(corpus_library):
+    facets = corpus_library.facets("Aleppo")
+    assert facets.total == corpus_library.search("Aleppo").total
+    assert sum(facets.sources.values()) == facets.total
+    assert list(facets.sources)[0] == "ahram"  # most hits first
+    assert list(facets.months) == sorted(facets.months)
+    assert all(len(month) == 7 for month in facets.months)
+    seeds = corpus_library.facets("Taqsis")
+    assert seeds.sources == {"(unknown)": 2} and seeds.months == {"2018-04": 1}
+
+
+@pytest.mark.parametrize("query, suggestion", [
+    ("Aleppp", "Aleppo"),
+    ("chemcal attack", "chemical attack"),
+    ("Hayat Tahrir al-Shm", "Hayat Tahrir al-Sham"),
+])
+def test_did_you_mean(corpus_library, query, suggestion):
+    assert corpus_library.search(query).total == 0 or query == "Hayat Tahrir al-Shm"
+    assert corpus_library.suggest(query) == suggestion
+
+
+def test_no_suggestion_for_known_words(corpus_library):
+    assert corpus_library.suggest("Aleppo AND chemical") is None

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -23,8 +24,8 @@ from .errors import ArticleMissing, IndexMissing, IndexVersionError
 from .ingest.clean import clean, load_rules
 from .ingest.sources import discover, read_path
 from .entities.gazetteer import Entity, load_gazetteer
-from .model import (Article, Cluster, EntitySpan, IngestReport, RawRecord, Repaired,
-                    SearchResults, Skipped, Version)
+from .model import (Article, Cluster, EntitySpan, Facets, IngestReport, RawRecord,
+                    Repaired, SearchResults, Skipped, Version)
 
 META_FILE = "wartui.json"
 STORE_FILE = "articles.sqlite"
@@ -103,6 +104,7 @@ class Library:
                 f"wartui --index-dir {self.index_dir} index --rebuild PATH...") from exc
         self._store = ArticleStore(self.index_dir / STORE_FILE)
         self._versions = None
+        self._vocabulary = None
 
     @property
     def _version_index(self):
@@ -175,6 +177,8 @@ class Library:
             write_batch(self._ix, [(article, was_known) for article, _, was_known in batch])
             self._store.put_many((article, raw) for article, raw, _ in batch)
             report.version_pairs += self._version_index.update(article for article, _, _ in batch)
+            self._store.add_vocabulary(_vocabulary(article for article, _, _ in batch))
+            self._vocabulary = None
             for article, _, was_known in batch:
                 known[article.id] = article.content_hash
                 if was_known:
@@ -277,6 +281,33 @@ class Library:
                                gazetteer=load_gazetteer(), group=group,
                                collapse=not all_versions)
 
+    def facets(self, query: str) -> Facets:
+        """The query's hits counted by source and by month."""
+        return self._search.facets(query, gazetteer=load_gazetteer())
+
+    def suggest(self, query: str) -> str | None:
+        """"Did you mean": the query with its unknown words replaced by the
+        closest words of the index's titles and names, or None."""
+        from rapidfuzz import fuzz, process
+
+        unknown = self._search.unknown_words(query)
+        if not unknown:
+            return None
+        if self._vocabulary is None:
+            self._vocabulary = self._store.vocabulary()
+        corrected = query
+        for word in unknown:
+            found = process.extract(word.casefold(), list(self._vocabulary), scorer=fuzz.ratio,
+                                    score_cutoff=75, limit=5)
+            if found:  # among the closest (within 10 points), the most common
+                top = found[0][1]
+                best = max((m for m in found if m[1] >= top - 10),
+                           key=lambda match: self._vocabulary[match[0]])[0]
+                if word[:1].isupper():
+                    best = best[:1].upper() + best[1:]
+                corrected = re.sub(rf"\b{re.escape(word)}\b", best, corrected, count=1)
+        return corrected if corrected != query else None
+
     def versions(self, doc_id: str) -> list[Version]:
         """The other versions of a report, closest first."""
         pairs = self._version_index.versions_of(doc_id)
@@ -357,3 +388,14 @@ class Library:
         self._open()
         return list(self._store.ids())
 
+
+_VOCABULARY_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def _vocabulary(articles: Iterable[Article]) -> Counter:
+    """Words of titles and recognised names, counted once per article."""
+    counts: Counter = Counter()
+    for article in articles:
+        names = " ".join(e.text for e in article.entities if e.type not in ("date", "figure"))
+        counts.update({w.casefold() for w in _VOCABULARY_WORD.findall(f"{article.title} {names}")})
+    return counts

@@ -236,6 +236,18 @@ class SearchHit:
         }
 
 
+@dataclass(frozen=True)
+class Facets:
+    """What a query's hits are made of: counts by source and by month."""
+
+    total: int
+    sources: dict[str, int]  # most hits first
+    months: dict[str, int]  # "YYYY-MM" -> hits, in date order (undated left out)
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
 @dataclass
 class SearchResults:
     query: str

@@ -25,6 +25,11 @@ CREATE TABLE IF NOT EXISTS articles (
     raw BLOB NOT NULL       -- zlib-compressed raw page
 );
 CREATE INDEX IF NOT EXISTS articles_path ON articles(path);
+-- words of titles and names, for "did you mean" (counts only grow: approximate)
+CREATE TABLE IF NOT EXISTS vocabulary (
+    word TEXT PRIMARY KEY,
+    count INTEGER NOT NULL
+) WITHOUT ROWID;
 """
 
 
@@ -60,6 +65,16 @@ class ArticleStore:
                 ((a.id, a.path, a.content_hash, json.dumps(a.to_json(), ensure_ascii=False),
                   zlib.compress(raw.encode("utf-8"), 1)) for a, raw in rows),
             )
+
+    def add_vocabulary(self, counts: dict[str, int]) -> None:
+        with self._db:
+            self._db.executemany(
+                "INSERT INTO vocabulary (word, count) VALUES (?, ?) "
+                "ON CONFLICT(word) DO UPDATE SET count = count + excluded.count",
+                counts.items())
+
+    def vocabulary(self) -> dict[str, int]:
+        return dict(self._db.execute("SELECT word, count FROM vocabulary"))
 
     def get(self, doc_id: str) -> Article | None:
         row = self._db.execute("SELECT article FROM articles WHERE id = ?", (doc_id,)).fetchone()

@@ -30,6 +30,8 @@ def build_schema() -> Schema:
         title=TEXT(analyzer=analyzer, stored=True, field_boost=2.0),
         body=TEXT(analyzer=analyzer, stored=False),
         source=TEXT(analyzer=name_analyzer(), stored=True),
+        # The source as written, for the facet counts by source.
+        source_facet=ID(sortable=True),
         author=TEXT(analyzer=name_analyzer(), stored=False),
         date=DATETIME(stored=True, sortable=True),
         # YYYYMMDD, 0 when undated: newest-first sorting puts undated pages last.

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from whoosh import qparser, query as wq
+from whoosh import qparser, query as wq, sorting
 from whoosh.highlight import (ContextFragmenter, Formatter, Highlighter, set_matched_filter,
                               top_fragments)
 
 from ..entities.gazetteer import Gazetteer
 from ..errors import QueryError
-from ..model import Article, MatchedEntity, SearchHit, SearchResults, Segment
+from ..model import Article, Facets, MatchedEntity, SearchHit, SearchResults, Segment
 from .expand import expand_query
 
 SORTS = ("relevance", "date")
@@ -98,6 +98,36 @@ class Searcher:
 
     def doc_count(self) -> int:
         return self._searcher.doc_count()
+
+    def facets(self, text: str, gazetteer: Gazetteer | None = None) -> Facets:
+        """Counts of the query's hits by source and by month (for a sparkline)."""
+        query_text = expand_query(text, gazetteer)[0] if gazetteer is not None else text
+        q = self.parse(query_text)
+        results = self._searcher.search(
+            q, limit=1, groupedby={"source": sorting.FieldFacet("source_facet"),
+                                   "month": sorting.FieldFacet("sortdate")},
+            maptype=sorting.Count)
+        sources = results.groups("source")
+        months: dict[str, int] = {}
+        for day, count in results.groups("month").items():
+            if day:  # 0: undated
+                month = f"{day // 10000:04d}-{day // 100 % 100:02d}"
+                months[month] = months.get(month, 0) + count
+        return Facets(total=len(results),
+                      sources=dict(sorted(sources.items(), key=lambda kv: (-kv[1], kv[0]))),
+                      months=dict(sorted(months.items())))
+
+    def unknown_words(self, text: str) -> list[str]:
+        """Plain words of the query that no indexed article contains."""
+        analyzer = self.ix.schema["body"].analyzer
+        unknown = []
+        for word in re.findall(r"(?<![\w:*?])[^\W\d_]{3,}(?![\w:*?])", text):
+            if word in ("AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"):
+                continue
+            terms = [t.text for t in analyzer(word)]
+            if terms and not any(self._searcher.doc_frequency("body", term) for term in terms):
+                unknown.append(word)
+        return unknown
 
     def term_doc_counts(self, fieldname: str) -> dict[str, int]:
         """{term: number of documents} for every term of a keyword field."""

@@ -27,6 +27,7 @@ def document_fields(article: Article) -> dict:
         "title": article.title or article.display_title,
         "body": article.body,
         "source": article.source,
+        "source_facet": article.source or "(unknown)",
         "author": article.author,
         "path": article.path,
         "content_hash": article.content_hash,
