@@ -9,7 +9,7 @@ from whoosh.support.charset import accent_map
 
 # Bump when fields or analysis change: an index of another version is refused
 # with the command that rebuilds it.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def text_analyzer():
