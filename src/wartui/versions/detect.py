@@ -29,6 +29,7 @@ import sqlite3
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import Indel
 
@@ -70,14 +71,38 @@ class VersionPair:
 
 
 def words(text: str) -> list[str]:
-    return [w.casefold() for w in _WORD.findall(text)]
+    return _WORD.findall(text.casefold())
+
+
+@lru_cache(maxsize=1 << 20)
+def _word_hash(word: str) -> int:
+    return zlib.crc32(word.encode())
 
 
 def shingles(word_list: list[str]) -> set[str]:
+    """The 5-word shingles as text (for tests and baselines; the index hashes them)."""
     if len(word_list) < SHINGLE_WORDS:
         return {" ".join(word_list)} if word_list else set()
     return {" ".join(word_list[i:i + SHINGLE_WORDS])
             for i in range(len(word_list) - SHINGLE_WORDS + 1)}
+
+
+def shingle_hashes(word_list: list[str]):
+    """The distinct 32-bit hashes of the 5-word shingles, as a sorted numpy
+    array: each word is hashed once (crc32) and each shingle's hash mixes its
+    five word hashes with fixed odd multipliers, all in numpy."""
+    import numpy as np
+
+    word_hashes = np.fromiter(map(_word_hash, word_list), dtype=np.uint64, count=len(word_list))
+    span = min(SHINGLE_WORDS, len(word_list))
+    if not span:
+        return np.zeros(0, dtype=np.uint64)
+    count = len(word_list) - span + 1
+    mixed = np.zeros(count, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for offset in range(span):
+            mixed = mixed * np.uint64(0x9E3779B97F4A7C15) + word_hashes[offset:offset + count]
+    return np.unique(mixed >> np.uint64(32))
 
 
 class _MinHasher:
@@ -93,27 +118,28 @@ class _MinHasher:
         self.a = rng.integers(0, 1 << 63, NUM_PERM, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
         self.b = rng.integers(0, 1 << 63, NUM_PERM, dtype=np.uint64)
 
-    def band_keys(self, shingle_set: set[str]) -> list[int]:
+    def band_keys(self, hashes) -> list[int]:
+        """The LSH band keys of one text's shingle hashes: band number in the
+        top byte, a 56-bit mix of the band's ROWS signature values below."""
         np = self.np
-        hashes = np.fromiter((zlib.crc32(s.encode()) for s in shingle_set), dtype=np.uint64,
-                             count=len(shingle_set))
         with np.errstate(over="ignore"):
             values = (np.outer(self.a, hashes) + self.b[:, None]) >> np.uint64(32)
-        signature = values.min(axis=1)
-        keys = []
-        for band in range(BANDS):
-            rows = signature[band * ROWS:(band + 1) * ROWS].tobytes()
-            keys.append(band << 56 | (zlib.crc32(rows) << 20 | zlib.adler32(rows) & 0xFFFFF))
-        return keys
+            bands = values.min(axis=1).reshape(BANDS, ROWS)
+            mixed = np.zeros(BANDS, dtype=np.uint64)
+            for row in range(ROWS):
+                mixed = mixed * np.uint64(0x9E3779B97F4A7C15) + bands[:, row]
+        keys = (mixed >> np.uint64(8)) | (np.arange(BANDS, dtype=np.uint64) << np.uint64(56))
+        return keys.astype(np.int64).tolist()  # SQLite integers are signed
 
 
-def verify(a_words: list[str], b_words: list[str], a_shingles: set[str],
-           b_shingles: set[str]) -> tuple[float, float]:
+def verify(a_words: list[str], b_words: list[str], a_hashes, b_hashes) -> tuple[float, float]:
     """(resemblance, containment) of two texts."""
-    if not a_shingles or not b_shingles:
+    import numpy as np
+
+    if not len(a_hashes) or not len(b_hashes):
         return 0.0, 0.0
-    shared = len(a_shingles & b_shingles)
-    containment = shared / min(len(a_shingles), len(b_shingles))
+    shared = len(np.intersect1d(a_hashes, b_hashes, assume_unique=True))
+    containment = shared / min(len(a_hashes), len(b_hashes))
     resemblance = Indel.normalized_similarity(a_words, b_words)
     return resemblance, containment
 
@@ -126,6 +152,8 @@ class VersionIndex:
         self.load_bodies = load_bodies  # ids -> {id: body text}
         self._hasher: _MinHasher | None = None
         self._clusters: dict[str, str] | None = None
+        # 64 MB of page cache: the bands table is large and keyed at random
+        db.execute("PRAGMA cache_size=-65536")
         with db:
             db.executescript(SCHEMA)
 
@@ -140,18 +168,19 @@ class VersionIndex:
         prepared = {}
         for article in articles:
             word_list = words(article.body)
-            prepared[article.id] = (word_list, shingles(word_list))
+            prepared[article.id] = (word_list, shingle_hashes(word_list))
         with self.db:
             self._remove([a.id for a in articles])
             rows, batch_keys = [], []
             for article in articles:
-                word_list, shingle_set = prepared[article.id]
-                keys = self._hasher.band_keys(shingle_set) if len(shingle_set) >= MIN_SHINGLES else []
+                word_list, hashes = prepared[article.id]
+                keys = self._hasher.band_keys(hashes) if len(hashes) >= MIN_SHINGLES else []
                 cursor = self.db.execute(
                     "INSERT INTO version_docs (id, keys) VALUES (?, ?)",
-                    (article.id, b"".join(k.to_bytes(8, "big") for k in keys)))
+                    (article.id, b"".join(k.to_bytes(8, "big", signed=True) for k in keys)))
                 rows.extend((key, cursor.lastrowid) for key in keys)
                 batch_keys.extend((key, article.id) for key in keys)
+            rows.sort()  # in key order, the B-tree inserts touch neighbouring pages
             self.db.executemany("INSERT OR IGNORE INTO version_bands (key, num) VALUES (?, ?)",
                                 rows)
             candidates = self._candidates(batch_keys)
@@ -174,7 +203,8 @@ class VersionIndex:
             if row is None:
                 continue
             num, blob = row
-            keys = [int.from_bytes(blob[i:i + 8], "big") for i in range(0, len(blob), 8)]
+            keys = [int.from_bytes(blob[i:i + 8], "big", signed=True)
+                    for i in range(0, len(blob), 8)]
             self.db.executemany("DELETE FROM version_bands WHERE key = ? AND num = ?",
                                 [(key, num) for key in keys])
             self.db.execute("DELETE FROM version_docs WHERE num = ?", (num,))
@@ -189,9 +219,12 @@ class VersionIndex:
         for a, b in self.db.execute("""
                 SELECT DISTINCT batch_keys.id, other.id
                 FROM batch_keys
-                JOIN version_bands AS band ON band.key = batch_keys.key
-                JOIN version_docs AS other ON other.num = band.num
-                WHERE other.id != batch_keys.id"""):
+                CROSS JOIN version_bands AS band
+                CROSS JOIN version_docs AS other
+                WHERE band.key = batch_keys.key AND other.num = band.num
+                  AND other.id != batch_keys.id"""):
+            # CROSS JOIN fixes the loop order: the batch outside, probing the
+            # bands' primary key; the planner otherwise scans every band.
             pairs.add((a, b) if a < b else (b, a))
         self.db.execute("DELETE FROM batch_keys")
         return pairs
@@ -200,7 +233,7 @@ class VersionIndex:
         missing = sorted({i for pair in candidates for i in pair} - set(prepared))
         for doc_id, body in self.load_bodies(missing).items():
             word_list = words(body)
-            prepared[doc_id] = (word_list, shingles(word_list))
+            prepared[doc_id] = (word_list, shingle_hashes(word_list))
         found = []
         for a, b in sorted(candidates):
             if a not in prepared or b not in prepared:
