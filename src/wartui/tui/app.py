@@ -1,0 +1,206 @@
+"""The wartui app: screens, global keys, the library gate, worker errors.
+
+Start-up is lazy: the search screen (with its box focused) is the default
+screen and shows at once; a worker then checks for the index, builds the
+seed index on a first run (IndexingScreen), opens the library and tells the
+search screen it may search. Nothing here imports Whoosh or opens the index
+on the event loop.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+from textual.worker import Worker, WorkerState
+
+from ..errors import WartuiError
+from ..textsafe import printable
+from .commands import WartuiCommands
+from .gate import LibraryGate
+from .screens.document import DocumentScreen
+from .screens.search import SearchScreen
+from .widgets.too_small import MIN_HEIGHT, MIN_WIDTH
+
+THEMES = ("textual-dark", "textual-light")
+NOT_WHILE_INDEXING = frozenset({"back", "focus_search", "help", "command_palette"})
+
+
+def keymap_path() -> Path:
+    """$XDG_CONFIG_HOME/wartui/keymap.toml: {binding id = "keys"} to remap keys
+    (for instance ones that clash with tmux)."""
+    base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(base) / "wartui" / "keymap.toml"
+
+
+class WartuiApp(App):
+    CSS_PATH = "app.tcss"
+    TITLE = "wartui"
+    COMMANDS = App.COMMANDS | {WartuiCommands}
+    # Screens get -too-narrow / -too-short below the minimum (app.tcss then
+    # shows the notice instead of the layout), and -wide from 100 columns.
+    HORIZONTAL_BREAKPOINTS = [(0, "-too-narrow"), (MIN_WIDTH, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-too-short"), (MIN_HEIGHT, "-tall")]
+    BINDINGS = [
+        Binding("slash", "focus_search", "Search", show=False, id="app.focus_search",
+                tooltip="Back to the search box, from any screen"),
+        Binding("question_mark,f1", "help", "Help", id="app.help",
+                tooltip="The keys of this screen, and the query syntax"),
+        Binding("escape,q", "back", "Back", id="app.back",
+                tooltip="Back one screen (q on the search screen quits)"),
+    ]
+
+    def __init__(self, index_dir: Path | None = None, gate: LibraryGate | None = None,
+                 keymap: Path | None = None) -> None:
+        super().__init__()
+        self.gate = gate or LibraryGate(index_dir)
+        self.keymap_file = keymap
+        self.library_ready = False
+        self.keymap_overrides: dict[str, str] = {}
+
+    def get_default_screen(self) -> SearchScreen:
+        return SearchScreen(self.gate)
+
+    @property
+    def search_screen(self) -> SearchScreen:
+        return next(s for s in self.screen_stack if isinstance(s, SearchScreen))
+
+    # -- keymaps: remembered so that the help screen shows the keys in force ----------
+
+    def set_keymap(self, keymap) -> None:
+        self.keymap_overrides = dict(keymap)
+        super().set_keymap(keymap)
+
+    def update_keymap(self, keymap) -> None:
+        self.keymap_overrides = {**self.keymap_overrides, **keymap}
+        super().update_keymap(keymap)
+
+    def load_keymap(self, path: Path) -> None:
+        try:
+            keymap = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return
+        except (OSError, ValueError) as error:
+            self.notify(f"Ignored {path}: {error}", severity="warning")
+            return
+        self.set_keymap({str(k): str(v) for k, v in keymap.items() if isinstance(v, str)})
+
+    # -- start-up ------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        if self.keymap_file is not None:
+            self.load_keymap(self.keymap_file)
+        self.run_worker(self._start(), name="start", group="start", exit_on_error=False)
+
+    async def _start(self) -> None:
+        if not await self.gate.call(lambda lib: lib.exists()):
+            from .screens.indexing import IndexingScreen
+
+            message = await self.push_screen_wait(IndexingScreen(self.gate, first_run=True))
+            self.notify(message, timeout=4)
+        try:
+            await self.gate.call(lambda lib: lib.count())  # opens the index
+        except WartuiError as error:
+            self.search_screen.library_failed(str(error))
+            return
+        self.library_ready = True
+        self.search_screen.library_ready()
+
+    # -- navigation, used by the screens and the palette ------------------------------
+
+    def _to_search(self) -> SearchScreen:
+        while not isinstance(self.screen, SearchScreen) and len(self.screen_stack) > 1:
+            self.pop_screen()
+        return self.search_screen
+
+    def open_document(self, doc_id: str, query: str = "",
+                      entity_ids: set[str] | frozenset[str] = frozenset()) -> None:
+        self.push_screen(DocumentScreen(self.gate, doc_id, query, frozenset(entity_ids)))
+
+    def open_versions(self, article, versions) -> None:
+        from .screens.versions import VersionsScreen
+
+        self.push_screen(VersionsScreen(self.gate, article, versions))
+
+    def open_diff(self, a_id: str, b_id: str, a_title: str = "", b_title: str = "") -> None:
+        from .screens.diff import DiffScreen
+
+        self.push_screen(DiffScreen(self.gate, a_id, b_id, a_title, b_title))
+
+    def search_for(self, query: str) -> None:
+        self._to_search().set_query(query)
+
+    def reindex(self) -> None:
+        from .screens.indexing import IndexingScreen
+
+        if isinstance(self.screen, IndexingScreen):
+            return
+
+        def done(message: str | None) -> None:
+            if message:
+                self.notify(message, timeout=4)
+            if self.library_ready:
+                self.search_screen.index_changed()
+
+        self._to_search()
+        self.push_screen(IndexingScreen(self.gate, first_run=False), done)
+
+    def toggle_theme(self) -> None:
+        self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
+
+    def toggle_all_versions(self) -> None:
+        self.search_screen.action_toggle_versions()
+
+    # -- global keys ---------------------------------------------------------------
+
+    def action_focus_search(self) -> None:
+        self._to_search().focus_box()
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.gate, self.screen))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        from .screens.indexing import IndexingScreen
+
+        if isinstance(self.screen, IndexingScreen) and action in NOT_WHILE_INDEXING:
+            return False  # the index is being written: stay until it is done
+        if action == "back" and len(self.screen_stack) <= 1:
+            return False  # nothing to go back to: not in the footer, not run
+        return True
+
+    async def action_back(self) -> None:
+        if len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    # -- errors --------------------------------------------------------------------------
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.worker_failed(event.worker)
+
+    def worker_failed(self, worker: Worker) -> None:
+        """Every worker's unexpected failure ends here (the screens forward
+        theirs): a notification, never a crash."""
+        error = worker.error
+        if isinstance(error, WartuiError):
+            message = str(error)
+        else:
+            message = f"Something went wrong ({worker.group}): {error!r}"
+            self.log.error(worker.name, repr(error))
+        self.notify(printable(message, keep_newlines=False), severity="error", timeout=8)
+
+    def on_unmount(self) -> None:
+        self.gate.close()
+
+
+def run_app(index_dir: Path | None = None) -> int:
+    """Open the app on `index_dir` ($WARTUI_INDEX, else ./index); the exit code."""
+    app = WartuiApp(index_dir, keymap=keymap_path())
+    app.run()
+    return app.return_code or 0

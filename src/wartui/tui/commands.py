@@ -1,0 +1,60 @@
+"""The command palette (ctrl+p): open an article by id, re-index the seeds,
+toggle the theme, toggle "all versions" in search."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from rich.text import Text
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from .reading import safe
+
+MAX_ID_HITS = 20
+
+
+class WartuiCommands(Provider):
+    def _commands(self):
+        app = self.app
+        return [
+            ("Re-index the seeds", app.reindex,
+             "Index the bundled seed reports again (only what changed)"),
+            ("Toggle theme", app.toggle_theme, "Switch between the dark and the light theme"),
+            ("Toggle all versions", app.toggle_all_versions,
+             "Search lists every version of a story, or one entry per story"),
+        ]
+
+    async def startup(self) -> None:
+        self._ids: list[str] = []
+        gate = getattr(self.app, "gate", None)
+        if gate is not None and getattr(self.app, "library_ready", False):
+            try:
+                self._ids = await gate.call(lambda lib: lib.ids())
+            except Exception:  # no index yet: open-by-id has nothing to offer
+                self._ids = []
+
+    async def discover(self) -> Hits:
+        for name, callback, help_text in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, callback, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+        # Open by id: a plain substring test, which stays fast on 100k ids.
+        needle = query.strip().removeprefix("open").strip().casefold()
+        if len(needle) < 2:
+            return
+        shown = 0
+        for doc_id in self._ids:
+            folded = doc_id.casefold()
+            if needle in folded:
+                score = 1.0 if folded.startswith(needle) else 0.8
+                yield Hit(score, Text(f"Open {safe(doc_id, False)}"),
+                          partial(self.app.open_document, doc_id),
+                          help="Open this article")
+                shown += 1
+                if shown >= MAX_ID_HITS:
+                    return

@@ -1,0 +1,50 @@
+"""What every wartui screen shares: the library gate, the too-small notice,
+and workers whose errors reach the app's one handler instead of ending it."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+
+from textual import events
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer
+from textual.worker import Worker, WorkerState
+
+from ..gate import LibraryGate
+from ..widgets.too_small import TooSmall
+
+
+class WartuiScreen(Screen):
+    """A screen of the app. Subclasses write `compose_body`."""
+
+    # Shown as the section title in the help screen.
+    HELP_TITLE = "This screen"
+    # Widgets whose BINDINGS the help screen lists with the screen's own.
+    HELP_WIDGETS: tuple[type, ...] = ()
+
+    def __init__(self, gate: LibraryGate) -> None:
+        super().__init__()
+        self.gate = gate
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_body()
+        yield TooSmall()
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Under 100 columns the footer drops its spacing so the keys still fit.
+        for footer in self.query(Footer):
+            footer.compact = event.size.width < 100
+
+    def run_job(self, job: Awaitable, group: str, exclusive: bool = True) -> Worker:
+        """A worker for library calls; a newer job of the group replaces it.
+        An unexpected error goes to the app's one handler (below)."""
+        return self.run_worker(job, group=group, exclusive=exclusive, exit_on_error=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # Worker messages do not bubble: hand failures to the app.
+        if event.state == WorkerState.ERROR:
+            self.app.worker_failed(event.worker)

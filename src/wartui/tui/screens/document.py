@@ -1,0 +1,185 @@
+"""One article: the cleaned text with entities and search hits marked, the
+entity panel, the raw page with the dropped lines, copy, and its versions."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.reactive import reactive
+from textual.widgets import Footer, Static
+
+from ...model import Article
+from ..passages import Passage
+from ..reading import (article_passages, citation, entity_entries, hit_terms, raw_passages,
+                       safe)
+from ..widgets.entity_panel import EntityPanel
+from ..widgets.legend import EntityLegend
+from ..widgets.passage_view import PassageView
+from .base import WartuiScreen
+
+
+class DocumentScreen(WartuiScreen):
+    HELP_TITLE = "Document"
+    HELP_WIDGETS = (EntityPanel,)
+    BINDINGS = [
+        Binding("j", "scroll_down", "Scroll down", show=False, id="document.down"),
+        Binding("k", "scroll_up", "Scroll up", show=False, id="document.up"),
+        Binding("space", "page_down", "Page down", show=False, id="document.page_down"),
+        Binding("b", "page_up", "Page up", show=False, id="document.page_up"),
+        Binding("g", "top", "Top", show=False, id="document.top"),
+        Binding("G", "bottom", "Bottom", show=False, id="document.bottom"),
+        Binding("n", "next_hit", "Next hit", id="document.next_hit",
+                tooltip="The next word of the query, or spelling of a name it matched"),
+        Binding("N", "previous_hit", "Previous hit", show=False, id="document.previous_hit"),
+        Binding("e", "toggle_entities", "Entities", id="document.entities",
+                tooltip="Show or hide the names in the article by type, with counts"),
+        Binding("r", "toggle_raw", "Raw page", id="document.raw",
+                tooltip="The page as scraped, the lines the cleaner dropped marked"),
+        Binding("y", "copy", "Copy", id="document.copy",
+                tooltip="The article with a citation line, to the clipboard (OSC 52)"),
+        Binding("v", "versions", "Versions", id="document.versions",
+                tooltip="The near-duplicates of this report; choose one to compare"),
+    ]
+
+    raw = reactive(False, init=False)
+    entities_shown = reactive(False, init=False)
+
+    def __init__(self, gate, doc_id: str, query: str = "",
+                 entity_ids: set[str] | frozenset[str] = frozenset()) -> None:
+        super().__init__(gate)
+        self.doc_id = doc_id
+        self.search_query = query
+        self.terms = hit_terms(query, entity_ids)
+        self.article: Article | None = None
+        self._raw_page: str | None = None
+        self._position: tuple[int | None, int] = (None, 0)  # mark, total
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(Text(f"Loading {safe(self.doc_id, False)}…"), id="doc-bar")
+        yield EntityLegend(id="legend")
+        with Horizontal(id="doc-body"):
+            yield PassageView(id="text")
+            yield EntityPanel(id="entities")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(PassageView).focus()
+        self.run_job(self._load(), group="document")
+
+    async def _load(self) -> None:
+        doc_id = self.doc_id
+        article, pairs = await self.gate.call(lambda lib: (lib.article(doc_id),
+                                                           lib.entities(doc_id)))
+        view = self.query_one(PassageView)
+        if article is None:
+            view.show([Passage(f"No article with id {safe(doc_id, False)}.", style="meta")])
+            self._bar()
+            return
+        self.article = article
+        self.query_one(EntityPanel).show_entries(entity_entries(pairs))
+        self._show_text()
+
+    # -- what the view shows ---------------------------------------------------------
+
+    def _show_text(self) -> None:
+        view = self.query_one(PassageView)
+        if self.raw:
+            view.show(*raw_passages(self._raw_page, self.article.dropped))
+        else:
+            view.show(*article_passages(self.article, self.terms))
+
+    def on_passage_view_mark_moved(self, event: PassageView.MarkMoved) -> None:
+        self._position = (event.index, event.total)
+        self._bar()
+
+    def _bar(self) -> None:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append("RAW PAGE " if self.raw else "ARTICLE ", style="bold")
+        text.append(safe(self.doc_id, False))
+        index, total = self._position
+        noun = "dropped lines" if self.raw else "hits"
+        if self.article is None:
+            pass
+        elif total and index is not None:
+            text.append(f" · {noun} {index + 1}/{total} (n/N)")
+        elif total:
+            text.append(f" · {total} {noun if total > 1 else noun[:-1]} (n/N)")
+        elif self.raw:
+            text.append(" · nothing dropped")
+        elif self.search_query.strip():
+            text.append(" · no hit in the text")
+        self.query_one("#doc-bar", Static).update(text)
+
+    # -- keys ------------------------------------------------------------------------
+
+    def action_scroll_down(self) -> None:
+        self.query_one(PassageView).scroll_down(animate=False)
+
+    def action_scroll_up(self) -> None:
+        self.query_one(PassageView).scroll_up(animate=False)
+
+    def action_page_down(self) -> None:
+        self.query_one(PassageView).scroll_page_down(animate=False)
+
+    def action_page_up(self) -> None:
+        self.query_one(PassageView).scroll_page_up(animate=False)
+
+    def action_top(self) -> None:
+        self.query_one(PassageView).scroll_home(animate=False)
+
+    def action_bottom(self) -> None:
+        self.query_one(PassageView).scroll_end(animate=False)
+
+    def action_next_hit(self) -> None:
+        self.query_one(PassageView).next_mark()
+
+    def action_previous_hit(self) -> None:
+        self.query_one(PassageView).previous_mark()
+
+    def action_toggle_entities(self) -> None:
+        self.entities_shown = not self.entities_shown
+
+    def watch_entities_shown(self, shown: bool) -> None:
+        self.set_class(shown, "-with-entities")
+        (self.query_one(EntityPanel) if shown else self.query_one(PassageView)).focus()
+
+    def on_entity_panel_chosen(self, event: EntityPanel.Chosen) -> None:
+        self.app.search_for(event.entry.query)
+
+    def action_toggle_raw(self) -> None:
+        if self.article is None:
+            return
+        if self._raw_page is None and not self.raw:
+            self.run_job(self._load_raw(), group="raw")
+            return
+        self.raw = not self.raw
+
+    async def _load_raw(self) -> None:
+        doc_id = self.doc_id
+        self._raw_page = await self.gate.call(lambda lib: lib.raw(doc_id)) or ""
+        self.raw = True
+
+    def watch_raw(self, raw: bool) -> None:
+        self.set_class(raw, "-raw")  # app.tcss hides the entity legend
+        self._show_text()
+
+    def action_copy(self) -> None:
+        if self.article is None:
+            return
+        self.app.copy_to_clipboard(citation(self.article))
+        self.notify("Copied the article with a citation line (OSC 52).", timeout=3)
+
+    def action_versions(self) -> None:
+        if self.article is None:
+            return
+        self.run_job(self._versions(), group="versions")
+
+    async def _versions(self) -> None:
+        doc_id = self.doc_id
+        versions = await self.gate.call(lambda lib: lib.versions(doc_id))
+        if not versions:
+            self.notify("This report has no other versions in the index.", timeout=3)
+            return
+        self.app.open_versions(self.article, versions)

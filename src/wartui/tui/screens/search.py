@@ -1,0 +1,281 @@
+"""The first screen: a query box, results as you type, facets of the hits.
+
+Searching as you type, without a fixed delay: each keystroke starts a search
+worker in the "search" group, which replaces the one before it. The gate runs
+one library call at a time, so a replaced search that has not started never
+runs and one that is running has its answer dropped; the index never works
+through a queue of stale queries, and on a fast index every keystroke shows
+its own results at once. The facet line (counts by source, the sparkline of
+hits per month) is secondary and costs another pass over the index (longer
+than the search on a large index), so it waits for a pause in the typing
+(FACETS_DEBOUNCE), runs aside from the searches (`LibraryGate.call_aside`)
+and is cached by query.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, replace
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Static
+
+from ...errors import QueryError, WartuiError
+from ...model import Facets, SearchResults
+from ..reading import safe
+from ..widgets.facets import FacetBar
+from ..widgets.results import ResultList
+from .base import WartuiScreen
+
+# Results are fetched a screenful at a time: the core builds a snippet for every
+# hit it returns (about 2 ms each), so fetching only what shows keeps each
+# keystroke fast; moving near the end of the list fetches PAGE more.
+PAGE = 20
+RESULT_HEIGHT = 4  # lines per result: title, source and date, two of snippet
+# Seconds of quiet typing before the facets are counted: counting costs time in
+# proportion to the hits (half a second for 100,000 on a laptop), and while it
+# runs it competes with the next search for the interpreter, so many hits wait
+# for a clearer pause.
+FACETS_DEBOUNCE = 0.15
+FACETS_DEBOUNCE_PER_HIT = 0.6 / 100_000
+FACETS_CACHED = 64  # queries whose facets are kept (backspacing finds them again)
+PLACEHOLDER = 'Search reports: words, "a phrase", OR, NOT, date:2018-04 … (F1: help)'
+
+
+@dataclass(frozen=True)
+class Request:
+    query: str
+    sort: str = "relevance"
+    all_versions: bool = False
+    limit: int = 0  # 0: a screenful
+
+
+class SearchScreen(WartuiScreen):
+    HELP_TITLE = "Search"
+    HELP_WIDGETS = (ResultList,)
+    BINDINGS = [
+        Binding("q", "app.quit", "Quit", id="search.quit"),
+        Binding("down", "to_results", "Results", show=False, id="search.results",
+                tooltip="From the box into the results"),
+        Binding("ctrl+t", "toggle_sort", "Sort", id="search.sort",
+                tooltip="By relevance, or newest first"),
+        Binding("ctrl+g", "toggle_versions", "All versions", id="search.all_versions",
+                tooltip="Every version of a story, or one entry per story"),
+    ]
+
+    sort: reactive[str] = reactive("relevance", init=False)
+    all_versions: reactive[bool] = reactive(False, init=False)
+
+    def __init__(self, gate) -> None:
+        super().__init__(gate)
+        self.ready = False  # the app says when the library is open
+        self.shown: Request | None = None  # the request whose results are on screen
+        self._facets_timer: Timer | None = None
+        self._facets: OrderedDict[str, Facets] = OrderedDict()
+
+    def compose_body(self) -> ComposeResult:
+        yield Input(placeholder=PLACEHOLDER, id="query")
+        yield Static("Opening the index…", id="status")
+        yield FacetBar(id="facets")
+        yield ResultList(id="results")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#query", Input).focus()
+
+    # -- the request on screen -------------------------------------------------------
+
+    @property
+    def query_text(self) -> str:
+        return self.query_one("#query", Input).value
+
+    @property
+    def shown_query(self) -> str | None:
+        """The query whose results are on screen (None before the first)."""
+        return self.shown.query if self.shown else None
+
+    def _request(self, limit: int = 0) -> Request:
+        return Request(self.query_text, self.sort, self.all_versions,
+                       limit or self._screenful())
+
+    def _screenful(self) -> int:
+        return max(8, self.query_one(ResultList).size.height // RESULT_HEIGHT + 3)
+
+    def _is_current(self, request: Request) -> bool:
+        """Is `request` for what the box and the toggles say now (any limit)?"""
+        return replace(request, limit=0) == replace(self._request(), limit=0)
+
+    # -- public: used by the app -----------------------------------------------------
+
+    def library_ready(self) -> None:
+        self.ready = True
+        self.search()
+
+    def library_failed(self, message: str) -> None:
+        self._status(Text(safe(message, keep_newlines=False)), "-error")
+
+    def index_changed(self) -> None:
+        """The index was written (re-index): what was counted is stale."""
+        self._facets.clear()
+        self.search()
+
+    def set_query(self, query: str) -> None:
+        """Search for `query` as if typed (the entity panel, the palette)."""
+        box = self.query_one("#query", Input)
+        box.value = query
+        box.cursor_position = len(query)
+        box.focus()
+        self.search()
+
+    def focus_box(self) -> None:
+        self.query_one("#query", Input).focus()
+
+    def search(self, limit: int = 0) -> None:
+        if not self.ready:
+            return
+        if self._facets_timer is not None:
+            self._facets_timer.stop()
+        self.run_job(self._search(self._request(limit)), group="search")
+
+    # -- searching -------------------------------------------------------------------
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.search()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._open(self.query_one(ResultList).highlighted_hit())
+
+    async def _search(self, request: Request) -> None:
+        try:
+            results = await self.gate.call(lambda lib: lib.search(
+                request.query, limit=request.limit, sort=request.sort,
+                all_versions=request.all_versions))
+        except QueryError as error:
+            if self._is_current(request):
+                self._show_error(request, str(error))
+            return
+        suggestion = None
+        if not results.total and request.query.strip():
+            suggestion = await self.gate.call(lambda lib: lib.suggest(request.query))
+        if self._is_current(request):  # else the box moved on: drop the answer
+            self._show_results(request, results, suggestion)
+
+    def _show_results(self, request: Request, results: SearchResults,
+                      suggestion: str | None) -> None:
+        more = (self.shown is not None and request.limit > self.shown.limit
+                and self._is_current(self.shown))
+        # Versions are collapsed after the fetch: a full page means there may be more.
+        has_more = len(results.hits) >= request.limit
+        self.query_one(ResultList).show_hits(results.hits, has_more, keep_highlight=more)
+        self.shown = request
+        if results.total:
+            plural = "s" if results.total != 1 else ""
+            text = Text()
+            text.append(f"{results.total:,} report{plural}", style="bold")
+            text.append(" · " + ("newest first" if request.sort == "date" or
+                                 not request.query.strip() else "by relevance"))
+            text.append(" · " + ("every version" if request.all_versions
+                                 else "one per story"))
+            self._status(text, "")
+        elif suggestion:
+            text = Text("No results. Did you mean ")
+            text.append(safe(suggestion, keep_newlines=False), style="bold underline")
+            text.append("?")
+            self._status(text, "-empty")
+        else:
+            self._status(Text("No results."), "-empty")
+        if more:
+            return
+        if results.total:
+            delay = FACETS_DEBOUNCE + results.total * FACETS_DEBOUNCE_PER_HIT
+            self._facets_timer = self.set_timer(delay, lambda: self._count_facets(request))
+        else:
+            self.query_one(FacetBar).clear()
+
+    def _show_error(self, request: Request, message: str) -> None:
+        self.query_one(ResultList).show_hits([])
+        self.query_one(FacetBar).clear()
+        self._status(Text(safe(message, keep_newlines=False)), "-error")
+        self.shown = request
+
+    def _status(self, text: Text, kind: str) -> None:
+        status = self.query_one("#status", Static)
+        status.update(text)
+        status.set_class(kind == "-error", "-error")
+        status.set_class(kind == "-empty", "-empty")
+
+    def _count_facets(self, request: Request) -> None:
+        if not self._is_current(request):
+            return
+        cached = self._facets.get(request.query)
+        if cached is not None:
+            self.query_one(FacetBar).show(cached)
+        else:
+            self.run_job(self._count(request), group="facets")
+
+    async def _count(self, request: Request) -> None:
+        try:
+            facets = await self.gate.call_aside(lambda lib: lib.facets(request.query))
+        except WartuiError:
+            facets = None
+        if facets is not None:
+            self._facets[request.query] = facets
+            while len(self._facets) > FACETS_CACHED:
+                self._facets.popitem(last=False)
+        if self._is_current(request):
+            if facets is None:
+                self.query_one(FacetBar).clear()
+            else:
+                self.query_one(FacetBar).show(facets)
+
+    # -- the results -----------------------------------------------------------------
+
+    def on_result_list_opened(self, event: ResultList.Opened) -> None:
+        self._open(event.hit)
+
+    def on_result_list_want_more(self, event: ResultList.WantMore) -> None:
+        if self.shown is not None and self._is_current(self.shown):
+            self.search(limit=len(self.query_one(ResultList).hits) + PAGE)
+
+    def on_result_list_left_top(self, event: ResultList.LeftTop) -> None:
+        self.focus_box()
+
+    def _open(self, hit) -> None:
+        if hit is None:
+            self.notify("No result to open.", severity="warning")
+            return
+        self.app.open_document(hit.id, query=self.shown_query or "",
+                               entity_ids={m.id for m in hit.matched})
+
+    def action_to_results(self) -> None:
+        results = self.query_one(ResultList)
+        if not results.option_count:
+            return
+        if self.focused is not results:
+            results.focus()
+            if results.highlighted is None:
+                results.highlighted = 0
+        else:
+            results.action_cursor_down()
+
+    def action_toggle_sort(self) -> None:
+        self.sort = "date" if self.sort == "relevance" else "relevance"
+        self.notify(f"Sorted {'newest first' if self.sort == 'date' else 'by relevance'}.",
+                    timeout=2)
+
+    def action_toggle_versions(self) -> None:
+        self.all_versions = not self.all_versions
+        self.notify("Showing every version." if self.all_versions
+                    else "Showing one entry per story.", timeout=2)
+
+    def watch_sort(self) -> None:
+        self.search()
+
+    def watch_all_versions(self) -> None:
+        self.search()

@@ -1,0 +1,859 @@
+"""The Textual app, driven by the keys of DESIGN.md's keyboard map.
+
+Each test runs the real app headless on a small index (the five seeds,
+built once per session) and asserts on what the screens show.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+import time
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from wartui.library import Library
+from wartui.tui.app import WartuiApp
+from wartui.tui.passages import Passage, Span, line_text, wrap
+from wartui.tui.reading import (article_passages, entity_entries, find_hits, hit_terms,
+                                raw_passages, safe_passage)
+from wartui.tui.screens.diff import DiffScreen
+from wartui.tui.screens.document import DocumentScreen
+from wartui.tui.screens.help import HelpScreen
+from wartui.tui.screens.indexing import IndexingScreen
+from wartui.tui.screens.search import Request, SearchScreen
+from wartui.tui.screens.versions import VersionsScreen
+from wartui.tui.widgets.diff_view import DiffView
+from wartui.tui.widgets.entity_panel import EntityPanel
+from wartui.tui.widgets.facets import FacetBar, month_series
+from wartui.tui.widgets.passage_view import PassageView
+from wartui.tui.widgets.results import ResultList
+from wartui.tui.widgets.too_small import TooSmall
+
+SIZE = (100, 32)
+EVIL_TITLE = "Evil [bold red]x[/] report on Aleppo"
+EVIL = (f"{EVIL_TITLE}\n\n"
+        "The town of Aleppo [link=file:///etc/passwd]click me[/link] was shelled. Then "
+        "\x1b]52;c;ZXZpbA==\x07 came and \u202eRTL override\u202c text about Aleppo, "
+        "a [bold red]x[/] again.\n\n"
+        "A second paragraph about Damascus with [on red]markup[/] and a bell \x07.\n")
+
+
+# -- fixtures and helpers -----------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory, seeds_dir) -> Path:
+    index_dir = tmp_path_factory.mktemp("tui") / "ix"
+    with Library(index_dir) as library:
+        assert library.add_paths([seeds_dir]).new == 5
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def crafted_index(tmp_path_factory) -> Path:
+    """An article with markup, escape sequences and a bidi override in it, and
+    a long (60 KB) article."""
+    root = tmp_path_factory.mktemp("crafted")
+    (root / "pages").mkdir()
+    (root / "pages" / "evil.txt").write_text(EVIL, encoding="utf-8")
+    paragraph = ("Shelling was reported near Aleppo and Idlib on Tuesday, while negotiators "
+                 "met in Geneva to discuss the evacuation of civilians from the besieged "
+                 "districts. ")
+    long_text = "A long report from Aleppo\n\n" + "\n\n".join(
+        f"Paragraph {number}. " + paragraph * 3 for number in range(200))
+    (root / "pages" / "long.txt").write_text(long_text, encoding="utf-8")
+    index_dir = root / "ix"
+    with Library(index_dir) as library:
+        assert library.add_paths([root / "pages"]).new == 2
+    return index_dir
+
+
+def run(app: WartuiApp, scenario, size=SIZE) -> None:
+    async def main() -> None:
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            await scenario(pilot)
+
+    asyncio.run(main())
+
+
+async def settle(pilot, quiet: float = 0.2) -> None:
+    """Until no worker runs and the facet line's debounce has passed."""
+    app = pilot.app
+    for round in range(2):
+        for _ in range(200):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            if not any(worker.is_running for worker in app.workers):
+                break
+        if not round:
+            await pilot.pause(quiet)  # a debounce timer may start another worker
+
+
+def screen_text(app) -> str:
+    """The text of the whole screen, as a terminal would show it."""
+    # Textual has no public "screen as text"; the compositor's strips are it.
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def type_query(pilot, text: str) -> None:
+    await pilot.press(*text)
+    await settle(pilot)
+
+
+async def open_result(pilot, doc_id: str) -> None:
+    """From the search screen: move to the result `doc_id` with j and open it."""
+    results = pilot.app.screen.query_one(ResultList)
+    ids = [hit.id for hit in results.hits]
+    assert doc_id in ids, ids
+    await pilot.press("down")  # from the box into the results
+    for _ in range(ids.index(doc_id)):
+        await pilot.press("j")
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, DocumentScreen)
+    assert pilot.app.screen.doc_id == doc_id
+
+
+def help_text(screen: HelpScreen) -> str:
+    console = Console(width=120, record=True, file=io.StringIO())
+    console.print(screen.document())
+    return console.export_text()
+
+
+def styled_segments(view: PassageView, text: str):
+    """(segment, style) of the visible lines whose text contains `text`."""
+    found = []
+    for y in range(view.scrollable_content_region.height):
+        for segment in view.render_line(y):
+            if text in segment.text:
+                found.append((segment.text, segment.style))
+    return found
+
+
+# -- search ---------------------------------------------------------------------------
+
+def test_search_box_is_focused_and_results_update_as_you_type(seed_index):
+    app = WartuiApp(seed_index)
+
+    async def scenario(pilot):
+        screen = pilot.app.screen
+        assert isinstance(screen, SearchScreen)
+        assert pilot.app.focused.id == "query"
+        # the empty query lists everything, one entry per story
+        assert screen.shown_query == ""
+        assert len(screen.query_one(ResultList).hits) == 4
+        await type_query(pilot, "Rastan")
+        assert screen.shown_query == "Rastan"
+        hits = screen.query_one(ResultList).hits
+        assert hits and hits[0].id == "001_cddafe3289ae453d"
+        text = screen_text(pilot.app)
+        assert "3 reports" in text and "by relevance" in text
+        assert "+1 version" in text  # 001 has a near-duplicate
+        assert "Syrian War Report – April 3, 2018" in text
+
+    run(app, scenario)
+
+
+def test_snippet_hits_are_marked_in_reverse_and_bold(seed_index):
+    app = WartuiApp(seed_index)
+
+    async def scenario(pilot):
+        await type_query(pilot, "Deir ez-Zor")
+        results = pilot.app.screen.query_one(ResultList)
+        hit_style = results.get_component_rich_style("results--hit", partial=True)
+        assert hit_style.reverse and hit_style.bold  # reads in monochrome
+        text = screen_text(pilot.app)
+        for spelling in ("Deir ez-Zor", "Deir Ezzor", "Deir Al-Zour"):
+            assert spelling in text  # each result's own spelling, marked
+
+    run(app, scenario)
+
+
+def test_a_bad_query_shows_a_message_not_a_crash(seed_index):
+    app = WartuiApp(seed_index)
+
+    async def scenario(pilot):
+        screen = pilot.app.screen
+        await type_query(pilot, "date:[2018 to")
+        status = screen.query_one("#status")
+        assert status.has_class("-error")
+        assert "cannot read that date" in screen_text(pilot.app)
+        assert screen.query_one(ResultList).hits == []
+        # and the next keystrokes recover
+        await pilot.press(*["backspace"] * len("date:[2018 to"))
+        await type_query(pilot, "Rastan")
+        assert not status.has_class("-error")
+        assert screen.query_one(ResultList).hits
+
+    run(app, scenario)
+
+
+def test_an_empty_result_says_did_you_mean(seed_index):
+    app = WartuiApp(seed_index)
+
+    async def scenario(pilot):
+        await type_query(pilot, "Rastn")
+        assert pilot.app.screen.query_one(ResultList).hits == []
+        text = screen_text(pilot.app)
+        assert "No results. Did you mean Rastan?" in text
+
+    run(app, scenario)
+
+
+def test_sort_and_all_versions_toggles(seed_index):
+    app = WartuiApp(seed_index)
+
+    async def scenario(pilot):
+        screen = pilot.app.screen
+        await type_query(pilot, "Syrian")
+        assert "by relevance" in screen_text(pilot.app)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert screen.sort == "date" and "newest first" in screen_text(pilot.app)
+        dates = [hit.date or "" for hit in screen.query_one(ResultList).hits]
+        assert [d for d in dates if d] == sorted([d for d in dates if d], reverse=True)
+        one_per_story = len(screen.query_one(ResultList).hits)
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        assert "every version" in screen_text(pilot.app)
+        assert len(screen.query_one(ResultList).hits) == one_per_story + 1
+
+    run(app, scenario)
+
+
+def test_a_stale_answer_is_dropped(seed_index):
+    app = WartuiApp(seed_index)
+
+    async def scenario(pilot):
+        screen = pilot.app.screen
+        await type_query(pilot, "Taqsis")
+        shown = screen.query_one(ResultList).hits
+        # An answer for a query the box has moved on from arrives late: dropped.
+        await screen._search(Request("Rastan", limit=10))
+        assert screen.shown_query == "Taqsis"
+        assert screen.query_one(ResultList).hits == shown
+        # Many keystrokes in a burst: what is shown is for the final text.
+        await pilot.press(*"  OR Douma OR Ghouta")
+        await settle(pilot)
+        assert screen.shown_query == screen.query_text == "Taqsis  OR Douma OR Ghouta"
+
+    run(app, scenario)
+
+
+def test_facet_line_and_sparkline(corpus_library):
+    app = WartuiApp(corpus_library.index_dir)
+
+    async def scenario(pilot):
+        await type_query(pilot, "Aleppo")
+        facets = pilot.app.screen.query_one(FacetBar)
+        assert facets.has_class("-dated")  # FA-KES spans years: a trend to draw
+        sparkline = facets.query_one("#facet-months")
+        assert sparkline.display and len(sparkline.data) > 1
+        assert sum(sparkline.data) > 0
+        sources = str(facets.query_one("#facet-sources").render())
+        assert any(char.isdigit() for char in sources)
+
+    run(app, scenario)
+
+
+def test_month_series_fills_the_gaps():
+    assert month_series({"2017-11": 2, "2018-02": 5}) == (
+        "2017-11", "2018-02", [2, 0, 0, 5])
+    assert month_series({}) == ("", "", [])
+
+
+# -- document -------------------------------------------------------------------------
+
+def test_enter_opens_the_document_with_entities_marked(seed_index):
+    app = WartuiApp(seed_index)
+
+    async def scenario(pilot):
+        await type_query(pilot, "Deir ez-Zor")
+        await open_result(pilot, "002_193f624956799aae")
+        view = pilot.app.screen.query_one(PassageView)
+        place = view.get_component_rich_style("passage--place", partial=True)
+        assert place.bold  # a second cue besides the colour
+        # 'Deir Ezzor' is further down, near the end
+        await pilot.press("G")
+        found = styled_segments(view, "Deir Ezzor")
+        assert found, view.visible_text()
+        for text, style in found:
+            assert style.bold and style.color == place.color
+            assert style.reverse  # and marked as a search hit
+        legend = str(pilot.app.screen.query_one("#legend").render())
+        assert "place" in legend and "armed group" in legend
+
+    run(app, scenario)
+
+
+def test_n_and_shift_n_move_between_hits(seed_index):
+    app = WartuiApp(seed_index)
+
+    async def scenario(pilot):
+        await type_query(pilot, "Rastan")
+        await pilot.press("enter")  # the first result
+        await settle(pilot)
+        screen = pilot.app.screen
+        view = screen.query_one(PassageView)
+        assert isinstance(screen, DocumentScreen) and view.mark_count >= 3
+        await pilot.press("n")
+        assert view.current_mark == 0
+        await pilot.press("n")
+        assert view.current_mark == 1
+        assert f"hits 2/{view.mark_count}" in screen_text(pilot.app)
+        await pilot.press("N")
+        assert view.current_mark == 0
+        await pilot.press("N")
+        assert view.current_mark == view.mark_count - 1  # wraps around
+        # the current hit is on screen, in its own style
+        assert styled_segments(view, "Rastan")
+
+    run(app, scenario)
+
+
+def test_scroll_keys(crafted_index):
+    app = WartuiApp(crafted_index)
+
+    async def scenario(pilot):
+        pilot.app.open_document("long")
+        await settle(pilot)
+        view = pilot.app.screen.query_one(PassageView)
+        height = view.scrollable_content_region.height
+        assert view.line_count > 10 * height
+        await pilot.press("j", "j")
+        assert view.scroll_y == 2
+        await pilot.press("k")
+        assert view.scroll_y == 1
+        await pilot.press("space")
+        assert view.scroll_y == 1 + height
+        await pilot.press("b")
+        assert view.scroll_y == 1
+        await pilot.press("G")
+        assert view.scroll_y == view.max_scroll_y > 0
+        assert "Paragraph 199." in view.visible_text()
+        await pilot.press("g")
+        assert view.scroll_y == 0
+
+    run(app, scenario)
+
+
+def test_a_long_article_renders_only_the_visible_lines(crafted_index):
+    app = WartuiApp(crafted_index)
+
+    async def scenario(pilot):
+        pilot.app.open_document("long")
+        await settle(pilot)
+        view = pilot.app.screen.query_one(PassageView)
+        rendered = []
+        original = view._render_row
+        view._render_row = lambda number, base: rendered.append(number) or original(number,
+                                                                                      base)
+        started = time.perf_counter()
+        for _ in range(20):
+            await pilot.press("space")
+        elapsed = time.perf_counter() - started
+        height = view.scrollable_content_region.height
+        assert len(set(rendered)) <= 21 * height  # never the whole article (~1,800 lines)
+        assert view.line_count > 1000
+        assert elapsed < 5
+
+    run(app, scenario)
+
+
+def test_e_shows_the_entity_panel_and_enter_searches_the_corpus(seed_index):
+    app = WartuiApp(seed_index)
+
+    async def scenario(pilot):
+        await type_query(pilot, "Deir ez-Zor")
+        await open_result(pilot, "002_193f624956799aae")
+        screen = pilot.app.screen
+        panel = screen.query_one(EntityPanel)
+        assert not panel.display
+        await pilot.press("e")
+        assert panel.display and pilot.app.focused is panel
+        text = screen_text(pilot.app)
+        assert "PLACES" in text and "Deir ez-Zor ×3" in text and "Deir Ezzor" in text
+        # move to Deir ez-Zor and search the corpus for it
+        while panel.highlighted_option.id is None or \
+                panel._entries[panel.highlighted_option.id].name != "Deir ez-Zor":
+            await pilot.press("j")
+        await pilot.press("enter")
+        await settle(pilot)
+        search = pilot.app.screen
+        assert isinstance(search, SearchScreen)
+        assert search.query_text == "entity:deir-ez-zor"
+        assert search.shown_query == "entity:deir-ez-zor"
+        assert {h.id for h in search.query_one(ResultList).hits} == {
+            "002_193f624956799aae", "003_84e21071b25684eb", "004_e0530f7fd10296e1"}
+        # e again hides the panel
+        await open_result(pilot, "002_193f624956799aae")
+        await pilot.press("e", "e")
+        assert not pilot.app.screen.query_one(EntityPanel).display
+
+    run(app, scenario)
+
+
+def test_r_shows_the_raw_page_with_dropped_lines_and_reasons(seed_index):
+    app = WartuiApp(seed_index)
+
+    async def scenario(pilot):
+        pilot.app.open_document("002_193f624956799aae")
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        view = pilot.app.screen.query_one(PassageView)
+        text = view.visible_text()
+        assert "1 │ Home / News From Nigeria" in text
+        assert "◂ dropped: breadcrumb" in text
+        assert "RAW PAGE" in screen_text(pilot.app)
+        assert view.mark_count == 15  # n/N walk the dropped lines
+        await pilot.press("r")
+        assert "ARTICLE" in screen_text(pilot.app)
+        assert "◂ dropped" not in view.visible_text()
+
+    run(app, scenario)
+
+
+def test_y_copies_the_article_with_a_citation(seed_index):
+    app = WartuiApp(seed_index)
+
+    async def scenario(pilot):
+        pilot.app.open_document("001_cddafe3289ae453d")
+        await settle(pilot)
+        await pilot.press("y")
+        await pilot.pause()
+        copied = pilot.app.clipboard
+        first = copied.splitlines()[0]
+        assert first.startswith("“Syrian War Report – April 3, 2018")
+        assert "2018-04-03" in first and "001_cddafe3289ae453d" in first
+        assert "government forces established control of the town of Taqsis" in copied
+        assert any("Copied" in str(n.message) for n in pilot.app._notifications)
+
+    run(app, scenario)
+
+
+def test_untrusted_text_is_shown_literally(crafted_index):
+    app = WartuiApp(crafted_index)
+
+    async def scenario(pilot):
+        await type_query(pilot, "shelled")
+        text = screen_text(pilot.app)
+        assert EVIL_TITLE in text  # the title in the results, as written
+        pilot.app.open_document("evil")
+        await settle(pilot)
+        text = screen_text(pilot.app)
+        assert EVIL_TITLE in text
+        assert "[link=file:///etc/passwd]click me[/link]" in text
+        assert "[on red]markup[/]" in text
+        assert "␛]52;c;ZXZpbA==␇" in text  # the OSC 52 made visible, not sent
+        assert "⟦U+202E⟧RTL override⟦U+202C⟧" in text
+        view = pilot.app.screen.query_one(PassageView)
+        for y in range(view.scrollable_content_region.height):
+            for segment in view.render_line(y):
+                assert "\x1b" not in segment.text and "\x07" not in segment.text
+                assert "\u202e" not in segment.text
+                assert not (segment.style and segment.style.link)
+        # the entity after the bidi override is still marked on the right word
+        found = styled_segments(view, "Aleppo")
+        assert len(found) >= 2 and all(style.bold for _, style in found)
+        await pilot.press("y")
+        assert "\x1b" not in pilot.app.clipboard and "␛" in pilot.app.clipboard
+
+    run(app, scenario)
+
+
+# -- versions and diff -------------------------------------------------------------
+
+def test_v_opens_the_versions_and_the_diff(seed_index):
+    app = WartuiApp(seed_index)
+
+    async def scenario(pilot):
+        pilot.app.open_document("000_1d8dfec3ee535e83")
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, VersionsScreen)
+        text = screen_text(pilot.app)
+        assert "001_cddafe3289ae453d" in text and "% alike" in text
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, DiffScreen)
+        view = screen.query_one(DiffView)
+        assert screen.diff.a_id == "000_1d8dfec3ee535e83"
+        assert screen.diff.b_id == "001_cddafe3289ae453d"
+        assert view.side_by_side  # 100 columns
+        assert "A 000_1d8dfec3ee535e83 ⇄ B 001_cddafe3289ae453d" in screen_text(pilot.app)
+        await pilot.press("n")
+        assert "── likely comment section (only in A) ──" in view.visible_text()
+        assert "change 1/" in screen_text(pilot.app)
+        # j scrolls both panes: they are one view
+        before = view.scroll_y
+        await pilot.press("j")
+        assert view.scroll_y == before + 1
+        await pilot.press("s")
+        await settle(pilot)
+        assert screen.diff.a_id == "001_cddafe3289ae453d"
+        assert "A 001_cddafe3289ae453d ⇄ B 000_1d8dfec3ee535e83" in screen_text(pilot.app)
+        await pilot.press("n")
+        assert "likely comment section (only in B)" in view.visible_text()
+
+    run(app, scenario)
+
+
+def test_the_diff_is_stacked_below_100_columns(seed_index):
+    app = WartuiApp(seed_index)
+
+    async def scenario(pilot):
+        pilot.app.open_diff("000_1d8dfec3ee535e83", "001_cddafe3289ae453d")
+        await settle(pilot)
+        view = pilot.app.screen.query_one(DiffView)
+        assert not view.side_by_side
+        await pilot.press("n")
+        text = view.visible_text()
+        assert "likely comment section" in text and "A │ " in text
+
+    run(app, scenario, size=(80, 24))
+
+
+def test_changed_words_and_figures_are_marked(tmp_path):
+    a = "In Eastern Ghouta, 1,065 militants and their family members were evacuated."
+    b = "In Eastern Ghouta, 1,056 militants and their relatives were evacuated."
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    filler = "\n\n".join(f"Shared paragraph number {n} about the war in Syria and the "
+                         f"talks in Geneva that week." for n in range(6))
+    (pages / "one.txt").write_text(f"Title\n\n{a}\n\n{filler}\n", encoding="utf-8")
+    (pages / "two.txt").write_text(f"Title\n\n{b}\n\n{filler}\n", encoding="utf-8")
+    with Library(tmp_path / "ix") as library:
+        library.add_paths([pages])
+    app = WartuiApp(tmp_path / "ix")
+
+    async def scenario(pilot):
+        pilot.app.open_diff("one", "two")
+        await settle(pilot)
+        view = pilot.app.screen.query_one(DiffView)
+        assert "changed figures: 1,065 -> 1,056 militants" in view.visible_text()
+        removed = view.get_component_rich_style("diff--removed", partial=True)
+        added = view.get_component_rich_style("diff--added", partial=True)
+        assert removed.strike and added.underline  # more than colour
+        styles = {segment.text.strip(): segment.style
+                  for y in range(view.scrollable_content_region.height)
+                  for segment in view.render_line(y)}
+        assert styles["1,065"].strike and styles["1,056"].underline
+
+    run(app, scenario, size=(120, 30))
+
+
+# -- help, navigation, palette ------------------------------------------------------
+
+def test_help_lists_every_binding_from_bindings(seed_index):
+    app = WartuiApp(seed_index)
+
+    async def scenario(pilot):
+        pilot.app.open_document("001_cddafe3289ae453d")
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, HelpScreen)
+        text = help_text(pilot.app.screen)
+        for binding in DocumentScreen.BINDINGS + EntityPanel.BINDINGS + WartuiApp.BINDINGS:
+            assert binding.description in text, binding.description
+        for key in ("n", "N", "space", "G", "/", "?", "esc", "^p"):
+            assert key in text
+        assert "Query syntax" in text and "entity:hayat-tahrir-al-sham" in text
+        await pilot.press("escape")
+        assert isinstance(pilot.app.screen, DocumentScreen)
+
+    run(app, scenario)
+
+
+def test_help_follows_the_keymap(seed_index):
+    app = WartuiApp(seed_index)
+
+    async def scenario(pilot):
+        pilot.app.set_keymap({"document.next_hit": "ctrl+n"})
+        pilot.app.open_document("001_cddafe3289ae453d")
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        text = help_text(pilot.app.screen)
+        assert "^n" in text
+
+    run(app, scenario)
+
+
+def test_f1_from_the_search_box_and_the_search_keys(seed_index):
+    app = WartuiApp(seed_index)
+
+    async def scenario(pilot):
+        await pilot.press("f1")
+        await settle(pilot)
+        text = help_text(pilot.app.screen)
+        for binding in SearchScreen.BINDINGS + ResultList.BINDINGS:
+            assert binding.description in text, binding.description
+        await pilot.press("q")
+        assert isinstance(pilot.app.screen, SearchScreen)
+
+    run(app, scenario)
+
+
+def test_escape_and_q_go_back_and_q_quits_from_search(seed_index):
+    app = WartuiApp(seed_index)
+
+    async def scenario(pilot):
+        pilot.app.open_document("001_cddafe3289ae453d")
+        await settle(pilot)
+        await pilot.press("escape")
+        assert isinstance(pilot.app.screen, SearchScreen)
+        pilot.app.open_document("001_cddafe3289ae453d")
+        await settle(pilot)
+        await pilot.press("q")
+        assert isinstance(pilot.app.screen, SearchScreen)
+        # q in the search box is a letter; on the results it quits
+        await pilot.press("q")
+        assert pilot.app.screen.query_text == "q"
+        await pilot.press("backspace")
+        await settle(pilot)
+        await pilot.press("down", "q")
+        await pilot.pause()
+        assert pilot.app.return_code == 0
+
+    run(app, scenario)
+
+
+def test_slash_goes_back_to_the_search_box(seed_index):
+    app = WartuiApp(seed_index)
+
+    async def scenario(pilot):
+        await type_query(pilot, "Rastan")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        await pilot.press("slash")
+        screen = pilot.app.screen
+        assert isinstance(screen, SearchScreen)
+        assert pilot.app.focused.id == "query" and screen.query_text == "Rastan"
+        await pilot.press("up")  # in the box: nothing to go up to
+        await pilot.press("down", "k")  # the results, then k back to the box
+        assert pilot.app.focused.id == "query"
+
+    run(app, scenario)
+
+
+def test_command_palette_opens_an_article_by_id(seed_index):
+    app = WartuiApp(seed_index)
+
+    async def scenario(pilot):
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.2)
+        await pilot.press(*"004_e05")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, DocumentScreen)
+        assert pilot.app.screen.doc_id == "004_e0530f7fd10296e1"
+
+    run(app, scenario)
+
+
+def test_command_palette_toggles(seed_index):
+    app = WartuiApp(seed_index)
+
+    async def scenario(pilot):
+        theme = pilot.app.theme
+        pilot.app.toggle_theme()
+        assert pilot.app.theme != theme
+        pilot.app.toggle_all_versions()
+        await settle(pilot)
+        assert pilot.app.screen.all_versions
+        assert len(pilot.app.screen.query_one(ResultList).hits) == 5
+
+    run(app, scenario)
+
+
+# -- start-up, small terminals, errors -------------------------------------------
+
+def test_first_run_builds_the_seed_index_then_shows_search(tmp_path):
+    index_dir = tmp_path / "new-index"
+    app = WartuiApp(index_dir)
+    seen = []
+
+    async def main():
+        async with app.run_test(size=SIZE) as pilot:
+            for _ in range(400):
+                seen.append(type(pilot.app.screen))
+                if pilot.app.library_ready:
+                    break
+                await pilot.pause(0.01)
+            await settle(pilot)
+            assert isinstance(pilot.app.screen, SearchScreen)
+            assert len(pilot.app.screen.query_one(ResultList).hits) == 4
+            assert any("Indexed the seeds: 5 new" in str(n.message)
+                       for n in pilot.app._notifications)
+            # and "re-index" from the command palette only looks at what changed
+            await pilot.press("ctrl+p")
+            await pilot.pause(0.2)
+            await pilot.press(*"Re-index")
+            await pilot.pause(0.5)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert any("0 new, 0 changed, 5 unchanged" in str(n.message)
+                       for n in pilot.app._notifications)
+            assert isinstance(pilot.app.screen, SearchScreen)
+
+    asyncio.run(main())
+    assert IndexingScreen in seen
+    assert Library(index_dir).exists()
+
+
+def test_a_tiny_terminal_shows_the_too_small_notice(seed_index):
+    app = WartuiApp(seed_index)
+
+    async def scenario(pilot):
+        assert pilot.app.screen.query_one(TooSmall).display
+        assert not pilot.app.screen.query_one(ResultList).display
+        text = screen_text(pilot.app)
+        assert "Terminal too small: 40×12" in text and "at least 60×16" in text
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert not pilot.app.screen.query_one(TooSmall).display
+        assert "Terminal too small" not in screen_text(pilot.app)
+
+    run(app, scenario, size=(40, 12))
+
+
+def test_no_color_keeps_the_second_cues(seed_index, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = WartuiApp(seed_index)
+
+    async def scenario(pilot):
+        assert pilot.app.no_color
+        pilot.app.open_document("002_193f624956799aae")
+        await settle(pilot)
+        view = pilot.app.screen.query_one(PassageView)
+        cues = {}
+        for kind in ("place", "armed-group", "person", "organisation", "country", "other",
+                     "date", "figure"):
+            style = view.get_component_rich_style(f"passage--{kind}", partial=True)
+            cues[kind] = (style.bold, style.italic, style.underline, style.dim)
+            assert any(cues[kind]), kind
+        assert len(set(cues.values())) == len(cues)  # each type its own cue
+
+    run(app, scenario)
+
+
+def test_an_unexpected_worker_error_is_a_notification(seed_index):
+    app = WartuiApp(seed_index)
+
+    async def scenario(pilot):
+        def broken(query):
+            raise KeyError("No field named 'source_facet'")
+
+        await pilot.app.gate.call_aside(lambda lib: setattr(lib, "facets", broken))
+        await type_query(pilot, "Rastan")
+        assert pilot.app.is_running
+        assert pilot.app.screen.query_one(ResultList).hits  # results still shown
+        assert any("source_facet" in str(n.message) for n in pilot.app._notifications)
+
+    run(app, scenario)
+
+
+def test_a_broken_index_is_a_message(tmp_path):
+    index_dir = tmp_path / "ix"
+    index_dir.mkdir()
+    (index_dir / "wartui.json").write_text("{not json")
+    app = WartuiApp(index_dir)
+
+    async def scenario(pilot):
+        assert "damaged" in screen_text(pilot.app)
+        assert pilot.app.screen.query_one("#status").has_class("-error")
+
+    run(app, scenario)
+
+
+# -- the pure parts --------------------------------------------------------------
+
+def test_wrap_offsets():
+    text = "hello world this is a test averyveryverylongword end"
+    lines = [text[s:e] for s, e in wrap(text, 12)]
+    assert lines == ["hello world", "this is a", "test", "averyveryver", "ylongword", "end"]
+    assert wrap("", 10) == [(0, 0)]
+    raw = "  12 │ aa bb cc dd"
+    assert [raw[s:e] for s, e in wrap(raw, 9, indent=7)] == ["  12 │ aa", "bb", "cc", "dd"]
+    wide = "戦争の報道 戦争の報道"
+    assert [wide[s:e] for s, e in wrap(wide, 10)] == ["戦争の報道", "戦争の報道"]
+
+
+def test_line_text_styles_by_name_and_never_parses_markup():
+    passage = Passage("[bold]x[/bold] Aleppo", (Span(15, 21, "place"),))
+    from rich.style import Style
+
+    text = line_text(passage, 0, len(passage.text), lambda name: Style(bold=True))
+    assert text.plain == "[bold]x[/bold] Aleppo"
+    assert [(s.start, s.end) for s in text.spans] == [(15, 21)]
+
+
+def test_safe_passage_moves_spans_past_visible_controls():
+    text = "a\u202eb Aleppo"
+    passage, marks = safe_passage(text, [(4, 10, "place")], marks=[(4, 10)])
+    assert passage.text == "a⟦U+202E⟧b Aleppo"
+    span = passage.spans[0]
+    assert passage.text[span.start:span.end] == "Aleppo"
+    assert passage.text[marks[0][0]:marks[0][1]] == "Aleppo"
+
+
+def test_hit_terms_approximate_the_query():
+    terms = hit_terms('reports AND (Douma OR Ghouta) NOT Rastan "Jaish al-Islam" '
+                      "source:reuters entity:deir-ez-zor bomb* the")
+    assert terms.entity_ids == {"deir-ez-zor"}
+    text = ("Reported: Jaish al-Islam bombed Douma; Rastan and Reuters were quiet, "
+            "the Ghouta too.")
+    marked = [text[s:e] for s, e in find_hits(text, [], terms)]
+    assert marked == ["Reported", "Jaish al-Islam", "bombed", "Douma", "Ghouta"]
+
+
+def test_entity_entries_group_spellings(seed_index):
+    with Library(seed_index) as library:
+        entries = entity_entries(library.entities("002_193f624956799aae"))
+        article = library.article("002_193f624956799aae")
+    deir = next(e for e in entries if e.name == "Deir ez-Zor")
+    assert deir.type == "place" and deir.count == 3 and deir.query == "entity:deir-ez-zor"
+    assert "Deir Ezzor" in deir.spellings
+    assert [e.type for e in entries] == sorted(
+        (e.type for e in entries),
+        key=["place", "armed-group", "person", "organisation", "country", "other"].index)
+    passages, marks = article_passages(article, hit_terms("Deir ez-Zor", {"deir-ez-zor"}))
+    assert len(marks) == 3 and passages[0].style == "title"
+
+
+def test_raw_passages_mark_dropped_lines():
+    from wartui.model import Dropped
+
+    passages, marks = raw_passages("Home / News\nBody text\nShare this",
+                                   [Dropped("Home / News", "breadcrumb", 1),
+                                    Dropped("Share this", "share", 3),
+                                    Dropped("Fragment", "dateline", 0)])
+    texts = [p.text for p in passages]
+    assert texts[0] == "1 │ Home / News  ◂ dropped: breadcrumb"
+    assert texts[1] == "2 │ Body text"
+    assert texts[-1] == "Fragment  ◂ dropped: dateline"
+    assert len(marks) == 3
+
+
+def test_the_app_module_imports_lightly():
+    """Importing the app must not import Whoosh or open an index."""
+    import subprocess
+    import sys
+
+    code = ("import sys; import wartui.tui.app; "
+            "print([m for m in ('whoosh', 'wartui.library', 'trafilatura') if m in sys.modules])")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
