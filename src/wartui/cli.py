@@ -35,7 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="wartui",
         description="A terminal browser for war reporting: clean, index, search and compare "
                     "scraped reports.",
-        epilog="Without a command, wartui indexes the bundled seeds if there is no index yet. "
+        epilog="Without a command, wartui opens the app (on a terminal; it indexes the bundled "
+               "seeds first if there is no index yet). "
                "Query syntax: words (AND by default), OR, NOT, \"phrases\", title:word, "
                "source:name, date:[2018-04-01 to 2018-04-30], wildcards (bomb*).",
     )
@@ -129,8 +130,14 @@ def main(argv: list[str] | None = None) -> int:
 # -- commands ------------------------------------------------------------------
 
 def cmd_default(library, parser: argparse.ArgumentParser, out: Console) -> int:
-    """No command: make sure there is an index (the seeds), then show help.
-    (The app opens here once the TUI lands.)"""
+    """No command: open the app on a terminal (it builds the seed index first
+    if there is none). Without a terminal (a pipe, CI), build the seed index
+    if needed and print the help."""
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        from .tui.app import run_app
+
+        library.close()
+        return run_app(library.index_dir)
     status = EXIT_OK
     if not library.exists():
         out.print(f"No index in {library.index_dir}: indexing the bundled seeds …")
