@@ -163,6 +163,9 @@ def test_search_by_entity_id(corpus_library):
     (hts,) = load_gazetteer().lookup("HTS")
     by_id = corpus_library.search(f"entity:{hts.id}", limit=50)
     assert "002_193f624956799aae" in {h.id for h in by_id.hits}
+    seed = next(hit for hit in by_id.hits if hit.id == "002_193f624956799aae")
+    assert seed.matched[0].spellings == ["Hayat Tahrir al-Sham"]
+    assert "Hayat Tahrir al-Sham" in [seed.snippet_text[a:b] for a, b in seed.snippet_marks()]
     assert by_id.total == corpus_library.search("HTS", limit=1).total
 
 

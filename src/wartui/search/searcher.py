@@ -177,7 +177,9 @@ class Searcher:
         found = articles([h["id"] for h in hits]) if articles and hits else {}
         words = {self.ix.schema["body"].from_bytes(term) for field, term
                  in results.query_terms(expand=True, fieldname="body")} if hits else set()
+        # entities the query names: by expansion of a name, or as entity:ID
         wanted_ids = {entity_id for e in expansions for entity_id in e.ids}
+        wanted_ids |= {_as_text(text) for field, text in q.iter_all_terms() if field == "entity"}
         out = SearchResults(query=text, total=len(results))
         for hit in hits:
             article = found.get(hit["id"])
@@ -206,6 +208,10 @@ class Searcher:
         fragments = top_fragments(fragments, 2, self.highlighter.scorer, self.highlighter.order,
                                   minscore=1)
         return self.highlighter.formatter.format(fragments)
+
+
+def _as_text(term) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else str(term)
 
 
 def _collapse(hits, group, limit: int, collapse: bool = True):
