@@ -25,7 +25,7 @@ from textual.strip import Strip
 
 from ..passages import Passage, line_text, wrap
 from ..reading import block_label, diff_side, safe
-from .styles import overlay_style
+from .styles import NamedStyles
 
 SIDE_BY_SIDE_MIN_WIDTH = 100
 SEPARATOR = " │ "
@@ -51,7 +51,8 @@ class _Row:
     change: int = -1  # the label row of change number `change`
 
 
-class DiffView(ScrollView, can_focus=True):
+class DiffView(NamedStyles, ScrollView, can_focus=True):
+    STYLE_PREFIX = "diff"
     COMPONENT_CLASSES = {f"diff--{name}" for name in STYLE_NAMES}
 
     class ChangeMoved(Message):
@@ -218,18 +219,6 @@ class DiffView(ScrollView, can_focus=True):
         self.post_message(self.ChangeMoved(self, index, len(self._change_rows)))
 
     # -- rendering -------------------------------------------------------------------
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._styles.clear()
-        self._strips.clear()
-
-    def _style(self, name: str) -> Style:
-        style = self._styles.get(name)
-        if style is None:
-            style = overlay_style(self, f"diff--{name}")
-            self._styles[name] = style
-        return style
 
     def _cell_text(self, cell: _Cell | None, width: int, shade: str) -> Text:
         if cell is None:

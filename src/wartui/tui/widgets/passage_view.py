@@ -21,14 +21,16 @@ from textual.strip import Strip
 
 from ..passages import Mark, Passage, Span, line_text, wrap
 from ..reading import ENTITY_TYPES
-from .styles import overlay_style
+from .styles import NamedStyles
 
 STYLE_NAMES = (*ENTITY_TYPES, "title", "meta", "heading", "hit", "hit-current", "gutter",
                "dropped", "reason")
 
 
-class PassageView(ScrollView, can_focus=True):
+class PassageView(NamedStyles, ScrollView, can_focus=True):
     """Passages of text, wrapped, with styled spans and jumpable marks."""
+
+    STYLE_PREFIX = "passage"
 
     COMPONENT_CLASSES = {f"passage--{name}" for name in STYLE_NAMES}
 
@@ -177,18 +179,6 @@ class PassageView(ScrollView, can_focus=True):
         self.post_message(self.MarkMoved(self, index, len(self._marks)))
 
     # -- rendering -------------------------------------------------------------------
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._styles.clear()
-        self._strips.clear()
-
-    def _style(self, name: str) -> Style:
-        style = self._styles.get(name)
-        if style is None:
-            style = overlay_style(self, f"passage--{name}")
-            self._styles[name] = style
-        return style
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset

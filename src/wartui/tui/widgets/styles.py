@@ -18,3 +18,23 @@ def overlay_style(widget: Widget, name: str) -> Style:
     full = widget.get_component_rich_style(name)
     return partial + Style(color=full.color if partial.color is not None else None,
                            bgcolor=full.bgcolor if partial.bgcolor is not None else None)
+
+
+class NamedStyles:
+    """For a line view: the style of a name ("place", "removed") is its component
+    class `{STYLE_PREFIX}--{name}`, looked up once and cached; a theme or CSS
+    change clears the cache and the rendered lines (`_strips`)."""
+
+    STYLE_PREFIX = ""
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+        self._strips.clear()
+
+    def _style(self, name: str) -> Style:
+        style = self._styles.get(name)
+        if style is None:
+            style = overlay_style(self, f"{self.STYLE_PREFIX}--{name}")
+            self._styles[name] = style
+        return style
