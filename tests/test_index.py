@@ -119,6 +119,11 @@ def test_malformed_queries_raise_a_readable_error(corpus_library, query):
     assert "Traceback" not in str(error.value)
 
 
+def test_a_single_letter_asks_to_keep_typing(corpus_library):
+    with pytest.raises(QueryError, match="keep typing"):
+        corpus_library.search("D")
+
+
 def test_empty_query_lists_newest_first(corpus_library):
     results = corpus_library.search("", limit=5)
     assert results.total == 809

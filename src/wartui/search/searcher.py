@@ -148,6 +148,8 @@ class Searcher:
         if errors:
             raise QueryError("; ".join(dict.fromkeys(errors)))
         if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
+            if max((len(w) for w in re.findall(r"\w+", text)), default=0) < 2:
+                raise QueryError("keep typing: one-letter words are not searched")
             raise QueryError("the query has no searchable words (only stop words or operators?)")
         return q
 
