@@ -6,8 +6,9 @@ the record it concerns, so one bad file or row never stops the others.
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
+import itertools
 import json
 import os
 from collections import Counter
@@ -63,7 +64,9 @@ def discover(paths: Iterable[str | os.PathLike]) -> Iterator[Path | Skipped]:
 
 
 def read_path(path: Path) -> Iterator[RawRecord | Skipped]:
-    """Read one file into records: one per page, or one per CSV/JSONL row."""
+    """Read one file into records: one per page, or one per CSV/JSONL row.
+    Collections are streamed line by line, so a large CSV/JSONL costs memory
+    per row, not per file."""
     suffix = path.suffix.lower()
     limit = MAX_ROWS_BYTES if suffix in ROW_SUFFIXES else MAX_PAGE_BYTES
     try:
@@ -71,34 +74,78 @@ def read_path(path: Path) -> Iterator[RawRecord | Skipped]:
         if size > limit:
             yield Skipped(str(path), f"too large: {size / 1e6:.1f} MB (limit {limit / 1e6:.0f} MB)")
             return
+        with open(path, "rb") as handle:
+            head = handle.read(8192)
+    except OSError as exc:
+        yield Skipped(str(path), f"cannot read: {exc.strerror or exc}")
+        return
+    if not head:
+        yield Skipped(str(path), "empty file")
+        return
+    if looks_binary(head):
+        yield Skipped(str(path), "binary file, not text")
+        return
+    if suffix in ROW_SUFFIXES and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        lines = _DecodedLines(path)
+        rows = _csv_rows(iter(lines)) if suffix == ".csv" else _jsonl_rows(iter(lines))
+        try:
+            yield from _read_rows(path, rows)
+        except OSError as exc:
+            yield Skipped(str(path), f"cannot read: {exc.strerror or exc}")
+        yield from (Repaired(str(path), note) for note in lines.notes())
+        return
+    try:
         data = path.read_bytes()
     except OSError as exc:
         yield Skipped(str(path), f"cannot read: {exc.strerror or exc}")
         return
-    if not data:
-        yield Skipped(str(path), "empty file")
-        return
-    if looks_binary(data):
-        yield Skipped(str(path), "binary file, not text")
-        return
     decoded = decode_bytes(data)
-    notes = []
-    if decoded.fallback_bytes:
-        notes.append(f"{decoded.fallback_bytes} byte(s) not valid UTF-8, read as Windows-1252")
-    if decoded.nul_bytes:
-        notes.append(f"{decoded.nul_bytes} NUL byte(s) removed")
+    notes = _repair_notes(decoded.fallback_bytes, decoded.nul_bytes)
     text = decoded.text.replace("\r\n", "\n").replace("\r", "\n")
-    if suffix in ROW_SUFFIXES:
+    if suffix in ROW_SUFFIXES:  # UTF-16: decoded whole
         yield from (Repaired(str(path), note) for note in notes)
-        rows = _csv_rows(text) if suffix == ".csv" else _jsonl_rows(text)
+        rows = _csv_rows(iter(text.splitlines(keepends=True))) if suffix == ".csv" else \
+            _jsonl_rows(iter(text.splitlines(keepends=True)))
         yield from _read_rows(path, rows)
-    else:
-        if not text.strip():
-            yield Skipped(str(path), "no text (whitespace only)")
-            return
-        text, truncated = truncate_long_lines(text)
-        yield RawRecord(id=path.stem, path=str(path), text=text, kind=PAGE_SUFFIXES[suffix],
-                        notes=tuple(notes + truncated))
+        return
+    if not text.strip():
+        yield Skipped(str(path), "no text (whitespace only)")
+        return
+    text, truncated = truncate_long_lines(text)
+    yield RawRecord(id=path.stem, path=str(path), text=text, kind=PAGE_SUFFIXES[suffix],
+                    notes=tuple(notes + truncated))
+
+
+def _repair_notes(fallback_bytes: int, nul_bytes: int) -> list[str]:
+    notes = []
+    if fallback_bytes:
+        notes.append(f"{fallback_bytes} byte(s) not valid UTF-8, read as Windows-1252")
+    if nul_bytes:
+        notes.append(f"{nul_bytes} NUL byte(s) removed")
+    return notes
+
+
+class _DecodedLines:
+    """A file's lines, each decoded like `decode_bytes` (UTF-8, stray bytes as
+    Windows-1252, NULs removed), counting the repairs for the report."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.fallback_bytes = 0
+        self.nul_bytes = 0
+
+    def __iter__(self) -> Iterator[str]:
+        with open(self.path, "rb") as handle:
+            for number, raw in enumerate(handle):
+                if number == 0 and raw.startswith(codecs.BOM_UTF8):
+                    raw = raw[len(codecs.BOM_UTF8):]
+                decoded = decode_bytes(raw)
+                self.fallback_bytes += decoded.fallback_bytes
+                self.nul_bytes += decoded.nul_bytes
+                yield decoded.text
+
+    def notes(self) -> list[str]:
+        return _repair_notes(self.fallback_bytes, self.nul_bytes)
 
 
 def truncate_long_lines(text: str, limit: int = MAX_LINE_CHARS) -> tuple[str, list[str]]:
@@ -112,17 +159,13 @@ def truncate_long_lines(text: str, limit: int = MAX_LINE_CHARS) -> tuple[str, li
     return "\n".join(lines), notes
 
 
-def _csv_rows(text: str) -> Iterator[tuple[int, dict | None, str]]:
+def _csv_rows(lines: Iterator[str]) -> Iterator[tuple[int, dict | None, str]]:
     """(row number, row or None, error) for each CSV record after the header."""
     csv.field_size_limit(MAX_ROWS_BYTES)
+    header_line = next(lines, "")
     # The header line tells the delimiter; csv.Sniffer misreads quoted prose.
-    header_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=header_line.count)
-    if text.count('"') % 2:
-        # A file cut off inside a quoted field: close the quote so that the
-        # last row is read instead of lost.
-        text += '"'
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(itertools.chain([header_line], lines), delimiter=delimiter)
     try:
         header = next(reader)
     except (StopIteration, csv.Error):
@@ -150,8 +193,8 @@ def _csv_rows(text: str) -> Iterator[tuple[int, dict | None, str]]:
         yield number, row, ""
 
 
-def _jsonl_rows(text: str) -> Iterator[tuple[int, dict | None, str]]:
-    for number, line in enumerate(text.split("\n"), 1):
+def _jsonl_rows(lines: Iterator[str]) -> Iterator[tuple[int, dict | None, str]]:
+    for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
