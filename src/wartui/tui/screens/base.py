@@ -48,3 +48,29 @@ class WartuiScreen(Screen):
         # Worker messages do not bubble: hand failures to the app.
         if event.state == WorkerState.ERROR:
             self.app.worker_failed(event.worker)
+
+
+class ScrollKeys:
+    """The actions of the scroll keys (j/k, space/b, g/G), applied to the
+    screen's main view: `scroll_target()`."""
+
+    def scroll_target(self):
+        raise NotImplementedError
+
+    def action_scroll_down(self) -> None:
+        self.scroll_target().scroll_down(animate=False)
+
+    def action_scroll_up(self) -> None:
+        self.scroll_target().scroll_up(animate=False)
+
+    def action_page_down(self) -> None:
+        self.scroll_target().scroll_page_down(animate=False)
+
+    def action_page_up(self) -> None:
+        self.scroll_target().scroll_page_up(animate=False)
+
+    def action_top(self) -> None:
+        self.scroll_target().scroll_home(animate=False)
+
+    def action_bottom(self) -> None:
+        self.scroll_target().scroll_end(animate=False)

@@ -10,10 +10,10 @@ from textual.widgets import Footer, Static
 
 from ..reading import safe
 from ..widgets.diff_view import DiffView
-from .base import WartuiScreen
+from .base import ScrollKeys, WartuiScreen
 
 
-class DiffScreen(WartuiScreen):
+class DiffScreen(ScrollKeys, WartuiScreen):
     HELP_TITLE = "Diff"
     BINDINGS = [
         Binding("j", "scroll_down", "Scroll both down", show=False, id="diff.down"),
@@ -73,23 +73,8 @@ class DiffScreen(WartuiScreen):
             text.append(" · identical text")
         self.query_one("#diff-bar", Static).update(text)
 
-    def action_scroll_down(self) -> None:
-        self.query_one(DiffView).scroll_down(animate=False)
-
-    def action_scroll_up(self) -> None:
-        self.query_one(DiffView).scroll_up(animate=False)
-
-    def action_page_down(self) -> None:
-        self.query_one(DiffView).scroll_page_down(animate=False)
-
-    def action_page_up(self) -> None:
-        self.query_one(DiffView).scroll_page_up(animate=False)
-
-    def action_top(self) -> None:
-        self.query_one(DiffView).scroll_home(animate=False)
-
-    def action_bottom(self) -> None:
-        self.query_one(DiffView).scroll_end(animate=False)
+    def scroll_target(self) -> DiffView:
+        return self.query_one(DiffView)
 
     def action_next_change(self) -> None:
         self.query_one(DiffView).next_change()

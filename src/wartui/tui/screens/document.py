@@ -17,10 +17,10 @@ from ..reading import (article_passages, citation, entity_entries, hit_terms, ra
 from ..widgets.entity_panel import EntityPanel
 from ..widgets.legend import EntityLegend
 from ..widgets.passage_view import PassageView
-from .base import WartuiScreen
+from .base import ScrollKeys, WartuiScreen
 
 
-class DocumentScreen(WartuiScreen):
+class DocumentScreen(ScrollKeys, WartuiScreen):
     HELP_TITLE = "Document"
     HELP_WIDGETS = (EntityPanel,)
     BINDINGS = [
@@ -114,23 +114,8 @@ class DocumentScreen(WartuiScreen):
 
     # -- keys ------------------------------------------------------------------------
 
-    def action_scroll_down(self) -> None:
-        self.query_one(PassageView).scroll_down(animate=False)
-
-    def action_scroll_up(self) -> None:
-        self.query_one(PassageView).scroll_up(animate=False)
-
-    def action_page_down(self) -> None:
-        self.query_one(PassageView).scroll_page_down(animate=False)
-
-    def action_page_up(self) -> None:
-        self.query_one(PassageView).scroll_page_up(animate=False)
-
-    def action_top(self) -> None:
-        self.query_one(PassageView).scroll_home(animate=False)
-
-    def action_bottom(self) -> None:
-        self.query_one(PassageView).scroll_end(animate=False)
+    def scroll_target(self) -> PassageView:
+        return self.query_one(PassageView)
 
     def action_next_hit(self) -> None:
         self.query_one(PassageView).next_mark()
