@@ -57,9 +57,7 @@ def render_diff(diff, width: int):
     parts = [header]
     if diff.figures:
         figures = Text("Changed figures: ", style="bold yellow")
-        figures.append("; ".join(printable(f.text if hasattr(f, "text") else
-                                           f"{f.a} -> {f.b} {f.noun}".strip(), False)
-                                 for f in diff.figures), style="bold")
+        figures.append("; ".join(printable(f.text, False) for f in diff.figures), style="bold")
         parts.append(figures)
     if width >= SIDE_BY_SIDE_MIN_WIDTH:
         table = Table(show_header=True, header_style="bold", expand=True, box=None,
