@@ -269,17 +269,10 @@ class Library:
                all_versions: bool = False) -> SearchResults:
         """Whoosh query syntax over title and body; raises QueryError. Versions
         of one report show once (the best-ranked), unless `all_versions`."""
-        searcher = self._search
-        clusters = self._version_index.clusters()
-        sizes = Counter(clusters.values())
-
-        def group(doc_id: str) -> tuple[str, int] | None:
-            cluster = clusters.get(doc_id)
-            return (cluster, sizes[cluster] - 1) if cluster else None
-
-        return searcher.search(query, limit=limit, sort=sort, articles=self._store.get_many,
-                               gazetteer=load_gazetteer(), group=group,
-                               collapse=not all_versions)
+        return self._search.search(query, limit=limit, sort=sort,
+                                   articles=self._store.get_many, gazetteer=load_gazetteer(),
+                                   group=self._version_index.cluster_of,
+                                   collapse=not all_versions)
 
     def facets(self, query: str) -> Facets:
         """The query's hits counted by source and by month."""

@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import zlib
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -271,7 +272,13 @@ class VersionIndex:
         """{article id: cluster id} for every article that has versions."""
         if self._clusters is None:
             self._clusters = components(self.db.execute("SELECT a, b FROM version_pairs"))
+            self._sizes = Counter(self._clusters.values())
         return self._clusters
+
+    def cluster_of(self, doc_id: str) -> tuple[str, int] | None:
+        """(cluster id, number of other versions) of an article, or None."""
+        cluster = self.clusters().get(doc_id)
+        return (cluster, self._sizes[cluster] - 1) if cluster else None
 
 
 def components(edges: Iterable[tuple[str, str]]) -> dict[str, str]:
