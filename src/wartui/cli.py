@@ -98,6 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from .ingest.sources import shown_path
+
+    for name in ("doc_id", "doc_a", "doc_b"):  # bytes of argv that are not UTF-8: as in ids
+        if isinstance(getattr(args, name, None), str):
+            setattr(args, name, shown_path(getattr(args, name)))
     out = Console(highlight=False, soft_wrap=False)
     err = Console(stderr=True, highlight=False)
     from .library import Library
@@ -140,11 +145,13 @@ def cmd_default(library, parser: argparse.ArgumentParser, out: Console) -> int:
         return run_app(library.index_dir)
     status = EXIT_OK
     if not library.exists():
-        out.print(f"No index in {library.index_dir}: indexing the bundled seeds …")
+        out.print(Text(f"No index in {printable(str(library.index_dir), False)}: "
+                       "indexing the bundled seeds …"))
         report = run_with_progress(out, lambda progress: library.add_seeds(progress=progress))
         print_report(report, out)
         status = EXIT_PARTIAL if report.skipped else EXIT_OK
-    out.print(f"Index: {library.index_dir} ({library.count()} articles)\n")
+    out.print(Text(f"Index: {printable(str(library.index_dir), False)} "
+                   f"({library.count()} articles)\n"))
     parser.print_help()
     return status
 
@@ -159,7 +166,7 @@ def cmd_index(library, args, out: Console) -> int:
 
     report = work(None) if args.json else run_with_progress(out, work)
     if args.json:
-        out.print(dumps_json(report_json(report)), markup=False, soft_wrap=True)
+        print_json(out, report_json(report))
     else:
         print_report(report, out)
     return EXIT_PARTIAL if report.skipped else EXIT_OK
@@ -171,7 +178,7 @@ def cmd_search(library, args, out: Console) -> int:
     results = library.search(args.query, limit=args.limit, sort=args.sort,
                              all_versions=args.all_versions)
     if args.json:
-        out.print(dumps_json(results.to_json()), markup=False, soft_wrap=True)
+        print_json(out, results.to_json())
     else:
         print_results(results, out)
     return EXIT_OK
@@ -191,7 +198,7 @@ def cmd_show(library, args, out: Console, err: Console) -> int:
         data.pop("content_hash", None)
         if args.raw:
             data["raw"] = library.raw(article.id)
-        out.print(dumps_json(data), markup=False, soft_wrap=True)
+        print_json(out, data)
     elif args.raw:
         print_raw(library.raw(article.id) or "", article if args.dropped else None, out)
     else:
@@ -204,8 +211,7 @@ def cmd_dupes(library, args, out: Console) -> int:
         raise SystemExit("wartui dupes: --threshold is a share between 0 and 1")
     clusters = library.clusters(args.threshold)
     if args.json:
-        out.print(dumps_json({"clusters": [c.to_json() for c in clusters]}), markup=False,
-                  soft_wrap=True)
+        print_json(out, {"clusters": [c.to_json() for c in clusters]})
         return EXIT_OK
     out.print(Text(f"{len(clusters)} groups of versions, "
                    f"{sum(len(c.ids) for c in clusters)} articles", style="bold"))
@@ -223,7 +229,7 @@ def cmd_dupes(library, args, out: Console) -> int:
 def cmd_diff(library, args, out: Console) -> int:
     result = library.diff(args.doc_a, args.doc_b)
     if args.json:
-        out.print(dumps_json(result.to_json()), markup=False, soft_wrap=True)
+        print_json(out, result.to_json())
     else:
         from .diffview import render_diff
 
@@ -235,9 +241,8 @@ def cmd_entities(library, args, out: Console, err: Console) -> int:
     if args.top:
         ranked = library.top_entities(args.entity_type, limit=max(1, args.limit))
         if args.json:
-            out.print(dumps_json({"entities": [
-                {"id": e.id, "name": e.name, "type": e.type, "count": n} for e, n in ranked]}),
-                markup=False, soft_wrap=True)
+            print_json(out, {"entities": [
+                {"id": e.id, "name": e.name, "type": e.type, "count": n} for e, n in ranked]})
         else:
             for entity, count in ranked:
                 out.print(Text(f"{count:>7}  ") + Text(printable(entity.name, False),
@@ -253,10 +258,10 @@ def cmd_entities(library, args, out: Console, err: Console) -> int:
                        style="red"))
         return EXIT_PARTIAL
     if args.json:
-        out.print(dumps_json({"id": args.doc_id, "entities": [
+        print_json(out, {"id": args.doc_id, "entities": [
             {"text": s.text, "start": s.start, "end": s.end, "paragraph": s.paragraph,
              "type": s.type, "id": s.id or None, "name": e.name if e else s.text}
-            for s, e in found]}), markup=False, soft_wrap=True)
+            for s, e in found]})
         return EXIT_OK
     print_entity_groups(found, out)
     return EXIT_OK
@@ -290,6 +295,11 @@ def suggest_ids(library, doc_id: str) -> list[str]:
 
 
 # -- presentation ----------------------------------------------------------------
+
+def print_json(out: Console, data) -> None:
+    """JSON as it is: no markup, no highlighting, no ":emoji:" codes replaced."""
+    out.print(dumps_json(data), markup=False, emoji=False, highlight=False, soft_wrap=True)
+
 
 def run_with_progress(out: Console, work):
     """Run `work(progress)` with a Rich progress bar on a terminal."""

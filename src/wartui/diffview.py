@@ -62,8 +62,9 @@ def render_diff(diff, width: int):
     if width >= SIDE_BY_SIDE_MIN_WIDTH:
         table = Table(show_header=True, header_style="bold", expand=True, box=None,
                       padding=(0, 1), show_lines=False)
-        table.add_column(f"A  {printable(diff.a_id, False)}", ratio=1)
-        table.add_column(f"B  {printable(diff.b_id, False)}", ratio=1)
+        # headers as Text: a str header would be read as markup
+        table.add_column(Text(f"A  {printable(diff.a_id, False)}"), ratio=1)
+        table.add_column(Text(f"B  {printable(diff.b_id, False)}"), ratio=1)
         for block in diff.blocks:
             label = _label(block)
             if label:

@@ -15,7 +15,10 @@ import json
 import re
 
 BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + BIDI_CONTROLS + "]")
+# Lone surrogates (from a JSON "\\ud800" escape, or undecodable argv bytes) are not
+# text: no terminal or UTF-8 stream can take them, so they are shown as code points.
+SURROGATES = "\ud800-\udfff"
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + BIDI_CONTROLS + SURROGATES + "]")
 
 
 def _visible(match: re.Match) -> str:
@@ -40,6 +43,8 @@ def printable(text: str | None, keep_newlines: bool = True) -> str:
 
 def dumps_json(data, indent: int | None = 2) -> str:
     """JSON whose strings cannot carry a raw control or bidi character
-    (json escapes C0 itself; C1 and bidi controls are escaped here)."""
+    (json escapes C0 itself; C1 and bidi controls and lone surrogates are
+    escaped here, so the output is also always encodable as UTF-8)."""
     text = json.dumps(data, ensure_ascii=False, indent=indent)
-    return re.sub("[\x7f-\x9f" + BIDI_CONTROLS + "]", lambda m: f"\\u{ord(m.group(0)):04x}", text)
+    return re.sub("[\x7f-\x9f" + BIDI_CONTROLS + SURROGATES + "]",
+                  lambda m: f"\\u{ord(m.group(0)):04x}", text)

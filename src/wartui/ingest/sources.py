@@ -11,6 +11,7 @@ import csv
 import itertools
 import json
 import os
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -55,12 +56,24 @@ def discover(paths: Iterable[str | os.PathLike]) -> Iterator[Path | Skipped]:
             if path.suffix.lower() in SUPPORTED_SUFFIXES:
                 yield path
             else:
-                yield Skipped(str(path), f"unsupported file type {path.suffix or '(none)'!r}; "
+                yield Skipped(shown_path(path),
+                              f"unsupported file type {path.suffix or '(none)'!r}; "
                               "wartui reads .txt .md .html .htm .jsonl .csv")
         elif path.exists():
-            yield Skipped(str(path), "not a regular file")
+            yield Skipped(shown_path(path), "not a regular file")
         else:
-            yield Skipped(str(path), "no such file or directory")
+            yield Skipped(shown_path(path), "no such file or directory")
+
+
+def shown_path(path: str | os.PathLike) -> str:
+    """A path (or file name) as text. The OS hands bytes that are not UTF-8 over
+    as lone surrogates, which no index, store or terminal takes: each is
+    written as `%XX` (its byte) instead."""
+    text = os.fspath(path)
+    if not _SURROGATE.search(text):
+        return text
+    return _SURROGATE.sub(lambda m: f"%{ord(m.group(0)) & 0xFF:02X}"
+                          if "\udc80" <= m.group(0) <= "\udcff" else "\ufffd", text)
 
 
 def read_path(path: Path) -> Iterator[RawRecord | Skipped]:
@@ -72,47 +85,52 @@ def read_path(path: Path) -> Iterator[RawRecord | Skipped]:
     try:
         size = path.stat().st_size
         if size > limit:
-            yield Skipped(str(path), f"too large: {size / 1e6:.1f} MB (limit {limit / 1e6:.0f} MB)")
+            yield Skipped(shown_path(path),
+                          f"too large: {size / 1e6:.1f} MB (limit {limit / 1e6:.0f} MB)")
             return
         with open(path, "rb") as handle:
             head = handle.read(8192)
     except OSError as exc:
-        yield Skipped(str(path), f"cannot read: {exc.strerror or exc}")
+        yield Skipped(shown_path(path), f"cannot read: {exc.strerror or exc}")
         return
     if not head:
-        yield Skipped(str(path), "empty file")
+        yield Skipped(shown_path(path), "empty file")
         return
     if looks_binary(head):
-        yield Skipped(str(path), "binary file, not text")
+        yield Skipped(shown_path(path), "binary file, not text")
         return
+    if shown_path(path.name) != path.name:
+        yield Repaired(shown_path(path), "the file name is not valid UTF-8 (its stray bytes "
+                                         "are written %XX)")
     if suffix in ROW_SUFFIXES and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         lines = _DecodedLines(path)
         rows = _csv_rows(iter(lines)) if suffix == ".csv" else _jsonl_rows(iter(lines))
         try:
             yield from _read_rows(path, rows)
         except OSError as exc:
-            yield Skipped(str(path), f"cannot read: {exc.strerror or exc}")
-        yield from (Repaired(str(path), note) for note in lines.notes())
+            yield Skipped(shown_path(path), f"cannot read: {exc.strerror or exc}")
+        yield from (Repaired(shown_path(path), note) for note in lines.notes())
         return
     try:
         data = path.read_bytes()
     except OSError as exc:
-        yield Skipped(str(path), f"cannot read: {exc.strerror or exc}")
+        yield Skipped(shown_path(path), f"cannot read: {exc.strerror or exc}")
         return
     decoded = decode_bytes(data)
     notes = _repair_notes(decoded.fallback_bytes, decoded.nul_bytes)
     text = decoded.text.replace("\r\n", "\n").replace("\r", "\n")
     if suffix in ROW_SUFFIXES:  # UTF-16: decoded whole
-        yield from (Repaired(str(path), note) for note in notes)
+        yield from (Repaired(shown_path(path), note) for note in notes)
         rows = _csv_rows(iter(text.splitlines(keepends=True))) if suffix == ".csv" else \
             _jsonl_rows(iter(text.splitlines(keepends=True)))
         yield from _read_rows(path, rows)
         return
     if not text.strip():
-        yield Skipped(str(path), "no text (whitespace only)")
+        yield Skipped(shown_path(path), "no text (whitespace only)")
         return
     text, truncated = truncate_long_lines(text)
-    yield RawRecord(id=path.stem, path=str(path), text=text, kind=PAGE_SUFFIXES[suffix],
+    yield RawRecord(id=shown_path(path.stem), path=shown_path(path), text=text,
+                    kind=PAGE_SUFFIXES[suffix],
                     notes=tuple(notes + truncated))
 
 
@@ -194,6 +212,7 @@ def _csv_rows(lines: Iterator[str]) -> Iterator[tuple[int, dict | None, str]]:
 
 
 def _jsonl_rows(lines: Iterator[str]) -> Iterator[tuple[int, dict | None, str]]:
+    """(line number, object or None, error, or for an object a repair note)."""
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -205,7 +224,29 @@ def _jsonl_rows(lines: Iterator[str]) -> Iterator[tuple[int, dict | None, str]]:
         if not isinstance(value, dict):
             yield number, None, f"expected a JSON object, got {type(value).__name__}"
             continue
-        yield number, value, ""
+        note = ""
+        if _SURROGATE_ESCAPE.search(line):  # rare: look closer only then
+            repaired = _without_surrogates(value)
+            if repaired != value:
+                value, note = repaired, "lone UTF-16 surrogate escape(s) read as U+FFFD"
+        yield number, value, note
+
+
+# A JSON escape of a lone UTF-16 surrogate ("\ud800" not followed by its pair)
+# decodes to a str that cannot be encoded: no store, index or terminal takes it.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(value):
+    """`value` with every lone surrogate in its strings (keys too) made U+FFFD."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    return value
 
 
 def _as_text(value) -> str:
@@ -233,12 +274,13 @@ def map_columns(names: Iterable[str]) -> dict[str, str]:
 def _read_rows(path: Path, rows: Iterator[tuple[int, dict | None, str]]
                ) -> Iterator[RawRecord | Skipped]:
     """Turn rows into records with ids `STEM:ID`; repeated ids get `~2`, `~3`."""
+    shown, stem = shown_path(path), shown_path(path.stem)
     seen: Counter[str] = Counter()
     mappings: dict[tuple, dict[str, str]] = {}  # JSONL rows may differ in keys
     any_row = False
     for number, row, error in rows:
         any_row = True
-        where = f"{path}:{number}"
+        where = f"{shown}:{number}"
         if row is None:
             yield Skipped(where, error)
             continue
@@ -261,7 +303,8 @@ def _read_rows(path: Path, rows: Iterator[tuple[int, dict | None, str]]
         seen[row_id] += 1
         if seen[row_id] > 1:
             row_id = f"{row_id}~{seen[row_id]}"
-        yield RawRecord(id=f"{path.stem}:{row_id}", path=str(path), text=text, kind="text",
-                        given=given, extra=extra, notes=tuple(truncated))
+        notes = ([error] if error else []) + truncated  # with a row, `error` is a repair
+        yield RawRecord(id=f"{stem}:{row_id}", path=shown, text=text, kind="text",
+                        given=given, extra=extra, notes=tuple(notes))
     if not any_row:
-        yield Skipped(str(path), "no rows")
+        yield Skipped(shown_path(path), "no rows")

@@ -84,7 +84,8 @@ class WartuiApp(App):
         except FileNotFoundError:
             return
         except (OSError, ValueError) as error:
-            self.notify(f"Ignored {path}: {error}", severity="warning")
+            self.notify(printable(f"Ignored {path}: {error}", keep_newlines=False),
+                        severity="warning", markup=False)
             return
         self.set_keymap({str(k): str(v) for k, v in keymap.items() if isinstance(v, str)})
 
@@ -100,7 +101,7 @@ class WartuiApp(App):
             from .screens.indexing import IndexingScreen
 
             message = await self.push_screen_wait(IndexingScreen(self.gate, first_run=True))
-            self.notify(message, timeout=4)
+            self.notify(printable(message, keep_newlines=False), timeout=4, markup=False)
         try:
             await self.gate.call(lambda lib: lib.count())  # opens the index
         except WartuiError as error:
@@ -141,7 +142,7 @@ class WartuiApp(App):
 
         def done(message: str | None) -> None:
             if message:
-                self.notify(message, timeout=4)
+                self.notify(printable(message, keep_newlines=False), timeout=4, markup=False)
             if self.library_ready:
                 self.search_screen.index_changed()
 
@@ -193,7 +194,9 @@ class WartuiApp(App):
         else:
             message = f"Something went wrong ({worker.group}): {error!r}"
             self.log.error(worker.name, repr(error))
-        self.notify(printable(message, keep_newlines=False), severity="error", timeout=8)
+        # an error can quote article text or ids: shown as written, never as markup
+        self.notify(printable(message, keep_newlines=False), severity="error", timeout=8,
+                    markup=False)
 
     def on_unmount(self) -> None:
         self.gate.close()

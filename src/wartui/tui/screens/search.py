@@ -28,6 +28,7 @@ from ...errors import QueryError, WartuiError
 from ...model import Facets, SearchResults
 from ..reading import safe
 from ..widgets.facets import FacetBar
+from ..widgets.query_input import QueryInput
 from ..widgets.results import ResultList
 from .base import WartuiScreen
 
@@ -78,7 +79,7 @@ class SearchScreen(WartuiScreen):
         self._facets: OrderedDict[str, Facets] = OrderedDict()
 
     def compose_body(self) -> ComposeResult:
-        yield Input(placeholder=PLACEHOLDER, id="query")
+        yield QueryInput(placeholder=PLACEHOLDER, id="query")
         yield Static("Opening the index…", id="status")
         yield FacetBar(id="facets")
         yield ResultList(id="results")
@@ -127,7 +128,7 @@ class SearchScreen(WartuiScreen):
         """Search for `query` as if typed (the entity panel, the palette)."""
         box = self.query_one("#query", Input)
         box.value = query
-        box.cursor_position = len(query)
+        box.cursor_position = len(box.value)  # the value is `query` made visible
         box.focus()
         self.search()
 
