@@ -347,7 +347,8 @@ def snippet_text(segments, style: str = "bold reverse") -> Text:
 
 def print_results(results: SearchResults, out: Console) -> None:
     shown = len(results.hits)
-    out.print(Text(f"{results.total} result{'s' if results.total != 1 else ''}"
+    about = "" if results.total_exact else "about "
+    out.print(Text(f"{about}{results.total} result{'s' if results.total != 1 else ''}"
                    f"{f', showing {shown}' if shown < results.total else ''} for ", style="dim")
               + Text(printable(results.query, keep_newlines=False), style="bold"))
     for number, hit in enumerate(results.hits, 1):

@@ -253,10 +253,14 @@ class SearchResults:
     query: str
     total: int
     hits: list[SearchHit] = field(default_factory=list)
+    # False when `total` is estimated (a phrase over many candidates: see
+    # search/fast.py); the facet counts are always exact.
+    total_exact: bool = True
 
     def to_json(self) -> dict:
         return {
             "query": self.query,
             "total": self.total,
+            "total_exact": self.total_exact,
             "results": [h.to_json() for h in self.hits],
         }

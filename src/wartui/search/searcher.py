@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 
-from whoosh import qparser, query as wq, sorting
+from whoosh import qparser, query as wq
 from whoosh.highlight import (ContextFragmenter, Formatter, Highlighter, set_matched_filter,
                               top_fragments)
 
@@ -15,7 +16,6 @@ from ..model import Article, Facets, MatchedEntity, SearchHit, SearchResults, Se
 from .expand import expand_query
 
 SORTS = ("relevance", "date")
-GROUP_OVERFETCH = 4
 SNIPPET_FALLBACK_CHARS = 200
 
 
@@ -85,6 +85,7 @@ class Searcher:
     def __init__(self, ix):
         self.ix = ix
         self._searcher = ix.searcher()
+        self._fast = None
         self.parser = qparser.MultifieldParser(["title", "body"], schema=ix.schema)
         self.highlighter = Highlighter(fragmenter=ContextFragmenter(maxchars=300, surround=60),
                                        formatter=SegmentFormatter())
@@ -94,26 +95,36 @@ class Searcher:
 
     def refresh(self) -> None:
         """See documents committed since the index was opened."""
-        self._searcher = self._searcher.refresh()
+        searcher = self._searcher.refresh()
+        if searcher is not self._searcher:
+            self._searcher, self._fast = searcher, None
+
+    @property
+    def fast(self):
+        """The vectorised evaluator (search/fast.py) for the open searcher."""
+        if self._fast is None:
+            from .fast import FastSearcher
+
+            self._fast = FastSearcher(self._searcher)
+        return self._fast
 
     def doc_count(self) -> int:
         return self._searcher.doc_count()
 
     def facets(self, text: str, gazetteer: Gazetteer | None = None) -> Facets:
-        """Counts of the query's hits by source and by month (for a sparkline)."""
+        """Counts of the query's hits by source and by month (for a
+        sparkline); the total is exact."""
+        import numpy as np
+
         query_text = expand_query(text, gazetteer)[0] if gazetteer is not None else text
-        q = self.parse(query_text)
-        results = self._searcher.search(
-            q, limit=1, groupedby={"source": sorting.FieldFacet("source_facet"),
-                                   "month": sorting.FieldFacet("sortdate")},
-            maptype=sorting.Count)
-        sources = results.groups("source")
+        docs = np.flatnonzero(self.fast.rank(self.parse(query_text), exact=True).mask)
+        sources = _counts(self.fast.column("source_facet")[docs])
         months: dict[str, int] = {}
-        for day, count in results.groups("month").items():
+        for day, count in _counts(self.fast.column("sortdate")[docs]).items():
             if day:  # 0: undated
                 month = f"{day // 10000:04d}-{day // 100 % 100:02d}"
                 months[month] = months.get(month, 0) + count
-        return Facets(total=len(results),
+        return Facets(total=len(docs),
                       sources=dict(sorted(sources.items(), key=lambda kv: (-kv[1], kv[0]))),
                       months=dict(sorted(months.items())))
 
@@ -169,20 +180,14 @@ class Searcher:
         if gazetteer is not None:
             query_text, expansions = expand_query(text, gazetteer)
         q = self.parse(query_text)
-        # Grouping versions needs more hits than it shows: a few per story.
-        fetch = limit * GROUP_OVERFETCH if group and collapse else limit
-        if isinstance(q, wq.Every) or sort == "date":
-            results = self._searcher.search(q, limit=fetch, sortedby="sortdate", reverse=True)
-        else:
-            results = self._searcher.search(q, limit=fetch)
-        hits, sizes = _collapse(list(results), group, limit, collapse)
+        ranked = self.fast.rank(q, sort="date" if isinstance(q, wq.Every) else sort)
+        hits, sizes = _collapse(self._stored(ranked.docs), group, limit, collapse)
         found = articles([h["id"] for h in hits]) if articles and hits else {}
-        words = {self.ix.schema["body"].from_bytes(term) for field, term
-                 in results.query_terms(expand=True, fieldname="body")} if hits else set()
+        words = self._body_words(q) if hits else set()
         # entities the query names: by expansion of a name, or as entity:ID
         wanted_ids = {entity_id for e in expansions for entity_id in e.ids}
         wanted_ids |= {_as_text(text) for field, text in q.iter_all_terms() if field == "entity"}
-        out = SearchResults(query=text, total=len(results))
+        out = SearchResults(query=text, total=ranked.total, total_exact=ranked.total_exact)
         for hit in hits:
             article = found.get(hit["id"])
             body = article.body if article else ""
@@ -194,9 +199,22 @@ class Searcher:
             out.hits.append(SearchHit(
                 id=hit["id"], title=hit.get("title", ""), source=hit.get("source", ""),
                 date=date.date().isoformat() if date else None,
-                score=float(hit.score or 0.0), snippet=snippet,
+                score=hit["score"], snippet=snippet,
                 matched=_matched_spellings(spans, gazetteer), versions=sizes.get(hit["id"], 0)))
         return out
+
+    def _stored(self, docs):
+        """Hits as their stored fields plus the score, one at a time, so that
+        grouping versions reads only as many as it keeps."""
+        for docnum, score in docs:
+            yield {**self._searcher.stored_fields(docnum), "score": score}
+
+    def _body_words(self, q) -> set[str]:
+        """The body words the query matches (wildcards expanded), for snippets."""
+        reader = self._searcher.reader()
+        field = self.ix.schema["body"]
+        return {field.from_bytes(term) for fieldname, term
+                in q.existing_terms(reader, phrases=True, expand=True) if fieldname == "body"}
 
     def _snippet(self, body: str, words: set[str], ranges: list[tuple[int, int]]) -> list[Segment]:
         """Up to two fragments around the query's words and the entity
@@ -212,6 +230,16 @@ class Searcher:
         return self.highlighter.formatter.format(fragments)
 
 
+def _counts(values) -> dict:
+    import numpy as np
+
+    if not len(values):
+        return {}
+    keys, counts = np.unique(values, return_counts=True)
+    return {key.item() if hasattr(key, "item") else key: int(count)
+            for key, count in zip(keys, counts)}
+
+
 def _as_text(term) -> str:
     return term.decode("utf-8") if isinstance(term, bytes) else str(term)
 
@@ -220,7 +248,7 @@ def _collapse(hits, group, limit: int, collapse: bool = True):
     """The best-ranked hit of each version cluster (every hit without
     `collapse`), up to `limit`, and the number of other versions of each."""
     if group is None:
-        return hits[:limit], {}
+        return list(itertools.islice(hits, limit)), {}
     kept, seen, sizes = [], set(), {}
     for hit in hits:
         found = group(hit["id"])

@@ -176,14 +176,7 @@ class SearchScreen(WartuiScreen):
         self.query_one(ResultList).show_hits(results.hits, has_more, keep_highlight=more)
         self.shown = request
         if results.total:
-            plural = "s" if results.total != 1 else ""
-            text = Text()
-            text.append(f"{results.total:,} report{plural}", style="bold")
-            text.append(" · " + ("newest first" if request.sort == "date" or
-                                 not request.query.strip() else "by relevance"))
-            text.append(" · " + ("every version" if request.all_versions
-                                 else "one per story"))
-            self._status(text, "")
+            self._status(self._header(request, results.total, results.total_exact), "")
         elif suggestion:
             text = Text("No results. Did you mean ")
             text.append(safe(suggestion, keep_newlines=False), style="bold underline")
@@ -198,6 +191,18 @@ class SearchScreen(WartuiScreen):
             self._facets_timer = self.set_timer(delay, lambda: self._count_facets(request))
         else:
             self.query_one(FacetBar).clear()
+
+    @staticmethod
+    def _header(request: Request, total: int, exact: bool = True) -> Text:
+        """"1,234 reports · by relevance · one per story" ("about" while a
+        phrase's total is estimated; the facet count makes it exact)."""
+        text = Text()
+        text.append(f"{'' if exact else 'about '}{total:,} report{'s' if total != 1 else ''}",
+                    style="bold")
+        text.append(" · " + ("newest first" if request.sort == "date" or
+                             not request.query.strip() else "by relevance"))
+        text.append(" · " + ("every version" if request.all_versions else "one per story"))
+        return text
 
     def _show_error(self, request: Request, message: str) -> None:
         self.query_one(ResultList).show_hits([])
@@ -217,6 +222,8 @@ class SearchScreen(WartuiScreen):
         cached = self._facets.get(request.query)
         if cached is not None:
             self.query_one(FacetBar).show(cached)
+            if cached.total and self.shown is request:
+                self._status(self._header(request, cached.total), "")
         else:
             self.run_job(self._count(request), group="facets")
 
@@ -234,6 +241,8 @@ class SearchScreen(WartuiScreen):
                 self.query_one(FacetBar).clear()
             else:
                 self.query_one(FacetBar).show(facets)
+                if facets.total and self.shown is request:  # the exact count
+                    self._status(self._header(request, facets.total), "")
 
     # -- the results -----------------------------------------------------------------
 

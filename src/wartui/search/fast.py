@@ -1,0 +1,483 @@
+"""Query evaluation over Whoosh's own postings, one numpy operation per
+posting block instead of several Python calls per matching document.
+
+Whoosh's matchers score a document at a time in Python: at 100k articles a
+name that 80% of them contain costs ~300 ms per field, most of it in the
+collector's per-document loop. Here a term's postings are decoded a block
+at a time (Whoosh's own block format: delta-coded ids, weights, and a
+positions value per posting), scored with BM25F as whole arrays, and the
+query tree is combined as masks over all documents. The scores are Whoosh's
+own (same weighting, same statistics); `tests/test_fast_search.py` checks
+that both rank the same way.
+
+Phrases need positions, and positions cost a `pickle.loads` per posting. So
+a phrase is first only a candidate set (all its words present): ranking
+walks the documents by an upper bound of their score and checks positions
+only for the documents it is about to return. The total is exact when the
+query has no phrase, or when `exact=True` (which checks every candidate);
+otherwise it is estimated from the share of checked candidates that held.
+
+Any query node this module does not know is evaluated by Whoosh's own
+matcher (slower, same answer), so correctness never depends on coverage.
+"""
+
+from __future__ import annotations
+
+import heapq
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pickle import loads
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.util.numeric import byte_to_length
+
+# Whoosh stores a field's length per document as one byte.
+_LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+# Up to this many candidates, a phrase's positions are all checked (exact total).
+VERIFY_ALL_BELOW = 3000
+# Decoded postings kept between queries, in postings (16 bytes each; a kept
+# position list counts as 4): about 100 MB.
+POSTINGS_CACHE = 6_000_000
+
+
+@dataclass
+class _Postings:
+    """One term's postings over the whole index (global document numbers)."""
+    ids: np.ndarray  # int64, ascending
+    weights: np.ndarray  # float64
+    values: list | None = None  # per posting: Whoosh's encoded positions
+
+
+@dataclass
+class _Node:
+    """A query node's matches: `upper` may match, `lower` surely matches
+    (they differ only under a phrase, until its positions are checked),
+    `score` is exact where lower, an upper bound where only upper."""
+    upper: np.ndarray
+    lower: np.ndarray
+    score: np.ndarray
+    query: wq.Query
+    children: list[_Node] = field(default_factory=list)
+    phrase: _PhraseCheck | None = None
+
+    @property
+    def unsure(self) -> np.ndarray | None:
+        """Documents whose match or score is not final yet (None: none)."""
+        if self.exact:
+            return None
+        found = self.upper & ~self.lower
+        for child in self.children:
+            if child.unsure is not None:
+                found |= child.unsure
+        return found
+
+    @property
+    def exact(self) -> bool:
+        return self.phrase is None and all(c.exact for c in self.children)
+
+
+class _PhraseCheck:
+    """Positions of a phrase's words, checked one document at a time."""
+
+    def __init__(self, postings: list[_Postings], fmt, slop: int):
+        self.postings, self.format, self.slop = postings, fmt, slop
+        self.known: dict[int, bool] = {}
+
+    def holds(self, doc: int) -> bool:
+        found = self.known.get(doc)
+        if found is None:
+            found = self.known[doc] = self._check(doc)
+        return found
+
+    def _check(self, doc: int) -> bool:
+        positions = []
+        for postings in self.postings:
+            i = int(np.searchsorted(postings.ids, doc))
+            if i >= len(postings.ids) or postings.ids[i] != doc:
+                return False
+            positions.append(self.format.decode_positions(postings.values[i]))
+        # word k+1 within `slop` positions after word k (Whoosh's SpanNear2,
+        # ordered, mindist 1); stop words are renumbered away at indexing.
+        starts = positions[0]
+        for following in positions[1:]:
+            following_set = set(following)
+            starts = [p + d for p in starts for d in range(1, self.slop + 1)
+                      if p + d in following_set]
+            if not starts:
+                return False
+        return True
+
+
+@dataclass
+class Ranked:
+    """The matches of a query: `docs` yields (docnum, score) best first."""
+    docs: Iterator[tuple[int, float]]
+    total: int
+    total_exact: bool
+    mask: np.ndarray  # every document that may match (for facets with exact totals)
+
+
+class FastSearcher:
+    """Evaluates parsed Whoosh queries on one open Whoosh searcher."""
+
+    def __init__(self, searcher):
+        self.searcher = searcher
+        self.schema = searcher.schema
+        self.weighting = searcher.weighting
+        self.leaves = searcher.leaf_searchers() if not searcher.is_atomic() else [(searcher, 0)]
+        self.size = searcher.doc_count_all()
+        self.live = np.ones(self.size, dtype=bool)
+        for leaf, offset in self.leaves:
+            for docnum in leaf.reader().deleted_docs_set:
+                self.live[offset + docnum] = False
+        self._lengths: dict[str, np.ndarray] = {}
+        # Decoded postings of recent terms: as-you-type repeats them.
+        self._postings: dict[tuple[str, bytes, bool], _Postings] = {}
+        self._cached = 0
+        self._columns: dict[str, np.ndarray] = {}
+
+    # -- per-index arrays, loaded on first use and kept ---------------------------
+
+    def lengths(self, fieldname: str) -> np.ndarray:
+        """Every document's length in `fieldname` (Whoosh's one-byte coding)."""
+        found = self._lengths.get(fieldname)
+        if found is None:
+            found = np.ones(self.size, dtype=np.float64)
+            for leaf, offset in self.leaves:
+                reader = leaf.reader()._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
+                if reader is None:
+                    continue
+                coded = np.zeros(leaf.doc_count_all(), dtype=np.uint8)
+                stored = reader._dbfile.get(reader._basepos, reader._count)  # one byte each
+                coded[:len(stored)] = np.frombuffer(stored, dtype=np.uint8)
+                found[offset:offset + len(coded)] = _LENGTH_OF_BYTE[coded]
+            self._lengths[fieldname] = found
+        return found
+
+    def column(self, fieldname: str) -> np.ndarray:
+        """A sortable column's value for every document (object or int array)."""
+        found = self._columns.get(fieldname)
+        if found is None:
+            parts = []
+            for leaf, _ in self.leaves:
+                reader = leaf.reader()
+                column = reader.column_reader(fieldname)
+                parts.extend(column[i] for i in range(leaf.doc_count_all()))
+            found = np.array(parts)
+            self._columns[fieldname] = found
+        return found
+
+    def postings(self, fieldname: str, btext: bytes, with_values: bool = False) -> _Postings:
+        key = (fieldname, btext, with_values)
+        found = self._postings.pop(key, None)
+        if found is None:
+            found = self._read_postings(fieldname, btext, with_values)
+            self._cached += _cost(found)
+            while self._postings and self._cached > POSTINGS_CACHE:  # least recently used
+                self._cached -= _cost(self._postings.pop(next(iter(self._postings))))
+        self._postings[key] = found  # (re)inserted last: most recently used
+        return found
+
+    def _read_postings(self, fieldname: str, btext: bytes, with_values: bool) -> _Postings:
+        ids, weights, values = [], [], [] if with_values else None
+        for leaf, offset in self.leaves:
+            reader = leaf.reader()
+            if (fieldname, btext) not in reader:
+                continue
+            matcher = reader._terms.matcher(fieldname, btext, self.schema[fieldname].format)
+            if isinstance(matcher, W3LeafMatcher):
+                for block_ids, block_weights, block_values in _blocks(matcher):
+                    ids.append(block_ids + offset)
+                    weights.append(block_weights)
+                    if values is not None:
+                        values.extend(block_values)
+            else:  # inlined postings (a rare term): a ListMatcher
+                local = list(matcher.all_ids())
+                matcher.reset()
+                found_weights = []
+                while matcher.is_active():
+                    found_weights.append(matcher.weight())
+                    if values is not None:
+                        values.append(matcher.value())
+                    matcher.next()
+                ids.append(np.asarray(local, dtype=np.int64) + offset)
+                weights.append(np.asarray(found_weights, dtype=np.float64))
+        if not ids:
+            return _Postings(np.empty(0, np.int64), np.empty(0), [] if with_values else None)
+        return _Postings(np.concatenate(ids), np.concatenate(weights), values)
+
+    # -- evaluation -----------------------------------------------------------------
+
+    def rank(self, q, sort: str = "relevance", exact: bool = False) -> Ranked:
+        node = self._evaluate(q)
+        upper = node.upper & self.live
+        lower = node.lower & self.live
+        score, checked = node.score, None
+        if node.exact:
+            total, total_exact = int(upper.sum()), True
+        elif exact or int(upper.sum()) <= VERIFY_ALL_BELOW:
+            score = score.copy()
+            for doc in np.flatnonzero(upper & node.unsure).tolist():
+                if self._matches(node, doc):
+                    lower[doc] = True
+                    score[doc] = self._score(node, doc)
+                else:
+                    lower[doc] = False
+            upper = lower
+            total, total_exact = int(lower.sum()), True
+        else:
+            total, total_exact, checked = int(upper.sum()), False, node
+        if sort == "date":
+            docs = self._by_date(upper, lower, checked)
+        else:
+            docs = self._by_score(upper, score, checked)
+        if checked is not None:
+            total = self._estimate(node, upper)
+        return Ranked(docs, total, total_exact, upper)
+
+    def _estimate(self, node: _Node, upper: np.ndarray, sample: int = 200) -> int:
+        """Matches among `upper`, from the share of an even sample that holds."""
+        candidates = np.flatnonzero(upper)
+        picked = candidates[np.linspace(0, len(candidates) - 1, sample).astype(np.int64)]
+        held = sum(self._matches(node, int(doc)) for doc in picked)
+        return round(len(candidates) * held / len(picked))
+
+    def _by_score(self, mask: np.ndarray, score: np.ndarray, node: _Node | None):
+        docs = np.flatnonzero(mask)
+        if not len(docs):
+            return
+        scores = score[docs]
+        # best first; ties by document number, as Whoosh's collector does
+        order = np.lexsort((docs, -scores))
+        if node is None:
+            for i in order:
+                yield int(docs[i]), float(scores[i])
+            return
+        # Scores are upper bounds until a phrase is checked: a document is
+        # final once no unchecked one could beat it.
+        waiting: list[tuple[float, int]] = []
+        for i in order:
+            bound, doc = float(scores[i]), int(docs[i])
+            while waiting and -waiting[0][0] >= bound:
+                best, best_doc = heapq.heappop(waiting)
+                yield best_doc, -best
+            if self._matches(node, doc):
+                heapq.heappush(waiting, (-self._score(node, doc), doc))
+        while waiting:
+            best, best_doc = heapq.heappop(waiting)
+            yield best_doc, -best
+
+    def _by_date(self, upper: np.ndarray, lower: np.ndarray, node: _Node | None):
+        docs = np.flatnonzero(upper)
+        dates = self.column("sortdate")[docs].astype(np.int64)
+        for i in np.lexsort((docs, -dates)):
+            doc = int(docs[i])
+            if node is None or lower[doc] or self._matches(node, doc):
+                yield doc, 0.0
+
+    def _matches(self, node: _Node, doc: int) -> bool:
+        if node.exact or node.lower[doc]:
+            return bool(node.upper[doc])
+        if not node.upper[doc]:
+            return False
+        q = node.query
+        if node.phrase is not None:
+            return node.phrase.holds(doc)
+        if isinstance(q, wq.Or):
+            return any(self._matches(c, doc) for c in node.children)
+        if isinstance(q, wq.And):
+            return all(self._matches(c, doc) for c in node.children)
+        if isinstance(q, wq.AndNot):
+            return self._matches(node.children[0], doc) and not self._matches(node.children[1], doc)
+        if isinstance(q, wq.Not):
+            return not self._matches(node.children[0], doc)
+        if isinstance(q, wq.ConstantScoreQuery):
+            return self._matches(node.children[0], doc)
+        raise AssertionError(f"unexpected inexact node {type(q).__name__}")
+
+    def _score(self, node: _Node, doc: int) -> float:
+        """The exact score of a document that matches `node`."""
+        if node.exact or node.phrase is not None:
+            return float(node.score[doc])
+        if isinstance(node.query, (wq.Not, wq.ConstantScoreQuery)):
+            return float(node.score[doc])
+        boost = node.query.boost
+        if isinstance(node.query, wq.AndNot):
+            return boost * self._score(node.children[0], doc)
+        return boost * sum(self._score(c, doc) for c in node.children if self._matches(c, doc))
+
+    def _evaluate(self, q) -> _Node:
+        if isinstance(q, wq.Term):
+            return self._term(q)
+        if type(q) in (wq.Or, wq.And) and len(q.subqueries) > 1:
+            return self._compound(q)
+        if type(q) in (wq.Or, wq.And) and len(q.subqueries) == 1:
+            return self._evaluate(q.subqueries[0])
+        if type(q) is wq.AndNot:
+            return self._and_not(q)
+        if type(q) is wq.Phrase:
+            return self._phrase(q)
+        if type(q) is wq.Not:
+            return self._not(q)
+        if isinstance(q, wq.NumericRange):  # DateRange too: a few trie terms
+            return self._evaluate(q._compile_query(self.searcher.reader()))
+        if type(q) is wq.ConstantScoreQuery:
+            child = self._evaluate(q.child)
+            score = np.where(child.upper, q.score, 0.0)
+            return _Node(child.upper, child.lower, score, q, [child])
+        if isinstance(q, (wq.Prefix, wq.Wildcard, wq.TermRange)) and q.field() in self.schema:
+            return self._expanded(q)
+        if type(q) is wq.Every and q.fieldname in (None, "*"):
+            return self._every(q)
+        if isinstance(q, wq.NullQuery.__class__):
+            return self._empty(q)
+        return self._whoosh(q)
+
+    def _every(self, q) -> _Node:
+        everything = np.ones(self.size, dtype=bool)
+        return _Node(everything, everything, np.full(self.size, q.boost), q)
+
+    def _empty(self, q) -> _Node:
+        nothing = np.zeros(self.size, dtype=bool)
+        return _Node(nothing, nothing, np.zeros(self.size), q)
+
+    def _scored(self, q, postings: _Postings, fieldname: str, btext: bytes) -> np.ndarray:
+        """BM25F of each posting, as Whoosh's BM25FScorer computes it."""
+        weighting = self.weighting
+        idf = self.searcher.idf(fieldname, btext)
+        avgfl = self.searcher.avg_field_length(fieldname) or 1
+        b = weighting._field_B.get(fieldname, weighting.B)
+        k1 = weighting.K1
+        tf = postings.weights
+        fl = self.lengths(fieldname)[postings.ids]
+        return idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
+
+    def _term(self, q: wq.Term) -> _Node:
+        fieldname = q.fieldname
+        if fieldname not in self.schema:
+            return self._empty(q)
+        try:
+            btext = self.schema[fieldname].to_bytes(q.text)
+        except ValueError:
+            return self._empty(q)
+        return self._from_postings(q, fieldname, [btext], q.boost)
+
+    def _expanded(self, q) -> _Node:
+        fieldname = q.field()
+        words = set()
+        for leaf, _ in self.leaves:
+            words.update(q._btexts(leaf.reader()))
+        # Scored as the OR of the words it expands to. (Whoosh's own scoring
+        # of a multi-word expansion varies with the index size and the field.)
+        return self._from_postings(q, fieldname, sorted(w for w in words if w), q.boost)
+
+    def _from_postings(self, q, fieldname: str, btexts: list[bytes], boost: float) -> _Node:
+        mask = np.zeros(self.size, dtype=bool)
+        score = np.zeros(self.size)
+        for btext in btexts:
+            postings = self.postings(fieldname, btext)
+            if len(postings.ids):
+                mask[postings.ids] = True
+                score[postings.ids] += self._scored(q, postings, fieldname, btext)
+        if boost != 1.0:
+            score *= boost
+        return _Node(mask, mask, score, q)
+
+    def _compound(self, q) -> _Node:
+        if isinstance(q, wq.Or) and (q.scale or getattr(q, "minmatch", 0)):
+            return self._whoosh(q)
+        children = [self._evaluate(sub) for sub in q.subqueries]
+        combine = np.logical_or if type(q) is wq.Or else np.logical_and
+        upper = combine.reduce([c.upper for c in children])
+        lower = combine.reduce([c.lower for c in children])
+        score = np.zeros(self.size)
+        for child in children:
+            score += np.where(child.upper, child.score, 0.0)
+        if q.boost != 1.0:
+            score *= q.boost
+        return _Node(upper, lower, score, q, children)
+
+    def _and_not(self, q: wq.AndNot) -> _Node:
+        positive, negative = self._evaluate(q.a), self._evaluate(q.b)
+        upper = positive.upper & ~negative.lower
+        lower = positive.lower & ~negative.upper
+        score = positive.score * q.boost if q.boost != 1.0 else positive.score
+        return _Node(upper, lower, score, q, [positive, negative])
+
+    def _not(self, q: wq.Not) -> _Node:
+        """Every document the child does not match, scored 1 (Whoosh's
+        InverseMatcher)."""
+        child = self._evaluate(q.query)
+        upper, lower = ~child.lower, ~child.upper
+        return _Node(upper, lower, upper.astype(np.float64), q, [child])
+
+    def _phrase(self, q: wq.Phrase) -> _Node:
+        fieldname = q.fieldname
+        fieldobj = self.schema[fieldname] if fieldname in self.schema else None
+        if fieldobj is None or not fieldobj.format or not fieldobj.format.supports("positions"):
+            return self._whoosh(q)  # Whoosh's own message for a field without positions
+        btexts, postings = [], []
+        for word in q.words:
+            try:
+                btexts.append(fieldobj.to_bytes(word))
+            except ValueError:
+                return self._empty(q)
+        for btext in btexts:
+            found = self.postings(fieldname, btext, with_values=True)
+            if not len(found.ids):
+                return self._empty(q)
+            postings.append(found)
+        upper = np.ones(self.size, dtype=bool)
+        score = np.zeros(self.size)
+        for btext, found in zip(btexts, postings):
+            here = np.zeros(self.size, dtype=bool)
+            here[found.ids] = True
+            upper &= here
+            score[found.ids] += self._scored(q, found, fieldname, btext)
+        if q.boost != 1.0:
+            score *= q.boost
+        lower = np.zeros(self.size, dtype=bool)
+        if len(btexts) == 1:
+            return _Node(upper, upper, score, q)
+        return _Node(upper, lower, score, q, phrase=_PhraseCheck(postings, fieldobj.format, q.slop))
+
+    def _whoosh(self, q) -> _Node:
+        """Whoosh's own matcher, one document at a time: exact, slower."""
+        mask = np.zeros(self.size, dtype=bool)
+        score = np.zeros(self.size)
+        for leaf, offset in self.leaves:
+            matcher = q.matcher(leaf, leaf.context())
+            while matcher.is_active():
+                doc = offset + matcher.id()
+                mask[doc] = True
+                score[doc] = matcher.score()
+                matcher.next()
+        return _Node(mask, mask, score, q)
+
+
+def _cost(postings: _Postings) -> int:
+    return len(postings.ids) * (5 if postings.values is not None else 1)
+
+
+def _blocks(matcher: W3LeafMatcher):
+    """(ids, weights, values) of each posting block, in Whoosh's format."""
+    postfile = matcher._postfile
+    while not matcher._atend:
+        start = matcher._dataoffset
+        data = postfile.get(start, matcher._nextoffset - start)
+        if matcher._compression:
+            data = zlib.decompress(data)
+        ids, weights, values = loads(data)
+        count = matcher._blocklength
+        ids = np.cumsum(np.asarray(ids, dtype=np.int64))
+        if weights is None:
+            weights = np.ones(count)
+        elif isinstance(weights, float):
+            weights = np.full(count, weights)
+        else:
+            weights = np.asarray(weights, dtype=np.float64)
+        yield ids, weights, values
+        matcher._next_block()
