@@ -203,7 +203,16 @@ class WartuiApp(App):
 
 
 def run_app(index_dir: Path | None = None) -> int:
-    """Open the app on `index_dir` ($WARTUI_INDEX, else ./index); the exit code."""
+    """Open the app on `index_dir` ($WARTUI_INDEX, else ./index); the exit code.
+
+    Refuses TERM=dumb (TerminalUnsupported); SIGHUP and SIGTERM end the app
+    cleanly with 128 + the signal, also when the terminal is already gone
+    (terminal.py)."""
+    from .terminal import check_terminal, exit_on_signals, safe_driver_class
+
+    check_terminal()
     app = WartuiApp(index_dir, keymap=keymap_path())
-    app.run()
+    app.driver_class = safe_driver_class(app.driver_class)
+    with exit_on_signals(app):
+        app.run()
     return app.return_code or 0

@@ -8,11 +8,12 @@ from collections.abc import Awaitable
 from textual import events
 from textual.app import ComposeResult
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from ..gate import LibraryGate
-from ..widgets.too_small import TooSmall
+from ..widgets.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmall
 
 
 class WartuiScreen(Screen):
@@ -26,6 +27,7 @@ class WartuiScreen(Screen):
     def __init__(self, gate: LibraryGate) -> None:
         super().__init__()
         self.gate = gate
+        self._last_focused: Widget | None = None
 
     def compose(self) -> ComposeResult:
         yield from self.compose_body()
@@ -38,6 +40,20 @@ class WartuiScreen(Screen):
         # Under 100 columns the footer drops its spacing so the keys still fit.
         for footer in self.query(Footer):
             footer.compact = event.size.width < 100
+        if event.size.width >= MIN_WIDTH and event.size.height >= MIN_HEIGHT:
+            self.call_after_refresh(self._restore_focus)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self._last_focused = event.widget
+
+    def _restore_focus(self) -> None:
+        """Below the minimum size the layout is hidden and loses the focus;
+        back above it, the widget that had it gets it again (else the search
+        box would not take the letters typed: a "q" would quit)."""
+        widget = self._last_focused
+        if (self.focused is None and widget is not None and widget.is_attached
+                and widget.screen is self and widget.focusable):
+            widget.focus()
 
     def run_job(self, job: Awaitable, group: str, exclusive: bool = True) -> Worker:
         """A worker for library calls; a newer job of the group replaces it.
