@@ -180,10 +180,12 @@ def truncate_long_lines(text: str, limit: int = MAX_LINE_CHARS) -> tuple[str, li
 def _csv_rows(lines: Iterator[str]) -> Iterator[tuple[int, dict | None, str]]:
     """(row number, row or None, error) for each CSV record after the header."""
     csv.field_size_limit(MAX_ROWS_BYTES)
+    lines = _split_lone_cr(lines)
     header_line = next(lines, "")
     # The header line tells the delimiter; csv.Sniffer misreads quoted prose.
     delimiter = max(",;\t", key=header_line.count)
-    reader = csv.reader(itertools.chain([header_line], lines), delimiter=delimiter)
+    source = _Taken(lines)
+    reader = csv.reader(itertools.chain([header_line], source), delimiter=delimiter)
     try:
         header = next(reader)
     except (StopIteration, csv.Error):
@@ -192,12 +194,24 @@ def _csv_rows(lines: Iterator[str]) -> Iterator[tuple[int, dict | None, str]]:
     number = 0
     while True:
         number += 1
+        source.taken.clear()
         try:
             values = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
             yield number, None, f"unreadable CSV: {exc}"
+            continue
+        taken = source.taken
+        if len(taken) > 1 and source.exhausted:
+            # A quote that never closes: the csv module reads the rest of the file
+            # as one field (a record that ends at a line end never reads on, so
+            # one that met the end of the file was inside quotes). The row is
+            # reported and the lines after its first are read again as rows.
+            # (On the last line, nothing is swallowed: the row is kept as read.)
+            yield number, None, "unreadable CSV: a quote opened in this row is never closed"
+            source = _Taken(iter(taken[1:]))
+            reader = csv.reader(source, delimiter=delimiter)
             continue
         if not any(v.strip() for v in values):
             continue
@@ -211,6 +225,41 @@ def _csv_rows(lines: Iterator[str]) -> Iterator[tuple[int, dict | None, str]]:
         yield number, row, ""
 
 
+class _Taken:
+    """An iterator of lines that keeps the lines taken since `taken` was cleared
+    (the lines of one CSV record) and knows when it is exhausted."""
+
+    def __init__(self, lines: Iterator[str]):
+        self.lines = lines
+        self.taken: list[str] = []
+        self.exhausted = False
+
+    def __iter__(self) -> _Taken:
+        return self
+
+    def __next__(self) -> str:
+        try:
+            line = next(self.lines)
+        except StopIteration:
+            self.exhausted = True
+            raise
+        self.taken.append(line)
+        return line
+
+
+_AFTER_LONE_CR = re.compile(r"(?<=\r)(?!\n)")
+
+
+def _split_lone_cr(lines: Iterator[str]) -> Iterator[str]:
+    """Lines also end at a CR alone (old Mac and some Excel exports), as in a
+    file opened with newline="" (what the csv module expects)."""
+    for line in lines:
+        if "\r" in line:
+            yield from (piece for piece in _AFTER_LONE_CR.split(line) if piece)
+        else:
+            yield line
+
+
 def _jsonl_rows(lines: Iterator[str]) -> Iterator[tuple[int, dict | None, str]]:
     """(line number, object or None, error, or for an object a repair note)."""
     for number, line in enumerate(lines, 1):
@@ -221,12 +270,19 @@ def _jsonl_rows(lines: Iterator[str]) -> Iterator[tuple[int, dict | None, str]]:
         except json.JSONDecodeError as exc:
             yield number, None, f"invalid JSON: {exc.msg} at column {exc.colno}"
             continue
+        except RecursionError:  # "[[[[..." thousands deep
+            yield number, None, "invalid JSON: nested too deeply"
+            continue
         if not isinstance(value, dict):
             yield number, None, f"expected a JSON object, got {type(value).__name__}"
             continue
         note = ""
         if _SURROGATE_ESCAPE.search(line):  # rare: look closer only then
-            repaired = _without_surrogates(value)
+            try:
+                repaired = _without_surrogates(value)
+            except RecursionError:
+                yield number, None, "invalid JSON: nested too deeply"
+                continue
             if repaired != value:
                 value, note = repaired, "lone UTF-16 surrogate escape(s) read as U+FFFD"
         yield number, value, note
@@ -254,9 +310,26 @@ def _as_text(value) -> str:
         return ""
     if isinstance(value, str):
         return value
-    if isinstance(value, list):
-        return ", ".join(_as_text(v) for v in value)
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else str(value)
+    if isinstance(value, list):  # flattened without recursion: JSON may nest 1000 deep
+        parts, stack = [], [iter(value)]
+        while stack:
+            item = next(stack[-1], _END)
+            if item is _END:
+                stack.pop()
+            elif isinstance(item, list):
+                stack.append(iter(item))
+            else:
+                parts.append(_as_text(item))
+        return ", ".join(parts)
+    if isinstance(value, dict):
+        try:
+            return json.dumps(value, ensure_ascii=False)
+        except RecursionError:
+            return "(an object nested too deeply to show)"
+    return str(value)
+
+
+_END = object()
 
 
 def map_columns(names: Iterable[str]) -> dict[str, str]:
