@@ -83,10 +83,12 @@ class Library:
             return
         from whoosh.index import EmptyIndexError
 
+        from .search import nocopy
         from .search.schema import SCHEMA_VERSION
         from .search.writer import open_or_create
         from .store import ArticleStore
 
+        nocopy.install()  # segments are read from the map, not copied
         if not self.exists():
             if not create:
                 raise IndexMissing(
