@@ -7,75 +7,35 @@ import re
 from collections.abc import Callable
 
 from whoosh import qparser, query as wq
-from whoosh.highlight import (ContextFragmenter, Formatter, Highlighter, set_matched_filter,
-                              top_fragments)
 
 from ..entities.gazetteer import Gazetteer
 from ..errors import QueryError
 from ..model import Article, Facets, MatchedEntity, SearchHit, SearchResults, Segment
+from . import limits
 from .expand import expand_query
+from .snippets import Snippets
 
 SORTS = ("relevance", "date")
 SNIPPET_FALLBACK_CHARS = 200
 
 
-class SegmentFormatter(Formatter):
-    """Whoosh formatter that returns Segments instead of a marked-up string,
-    so no markup (HTML, Rich) is ever mixed into untrusted article text."""
-
-    between = " … "
-
-    def format_fragment(self, fragment, replace=False):
-        segments, index, text = [], fragment.startchar, fragment.text
-        for token in sorted(fragment.matches, key=lambda t: (t.startchar, t.startchar - t.endchar)):
-            if token.startchar is None or token.startchar < index:
-                continue
-            if token.startchar > index:
-                segments.append(Segment(text[index:token.startchar]))
-            segments.append(Segment(text[token.startchar:token.endchar], hit=True))
-            index = token.endchar
-        segments.append(Segment(text[index:fragment.endchar]))
-        return _merge_adjacent_hits(segments)
-
-    def format(self, fragments, replace=False):
-        out: list[Segment] = []
-        for number, fragment in enumerate(fragments):
-            if number:
-                out.append(Segment(self.between))
-            out.extend(self.format_fragment(fragment, replace))
-        return out
-
-
 DATE_HINT = "write dates as YYYY, YYYY-MM or YYYY-MM-DD, ranges as date:[2018-04-01 to 2018-04-30]"
 
 
-_JOINER = re.compile(r"^[\s\-‐–'’]{1,2}$")
-
-
-def _merge_adjacent_hits(segments: list[Segment]) -> list[Segment]:
-    """"Jaish", "al", "Islam" hit one after another read as one mark."""
-    merged: list[Segment] = []
-    for segment in segments:
-        if (segment.hit and len(merged) >= 2 and merged[-2].hit
-                and _JOINER.match(merged[-1].text)):
-            gap = merged.pop()
-            previous = merged.pop()
-            merged.append(Segment(previous.text + gap.text + segment.text, hit=True))
-        elif segment.text:
-            merged.append(segment)
-    return merged
-
-
 def _query_errors(q) -> list[str]:
-    errors = []
-    if getattr(q, "error", None):
-        field = getattr(q, "fieldname", None) or getattr(q.error, "fieldname", None)
-        if field == "date" or "int()" in str(q.error) or "must be in" in str(q.error):
-            errors.append(f"cannot read that date ({q.error}); {DATE_HINT}")
-        else:
-            errors.append(str(q.error))
-    for child in q.children() if hasattr(q, "children") else ():
-        errors.extend(_query_errors(child))
+    """The parser's complaints left in the query tree, in order (walked
+    without recursion: a tree may be deep)."""
+    errors, stack = [], [q]
+    while stack:
+        node = stack.pop()
+        if getattr(node, "error", None):
+            field = getattr(node, "fieldname", None) or getattr(node.error, "fieldname", None)
+            if field == "date" or "int()" in str(node.error) or "must be in" in str(node.error):
+                errors.append(f"cannot read that date ({node.error}); {DATE_HINT}")
+            else:
+                errors.append(str(node.error))
+        if hasattr(node, "children"):
+            stack.extend(reversed(list(node.children())))
     return errors
 
 
@@ -87,8 +47,7 @@ class Searcher:
         self._searcher = ix.searcher()
         self._fast = None
         self.parser = qparser.MultifieldParser(["title", "body"], schema=ix.schema)
-        self.highlighter = Highlighter(fragmenter=ContextFragmenter(maxchars=300, surround=60),
-                                       formatter=SegmentFormatter())
+        self.snippets = Snippets(ix.schema["body"].analyzer)
 
     def close(self) -> None:
         self._searcher.close()
@@ -148,20 +107,29 @@ class Searcher:
                 for term, info in reader.iter_field(fieldname)}
 
     def parse(self, text: str):
-        """Whoosh query syntax; raises QueryError with a readable reason."""
+        """Whoosh query syntax; raises QueryError with a readable one-line
+        reason, also for a query that would cost too much (search/limits.py:
+        a leading wildcard, a wildcard standing for too many words, a word
+        thousands of characters long, groups nested too deep)."""
         if not text.strip():
             return wq.Every()
+        text = limits.check_text(text)
         try:
             q = self.parser.parse(text)
+        except RecursionError as exc:
+            raise QueryError(f"the query nests groups too deeply (at most {limits.MAX_DEPTH} "
+                             "levels)") from exc
         except Exception as exc:  # the parser's own failures are many and untyped
-            raise QueryError(f"could not read the query: {exc}") from exc
+            raise QueryError(limits.one_line(f"could not read the query ({exc}); check its "
+                                             "quotes, brackets and operators")) from exc
         errors = _query_errors(q)
         if errors:
-            raise QueryError("; ".join(dict.fromkeys(errors)))
+            raise QueryError(limits.one_line("; ".join(dict.fromkeys(errors))))
         if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
             if max((len(w) for w in re.findall(r"\w+", text)), default=0) < 2:
                 raise QueryError("keep typing: one-letter words are not searched")
             raise QueryError("the query has no searchable words (only stop words or operators?)")
+        limits.check_query(q, self._searcher.reader())
         return q
 
     def search(self, text: str, limit: int = 10, sort: str = "relevance",
@@ -192,7 +160,7 @@ class Searcher:
             article = found.get(hit["id"])
             body = article.body if article else ""
             spans = _entity_spans_in_body(article, wanted_ids) if article else []
-            snippet = self._snippet(body, words, [(s, e) for s, e, _, _ in spans]) if body else []
+            snippet = self.snippets.snippet(body, words, [(s, e) for s, e, _, _ in spans]) if body else []
             if not any(seg.hit for seg in snippet):
                 snippet = [Segment(_opening(body))]
             date = hit.get("date")
@@ -210,24 +178,17 @@ class Searcher:
             yield {**self._searcher.stored_fields(docnum), "score": score}
 
     def _body_words(self, q) -> set[str]:
-        """The body words the query matches (wildcards expanded), for snippets."""
+        """The body words the query matches (wildcards expanded), for snippets.
+        (Not Query.existing_terms: its loop variable shadows its field filter,
+        so it drops every field after the first it meets.)"""
         reader = self._searcher.reader()
         field = self.ix.schema["body"]
-        return {field.from_bytes(term) for fieldname, term
-                in q.existing_terms(reader, phrases=True, expand=True) if fieldname == "body"}
-
-    def _snippet(self, body: str, words: set[str], ranges: list[tuple[int, int]]) -> list[Segment]:
-        """Up to two fragments around the query's words and the entity
-        spellings (`ranges`, body offsets) that matched."""
-        analyzer = self.ix.schema["body"].analyzer
-        tokens = analyzer(body, positions=True, chars=True, mode="index", removestops=False)
-        tokens = set_matched_filter(tokens, words)
-        if ranges:
-            tokens = _mark_ranges(tokens, ranges)
-        fragments = self.highlighter.fragmenter.fragment_tokens(body, tokens)
-        fragments = top_fragments(fragments, 2, self.highlighter.scorer, self.highlighter.order,
-                                  minscore=1)
-        return self.highlighter.formatter.format(fragments)
+        words = set()
+        for leaf in q.leaves():
+            for fieldname, text in leaf.expanded_terms(reader, phrases=True):
+                if fieldname == "body":
+                    words.add(field.from_bytes(text) if isinstance(text, bytes) else text)
+        return words
 
 
 def _counts(values) -> dict:
@@ -262,13 +223,6 @@ def _collapse(hits, group, limit: int, collapse: bool = True):
         if len(kept) == limit:
             break
     return kept, sizes
-
-
-def _mark_ranges(tokens, ranges: list[tuple[int, int]]):
-    for token in tokens:
-        if not token.matched and any(s <= token.startchar < e for s, e in ranges):
-            token.matched = True
-        yield token
 
 
 def _entity_spans_in_body(article: Article, ids: set[str]) -> list[tuple[int, int, str, str]]:

@@ -1,0 +1,142 @@
+"""Snippets: the passages of an article around the words a query matched.
+
+Whoosh's highlighter runs the whole analyzer (tokenizer, lower case, accent
+folding, stop words, stemmer) over every token of every hit, as a chain of
+generators: at 20 hits of ~2 KB that was half of a query's time. Here the
+tokens come from one `re.finditer` with the same pattern as Whoosh's
+RegexTokenizer, and each distinct word is analysed once and remembered, so a
+snippet costs a scan of the text. The output is Segments, never markup, so
+no article text is ever read as Rich or HTML markup.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Segment
+
+TOKEN = re.compile(r"\w+(?:\.?\w+)*")  # Whoosh's RegexTokenizer default
+FRAGMENTS = 2
+MAX_CHARS = 300  # one fragment, at most
+SURROUND = 60  # context kept on each side of a hit
+BETWEEN = " … "
+_JOINER = re.compile(r"^[\s\-‐–'’]{1,2}$")
+_WORDS_REMEMBERED = 200_000
+
+
+class Snippets:
+    """Makes snippets with one field's analyzer (the body's)."""
+
+    def __init__(self, analyzer):
+        self.analyzer = analyzer
+        self._terms: dict[str, str | None] = {}
+
+    def term(self, word: str) -> str | None:
+        """The indexed form of one word ('Reports' -> 'report'); None for a
+        stop word."""
+        try:
+            return self._terms[word]
+        except KeyError:
+            pass
+        found = next((t.text for t in self.analyzer(word)), None)
+        if len(self._terms) >= _WORDS_REMEMBERED:
+            self._terms.clear()
+        self._terms[word] = found
+        return found
+
+    def snippet(self, body: str, words: set[str],
+                ranges: list[tuple[int, int]] = ()) -> list[Segment]:
+        """Up to two fragments around the tokens whose indexed form is in
+        `words`, and the character `ranges` (entity spellings) given."""
+        term = self.term
+        hits = [(m.start(), m.end(), t) for m in TOKEN.finditer(body)
+                if (t := term(m.group())) in words]
+        # "\0" marks an entity's other spelling: it counts less than the words typed
+        hits.extend((start, end, "\0" + body[start:end].casefold()) for start, end in ranges)
+        if not hits:
+            return []
+        hits.sort()
+        fragments = _fragments(body, _merged(hits))
+        best = sorted(fragments, key=lambda f: (-f[3], f[0]))[:FRAGMENTS]
+        out: list[Segment] = []
+        for number, (start, end, spans, _) in enumerate(sorted(best)):
+            if number:
+                out.append(Segment(BETWEEN))
+            out.extend(_segments(body, start, end, spans))
+        return out
+
+
+def _merged(hits):
+    """Overlapping spans (a word inside an entity's spelling) become one."""
+    merged: list[list] = []
+    for start, end, term in hits:
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+            merged[-1][2].add(term)
+        else:
+            merged.append([start, end, {term}])
+    return merged
+
+
+def _fragments(body: str, hits):
+    """(start, end, hit spans, score) windows of at most MAX_CHARS around
+    runs of hits; a window scores by the distinct words of the query it
+    shows, then by the other spellings of the names searched, then by how
+    many hits."""
+    out = []
+    i = 0
+    while i < len(hits):
+        first = hits[i][0]
+        j = i + 1
+        while j < len(hits) and hits[j][1] - first + 2 * SURROUND <= MAX_CHARS:
+            j += 1
+        spans = hits[i:j]
+        start = _word_start(body, max(0, first - SURROUND), first)
+        end = _word_end(body, min(len(body), spans[-1][1] + SURROUND), spans[-1][1])
+        terms = set().union(*(span[2] for span in spans))
+        typed = sum(not term.startswith("\0") for term in terms)
+        score = typed * 100 + (len(terms) - typed) * 10 + len(spans)
+        out.append((start, end, [(s, e) for s, e, _ in spans], score))
+        i = j
+    return out
+
+
+def _word_start(body: str, start: int, limit: int) -> int:
+    """Move `start` forward to the beginning of a word (not past `limit`)."""
+    if start == 0 or body[start - 1].isspace():
+        return start
+    space = body.find(" ", start, limit)
+    return space + 1 if space != -1 else start
+
+
+def _word_end(body: str, end: int, limit: int) -> int:
+    """Move `end` back to the end of a word (not before `limit`)."""
+    if end >= len(body) or body[end].isspace():
+        return end
+    space = body.rfind(" ", limit, end)
+    return space if space != -1 else end
+
+
+def _segments(body: str, start: int, end: int, spans) -> list[Segment]:
+    segments, index = [], start
+    for hit_start, hit_end in spans:
+        if hit_start > index:
+            segments.append(Segment(body[index:hit_start]))
+        segments.append(Segment(body[hit_start:hit_end], hit=True))
+        index = hit_end
+    segments.append(Segment(body[index:end]))
+    return _merge_adjacent_hits(segments)
+
+
+def _merge_adjacent_hits(segments: list[Segment]) -> list[Segment]:
+    """"Jaish", "al", "Islam" hit one after another read as one mark."""
+    merged: list[Segment] = []
+    for segment in segments:
+        if (segment.hit and len(merged) >= 2 and merged[-2].hit
+                and _JOINER.match(merged[-1].text)):
+            gap = merged.pop()
+            previous = merged.pop()
+            merged.append(Segment(previous.text + gap.text + segment.text, hit=True))
+        elif segment.text:
+            merged.append(segment)
+    return merged
