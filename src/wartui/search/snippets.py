@@ -3,10 +3,9 @@
 Whoosh's highlighter runs the whole analyzer (tokenizer, lower case, accent
 folding, stop words, stemmer) over every token of every hit, as a chain of
 generators: at 20 hits of ~2 KB that was half of a query's time. Here the
-tokens come from one `re.finditer` with the same pattern as Whoosh's
-RegexTokenizer, and each distinct word is analysed once and remembered, so a
-snippet costs a scan of the text. The output is Segments, never markup, so
-no article text is ever read as Rich or HTML markup.
+tokens come from one `re.finditer` and each distinct word is analysed once
+(analysis.Terms), so a snippet costs a scan of the text. The output is
+Segments, never markup, so no article text is read as Rich or HTML markup.
 """
 
 from __future__ import annotations
@@ -14,42 +13,27 @@ from __future__ import annotations
 import re
 
 from ..model import Segment
+from .analysis import Terms
 
-TOKEN = re.compile(r"\w+(?:\.?\w+)*")  # Whoosh's RegexTokenizer default
 FRAGMENTS = 2
 MAX_CHARS = 300  # one fragment, at most
 SURROUND = 60  # context kept on each side of a hit
 BETWEEN = " … "
 _JOINER = re.compile(r"^[\s\-‐–'’]{1,2}$")
-_WORDS_REMEMBERED = 200_000
 
 
 class Snippets:
     """Makes snippets with one field's analyzer (the body's)."""
 
     def __init__(self, analyzer):
-        self.analyzer = analyzer
-        self._terms: dict[str, str | None] = {}
-
-    def term(self, word: str) -> str | None:
-        """The indexed form of one word ('Reports' -> 'report'); None for a
-        stop word."""
-        try:
-            return self._terms[word]
-        except KeyError:
-            pass
-        found = next((t.text for t in self.analyzer(word)), None)
-        if len(self._terms) >= _WORDS_REMEMBERED:
-            self._terms.clear()
-        self._terms[word] = found
-        return found
+        self.terms = Terms(analyzer)
 
     def snippet(self, body: str, words: set[str],
                 ranges: list[tuple[int, int]] = ()) -> list[Segment]:
         """Up to two fragments around the tokens whose indexed form is in
         `words`, and the character `ranges` (entity spellings) given."""
-        term = self.term
-        hits = [(m.start(), m.end(), t) for m in TOKEN.finditer(body)
+        term = self.terms.term
+        hits = [(m.start(), m.end(), t) for m in self.terms.token.finditer(body)
                 if (t := term(m.group())) in words]
         # "\0" marks an entity's other spelling: it counts less than the words typed
         hits.extend((start, end, "\0" + body[start:end].casefold()) for start, end in ranges)

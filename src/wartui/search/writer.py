@@ -10,6 +10,7 @@ from whoosh.writing import LockError
 
 from ..errors import IndexBusy
 from ..model import Article
+from .analysis import body_terms
 from .schema import build_schema
 
 
@@ -22,10 +23,13 @@ def open_or_create(directory: Path):
 
 def document_fields(article: Article) -> dict:
     """The Whoosh document for one article."""
+    terms = body_terms()  # analysed here, once per distinct word (analysis.py)
+    title = article.title or article.display_title
     fields = {
         "id": article.id,
-        "title": article.title or article.display_title,
-        "body": article.body,
+        "title": terms.terms(title),
+        "_stored_title": title,
+        "body": terms.terms(article.body),
         "source": article.source,
         "source_facet": article.source or "(unknown)",
         "author": article.author,

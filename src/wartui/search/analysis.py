@@ -1,0 +1,62 @@
+"""The text analyzer's work, done once per distinct word.
+
+Whoosh runs its analyzer (tokenizer, lower case, accent folding, stop words,
+Porter stemmer) as a chain of generators over every token: at indexing that
+was ~40% of Whoosh's time per article, and the same again for each snippet.
+Every step but the tokenizer looks at one token alone, so a word's indexed
+form can be remembered: `Terms` tokenizes with the tokenizer's own pattern
+and looks each word up. `terms(text)` is exactly what the analyzer yields
+(tests/test_analysis.py checks it on FA-KES and on random text), and Whoosh
+accepts such a list as a field's value. Positions are then the list order:
+the stop filter renumbers kept words the same way, but for where it starts
+(the first kept word's own position), which phrases do not look at.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Whoosh's RegexTokenizer default (whoosh-reloaded keeps "*" in words)
+TOKEN = re.compile(r"[\w\*]+(\.?[\w\*]+)*", re.UNICODE)
+_REMEMBERED = 300_000
+
+
+class Terms:
+    """Indexed forms of words, by one analyzer, remembered."""
+
+    def __init__(self, analyzer):
+        self.analyzer = analyzer
+        first = analyzer.items[0] if hasattr(analyzer, "items") else analyzer
+        self.token = getattr(first, "expression", TOKEN)  # the analyzer's own tokenizer
+        self._known: dict[str, str | None] = {}
+
+    def term(self, word: str) -> str | None:
+        """The indexed form of one token ('Reports' -> 'report'); None for a
+        stop word or a token the analyzer drops."""
+        try:
+            return self._known[word]
+        except KeyError:
+            pass
+        found = next((t.text for t in self.analyzer(word)), None)
+        if len(self._known) >= _REMEMBERED:
+            self._known.clear()
+        self._known[word] = found
+        return found
+
+    def terms(self, text: str) -> list[str]:
+        """The analyzer's terms of `text`, in order (stop words left out)."""
+        term = self.term
+        return [t for match in self.token.finditer(text) if (t := term(match.group())) is not None]
+
+
+_body_terms: Terms | None = None
+
+
+def body_terms() -> Terms:
+    """The shared Terms of the body and title analyzer (schema.text_analyzer)."""
+    global _body_terms
+    if _body_terms is None:
+        from .schema import text_analyzer
+
+        _body_terms = Terms(text_analyzer())
+    return _body_terms
