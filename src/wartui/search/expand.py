@@ -19,17 +19,20 @@ from dataclasses import dataclass
 
 from ..entities.gazetteer import Gazetteer
 from ..entities.normalize import fold_token, is_article, tokens_with_spans
+from . import limits
 
 MAX_NAME_TOKENS = 9
 # Pieces of query syntax that are never rewritten, in the order tried.
 _SYNTAX = re.compile(r"""
     (?P<phrase>"[^"]*")                                   # "a phrase"
-  | (?P<field>[A-Za-z_]+:(?:"[^"]*"|\[[^\]]*\]?|\{[^}]*\}?|[^\s()]*))  # field:value
+  | (?P<field>(?<![A-Za-z_])[A-Za-z_]+:(?:"[^"]*"|\[[^\]]*\]?|\{[^}]*\}?|[^\s()]*))  # field:value
   | (?P<range>\[[^\]]*\]?|\{[^}]*\}?)                     # bare ranges
   | (?P<op>\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b|[()])       # operators
-  | (?P<wild>[^\s()"]*[*?][^\s()"]*)                      # wildcard words
+  | (?P<wild>(?<![^\s()"])[^\s()"]*[*?][^\s()"]*)        # wildcard words
   | (?P<boost>\^[\d.]+)                                   # boosts
 """, re.VERBOSE)
+# (field and wild only start where a name or a word starts: tried at every
+# character of a long word, each would read to its end, quadratic in the query)
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,9 @@ def _names_in(words: str, gazetteer: Gazetteer) -> list[tuple[int, int, tuple[st
 
 
 def expand_query(query: str, gazetteer: Gazetteer) -> tuple[str, list[Expansion]]:
-    """The rewritten query and the names it expanded."""
+    """The rewritten query and the names it expanded. Raises QueryError for a
+    query too long to read quickly (search/limits.py), before any work."""
+    query = limits.check_text(query)
     out: list[str] = []
     expansions: list[Expansion] = []
     position = 0

@@ -113,7 +113,7 @@ class Searcher:
         thousands of characters long, groups nested too deep)."""
         if not text.strip():
             return wq.Every()
-        text = limits.check_text(text)
+        text = limits.check_text(text, scale=limits.EXPANDED)
         try:
             q = self.parser.parse(text)
         except RecursionError as exc:

@@ -1,0 +1,172 @@
+"""Fuzzing the query parser: any text through Library.search, Library.facets,
+Library.suggest and `wartui search` gives results or a one-line reason, never
+a traceback, and in bounded time.
+
+Inputs: unbalanced quotes and brackets, `field:` alone, `*`, `AND AND`,
+leading wildcards, word ranges, dates that are not dates, boosts, deep
+nesting, 10 KB queries, 10,000-letter words, control characters, bidi
+controls, emoji, other scripts and lone surrogates (argv bytes that are not
+UTF-8), mixed with real words and names of the corpus.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from wartui.cli import main
+from wartui.errors import QueryError, WartuiError
+from wartui.search import limits
+
+TRIED = {"examples": 0, "results": 0, "refused": 0, "cli runs": 0}
+FUZZ = settings(max_examples=int(os.environ.get("WARTUI_FUZZ_EXAMPLES", 150)), deadline=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                       HealthCheck.function_scoped_fixture])
+SECONDS = 5.0  # per call, on the FA-KES index, on a busy machine
+
+PIECES = [
+    '"', "'", "(", ")", "[", "]", "{", "}", ":", "*", "?", "~", "^", "^2", "-", "+", "\\", "/",
+    "!", "&&", "||", ",", ";", "AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO", "to", "AND AND",
+    "OR OR", "NOT NOT", "title:", "body:", "date:", "source:", "entity:", "author:", "id:",
+    "url:", "nosuchfield:", "source_facet:", "sortdate:", "date:[", "date:]", "date:2018-04",
+    "date:2018-13", "date:[2018-04-01 to 2018-04-30]", "date:[foo to", "date:{2017 TO]",
+    "date:[TO 2017]", "title:[a TO z]", "body:[TO b]", "*", "**", "*a*", "*ing", "?ing", "a*",
+    "bomb*", "Yarm?uk", "al-*", "title:*", "title:bat*", "entity:*", "entity:aleppo",
+    "entity:no-such-thing", "Aleppo", "aleppo", "Deir ez-Zor", "Jaish al-Islam", "HTS",
+    "Hay'at Tahrir al-Sham", "Douma", "chemical", "the", "a", "of", "I", "x", "1,065",
+    "2018", "\x1b]0;pwned\x07", "\x1b[31m", "\x00", "\x07", "\x9b", "\u202e", "\u2066",
+    "\t", "\n", "\r", "é", "Dáyr", "حلب", "中文", "😀", "\ufffd", "\udcff", "\ud800", "\u0301",
+    "(" * 40, ")" * 40, "(" * 400, '"' * 3, "[" * 10, "title:(a OR b)", "(a OR b",
+    "a OR b)", '"unbalanced', "NOT", "NOT aleppo", "ANDMAYBE x", "aleppo^", "aleppo^x",
+    "aleppo~", "aleppo~2", "\\*", "*:*", ":", "::", "title::x",
+]
+
+piece = st.one_of(st.sampled_from(PIECES), st.text(max_size=12))
+small = st.lists(piece, max_size=14).flatmap(
+    lambda parts: st.sampled_from([" ", "", " AND ", "  "]).map(lambda sep: sep.join(parts)))
+big = st.builds(lambda part, times, sep: sep.join([part] * times),
+                st.sampled_from(PIECES + ["aleppo idlib", "(a OR b)", "word"]),
+                st.integers(500, 4_000), st.sampled_from([" ", "", " OR "]))
+queries = st.one_of(small, small, small, st.text(max_size=300), big,
+                    st.builds(lambda n: "a" * n, st.integers(1_000, 12_000)))
+
+
+def outcome(call):
+    """The result, or the message of a QueryError/WartuiError; anything else fails."""
+    started = time.perf_counter()
+    try:
+        result, message = call(), None
+    except WartuiError as error:
+        result, message = None, str(error)
+        assert message and "\n" not in message and "Traceback" not in message, message
+        assert len(message) <= limits.MAX_MESSAGE_CHARS + 100, message
+    elapsed = time.perf_counter() - started
+    assert elapsed < SECONDS, f"{elapsed:.1f} s"
+    return result, message
+
+
+@pytest.fixture(scope="module", autouse=True)
+def figures():
+    yield
+    print(f"\nquery fuzz: {TRIED}")
+
+
+@FUZZ
+@given(queries)
+def test_any_query_gives_results_or_a_reason(corpus_library, text):
+    TRIED["examples"] += 1
+    results, message = outcome(lambda: corpus_library.search(text, limit=5))
+    TRIED["results" if message is None else "refused"] += 1
+    if message is None:
+        assert results.total >= len(results.hits)
+    facets, facet_message = outcome(lambda: corpus_library.facets(text))
+    if message is None and facet_message is None:
+        assert sum(facets.sources.values()) == facets.total
+    suggestion, _ = outcome(lambda: corpus_library.suggest(text))
+    assert suggestion is None or isinstance(suggestion, str)
+
+
+@FUZZ
+@given(queries)
+def test_cli_search_exits_0_or_2_with_one_line(corpus_library, capsys, text):
+    TRIED["cli runs"] += 1
+    args = ["--index-dir", str(corpus_library.index_dir), "search"]
+    args += ["--", text] if text.startswith("-") else [text]
+    started = time.perf_counter()
+    status = main(args)
+    assert time.perf_counter() - started < SECONDS
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.out + captured.err
+    if status == 0:
+        assert "result" in captured.out and not captured.err
+    else:
+        assert status == 2
+        lines = captured.err.splitlines()
+        assert len(lines) == 1 and lines[0].startswith("wartui: "), captured.err
+
+
+# -- pathological queries: bounded or refused with a reason -------------------------------
+
+@pytest.mark.parametrize("text", ["*ing", "*a*", "?ing", "title:*x", "aleppo OR *ria"])
+def test_a_leading_wildcard_is_refused_with_a_reason(corpus_library, text):
+    with pytest.raises(QueryError, match="cannot start with a wildcard"):
+        corpus_library.search(text)
+
+
+def test_a_wildcard_standing_for_too_many_words_is_refused(corpus_library, monkeypatch):
+    assert corpus_library.search("bomb*").total  # a few words: searched
+    monkeypatch.setattr(limits, "MAX_EXPANSION", 2)
+    with pytest.raises(QueryError, match=r"wildcard 'bomb\*' stands for too many"):
+        corpus_library.search("bomb*")
+    with pytest.raises(QueryError, match="range .* stands for too many"):
+        corpus_library.search("title:[a TO c]")
+    assert corpus_library.search("date:[2016-01-01 to 2016-12-31]").total  # not words
+
+
+def test_a_wildcard_whose_words_are_too_common_is_refused(corpus_library, monkeypatch):
+    assert corpus_library.search("s*").total
+    monkeypatch.setattr(limits, "MAX_EXPANSION_POSTINGS", 1_000)  # FA-KES is small
+    with pytest.raises(QueryError, match=r"wildcard 's\*' stands for too many"):
+        corpus_library.search("s*")
+    assert corpus_library.search("bomb*").total  # a few hundred uses: searched
+
+
+def test_words_too_common_together_are_refused(corpus_library, monkeypatch):
+    query = "syria OR aleppo OR damascus OR idlib OR homs"
+    assert corpus_library.search(query).total
+    monkeypatch.setattr(limits, "MAX_POSTINGS", 1_000)
+    with pytest.raises(QueryError, match="too common together"):
+        corpus_library.search(query)
+    assert corpus_library.search("Douma").total  # fewer uses: searched
+
+
+def test_long_words_and_queries_are_refused_quickly(corpus_library):
+    for text in ["a" * 10_000, "aleppo " * 3_000, "(" * 5_000 + "aleppo" + ")" * 5_000,
+                 "(" * 300 + "aleppo" + ")" * 300, " ".join(f"w{n}" for n in range(1_000)),
+                 "x " * 30_000]:
+        started = time.perf_counter()
+        with pytest.raises(QueryError):
+            corpus_library.search(text)
+        assert time.perf_counter() - started < 1.0, text[:20]
+
+
+def test_10kb_queries(corpus_library):
+    """Of real words, with names: refused for its number of words, at once."""
+    text = " OR ".join(["aleppo", "idlib", "homs", "douma"] * 300)  # 9 KB
+    started = time.perf_counter()
+    with pytest.raises(QueryError, match="too many words"):
+        corpus_library.search(text)
+    assert time.perf_counter() - started < 0.5
+    # 10 KB in a few long words: searched
+    text = " OR ".join(["Aleppo" + "x" * 250, "aleppo"] * 19)
+    assert len(text) > 4_000 and corpus_library.search(text).total
+
+
+def test_lone_surrogates_from_argv_are_searched_as_text(corpus_library, capsys):
+    assert corpus_library.search("aleppo\udcff").total
+    status = main(["--index-dir", str(corpus_library.index_dir), "search", "aleppo\udcff"])
+    assert status == 0
+    assert "aleppo⟦U+DCFF⟧" in capsys.readouterr().out
