@@ -28,6 +28,14 @@ from wartui import Library  # noqa: E402
 from wartui.errors import QueryError  # noqa: E402
 from wartui.search import limits  # noqa: E402
 
+def nested(depth: int) -> str:
+    query = "aleppo"
+    for level in range(depth):
+        query = f"(homs {'OR' if level % 2 else 'AND'} {query})"
+    return query
+
+
+NESTED = nested(100)
 QUERIES = [
     "*ing",            # leading wildcard: every word of the index is read
     "*a*",             # leading and trailing: nearly every word matches
@@ -39,7 +47,7 @@ QUERIES = [
     "title:[a TO m]",  # a range over words
     "a" * 10_000,      # one 10,000-letter word: the parser is quadratic in it
     " ".join(f"word{n}" for n in range(1_500)),  # 1,500 words: a pass each
-    "(" * 200 + "aleppo" + ")" * 200,
+    NESTED,            # groups 100 deep: Whoosh's walks of a query are recursive
     "aleppo",          # an ordinary query, for comparison
 ]
 

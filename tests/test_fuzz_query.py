@@ -170,3 +170,16 @@ def test_lone_surrogates_from_argv_are_searched_as_text(corpus_library, capsys):
     status = main(["--index-dir", str(corpus_library.index_dir), "search", "aleppo\udcff"])
     assert status == 0
     assert "aleppo⟦U+DCFF⟧" in capsys.readouterr().out
+
+
+def nested(depth: int) -> str:
+    query = "aleppo"
+    for level in range(depth):
+        query = f"(homs {'OR' if level % 2 else 'AND'} {query})"
+    return query
+
+
+def test_groups_nested_too_deep_are_refused(corpus_library):
+    assert corpus_library.search(nested(10)).total
+    with pytest.raises(QueryError, match="nests groups too deeply"):
+        corpus_library.search(nested(100))

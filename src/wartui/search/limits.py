@@ -27,7 +27,7 @@ from ..errors import QueryError
 MAX_QUERY_CHARS = 20_000
 MAX_WORD_CHARS = 256  # one run without a space
 MAX_WORDS = 256  # runs without a space, operators included
-MAX_DEPTH = 32  # nested groups
+MAX_DEPTH = 64  # nested groups (Whoosh's query walks are recursive)
 MAX_LEAVES = 256  # words, phrases, wildcards, ranges (after expansion)
 MAX_EXPANSION = 1_000  # index words one wildcard, prefix or word range may stand for
 MAX_EXPANSION_POSTINGS = 500_000  # ... and the documents those words are in, summed
