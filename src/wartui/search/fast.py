@@ -127,7 +127,9 @@ class FastSearcher:
         self.searcher = searcher
         self.schema = searcher.schema
         self.weighting = searcher.weighting
-        self.leaves = searcher.leaf_searchers() if not searcher.is_atomic() else [(searcher, 0)]
+        leaves = searcher.leaf_searchers() if not searcher.is_atomic() else [(searcher, 0)]
+        # (an index without documents has one EmptyReader: no columns, no deletions)
+        self.leaves = [(leaf, offset) for leaf, offset in leaves if leaf.doc_count_all()]
         self.size = searcher.doc_count_all()
         self.live = np.ones(self.size, dtype=bool)
         for leaf, offset in self.leaves:
