@@ -1,12 +1,14 @@
 """The scriptable command line. Presentation only: all work is in `Library`.
 
 Exit status: 0 success; 1 something was skipped or not found; 2 bad usage or
-a query/index problem (with a one-line message on stderr).
+a query/index problem (with a one-line message on stderr); 3 the index is
+being written by another process (try again later).
 """
 
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -14,12 +16,12 @@ from rich.console import Console
 from rich.text import Text
 
 from . import __version__
-from .config import INDEX_ENV, default_index_dir
-from .errors import WartuiError
+from .config import INDEX_ENV, default_index_dir, seeds_dir
+from .errors import IndexBusy, WartuiError
 from .model import Article, IngestReport, SearchResults
 from .textsafe import dumps_json, printable
 
-EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
 ENTITY_TYPES = ("place", "armed-group", "person", "organisation", "country")
 # Entity types differ by more than colour, so they read in monochrome too.
 ENTITY_STYLES = {
@@ -53,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("--rebuild", action="store_true",
                        help="delete the index first and build it anew")
     index.add_argument("--json", action="store_true", help="print the report as JSON")
+    index.add_argument("--wait", type=float, default=None, metavar="SECONDS",
+                       help="while another process writes the index, wait this long for "
+                            "it (default 10), then exit with status 3")
 
     search = commands.add_parser("search", help="search the index")
     search.add_argument("query", help="Whoosh query syntax (see wartui --help)")
@@ -123,7 +128,15 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_entities(library, args, out, err)
         return cmd_default(library, parser, out)
     except WartuiError as exc:
-        err.print(Text("wartui: " + printable(str(exc), keep_newlines=False), style="red"))
+        err.print(Text("wartui: " + printable(str(exc), keep_newlines=False), style="red"),
+                  soft_wrap=True)  # one line, however long (scripts read it)
+        return EXIT_BUSY if isinstance(exc, IndexBusy) else EXIT_USAGE
+    except sqlite3.DatabaseError as exc:  # a store damaged where opening it did not look
+        from .library import damaged
+
+        message = str(damaged(library.index_dir, f"articles.sqlite: {exc}"))
+        err.print(Text("wartui: " + printable(message, keep_newlines=False), style="red"),
+                  soft_wrap=True)
         return EXIT_USAGE
     except KeyboardInterrupt:
         err.print("wartui: interrupted; the index keeps every batch committed so far")
@@ -157,12 +170,17 @@ def cmd_default(library, parser: argparse.ArgumentParser, out: Console) -> int:
 
 
 def cmd_index(library, args, out: Console) -> int:
+    from .library import WRITE_WAIT
+
+    wait = WRITE_WAIT if args.wait is None else args.wait
+
     def work(progress):
         if args.paths:
-            return library.add_paths(args.paths, progress=progress, rebuild=args.rebuild)
+            return library.add_paths(args.paths, progress=progress, rebuild=args.rebuild,
+                                     wait=wait)
         if args.rebuild:
-            library.add_paths([], rebuild=True)
-        return library.add_seeds(progress=progress)
+            library.add_paths([], rebuild=True, wait=wait)
+        return library.add_paths([seeds_dir()], progress=progress, wait=wait)
 
     report = work(None) if args.json else run_with_progress(out, work)
     if args.json:

@@ -13,6 +13,10 @@ class IndexBusy(WartuiError):
     """Another process holds the index's write lock."""
 
 
+class IndexReadOnly(WartuiError):
+    """The index directory cannot be written (permissions, a read-only disk)."""
+
+
 class IndexMissing(WartuiError, LookupError):
     """There is no index where one was expected."""
 

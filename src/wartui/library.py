@@ -6,21 +6,28 @@ It owns an index directory:
       wartui.json      versions of the schema and cleaning rules
       whoosh/          the full-text index (what is searched)
       articles.sqlite  cleaned articles and raw pages (what is shown)
+      write.lock       held (flock) by the one process writing, for its whole run
+      write.pending    a run started and did not finish: the next one checks
+                       Whoosh against the store before it starts
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import re
+import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
 from .config import default_index_dir, seeds_dir
-from .errors import ArticleMissing, IndexMissing, IndexVersionError
+from .errors import (ArticleMissing, IndexBusy, IndexMissing, IndexReadOnly, IndexVersionError,
+                     WartuiError)
 from .ingest.clean import clean, load_rules
 from .ingest.sources import discover, read_path
 from .entities.gazetteer import Entity, load_gazetteer
@@ -30,7 +37,10 @@ from .model import (Article, Cluster, EntitySpan, Facets, IngestReport, RawRecor
 META_FILE = "wartui.json"
 STORE_FILE = "articles.sqlite"
 WHOOSH_DIR = "whoosh"
+WRITE_LOCK = "write.lock"
+WRITE_PENDING = "write.pending"
 BATCH_SIZE = 5000  # articles per Whoosh commit: a killed run loses at most one batch
+WRITE_WAIT = 10.0  # seconds a second writer waits for the first, then IndexBusy
 
 # progress(files_done, files_total, records_read)
 Progress = Callable[[int, int, int], None]
@@ -47,6 +57,40 @@ def content_hash(record: RawRecord, pipeline_version: str) -> str:
     return digest.hexdigest()[:20]
 
 
+def writable(directory: Path) -> bool:
+    """Can this process create files in `directory` (or, while it does not
+    exist, in its nearest existing parent)? False on a read-only disk, and
+    for a directory without write permission (except for root, whom only a
+    read-only disk stops: the writes then fail with EACCES/EROFS instead)."""
+    directory = Path(directory).absolute()
+    while not directory.exists() and directory.parent != directory:
+        directory = directory.parent
+    return os.access(directory, os.W_OK)
+
+
+def rebuild_hint(index_dir: Path) -> str:
+    return f"rebuild it with: wartui --index-dir {index_dir} index --rebuild PATH..."
+
+
+def damaged(index_dir: Path, what: str) -> IndexVersionError:
+    return IndexVersionError(f"the index in {index_dir} is damaged ({what}); "
+                             + rebuild_hint(index_dir))
+
+
+def read_only(index_dir: Path, why: str = "") -> IndexReadOnly:
+    try:
+        searchable = (index_dir / META_FILE).is_file()
+    except OSError:
+        searchable = False
+    return IndexReadOnly(f"cannot write to the index in {index_dir}: "
+                         f"{why or 'the directory is read-only'}"
+                         + ("; it can still be searched" if searchable else ""))
+
+
+_NO_WRITE = (errno.EACCES, errno.EPERM, errno.EROFS)
+_WHOOSH_TOC = re.compile(r"^_MAIN_([0-9]+)\.toc$")
+
+
 class Library:
     """An index directory: add pages to it, search it, read articles from it."""
 
@@ -56,11 +100,35 @@ class Library:
         self._store = None
         self._searcher = None
         self._versions = None
+        self.read_only = False  # opened from a directory this process cannot write
 
     # -- opening ---------------------------------------------------------------
 
     def exists(self) -> bool:
-        return (self.index_dir / META_FILE).is_file()
+        """Is there an index here (whole or damaged)?"""
+        return any((self.index_dir / name).exists() for name in (META_FILE, WHOOSH_DIR, STORE_FILE))
+
+    def stamp(self) -> tuple:
+        """Changes whenever a writer commits to the index or replaces it: a
+        few stat calls and one listing of the Whoosh folder, nothing opened.
+        The app compares stamps to notice another process's writes. (Not the
+        SQLite files: readers make and remove the -wal file too. A writer
+        touches `write.pending` after each batch's store commit instead.)"""
+        parts: list = []
+        for name in (META_FILE, STORE_FILE, WRITE_PENDING):
+            try:
+                info = (self.index_dir / name).stat()
+                parts.append((info.st_ino, info.st_mtime_ns) if name != STORE_FILE
+                             else info.st_ino)
+            except OSError:
+                parts.append(None)
+        try:
+            generations = [int(m.group(1)) for name in os.listdir(self.index_dir / WHOOSH_DIR)
+                           if (m := _WHOOSH_TOC.match(name))]
+        except OSError:
+            generations = []
+        parts.append(max(generations, default=-1))
+        return tuple(parts)
 
     def _check_meta(self) -> None:
         from .search.schema import SCHEMA_VERSION
@@ -68,10 +136,10 @@ class Library:
         try:
             meta = json.loads((self.index_dir / META_FILE).read_text())
             version = meta["schema"]
+        except FileNotFoundError as exc:
+            raise damaged(self.index_dir, f"{META_FILE} is missing") from exc
         except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise IndexVersionError(
-                f"the index in {self.index_dir} is damaged ({META_FILE} unreadable: {exc}); "
-                f"rebuild it with: wartui --index-dir {self.index_dir} index --rebuild PATH...") from exc
+            raise damaged(self.index_dir, f"{META_FILE} unreadable: {exc}") from exc
         if version != SCHEMA_VERSION:
             raise IndexVersionError(
                 f"the index in {self.index_dir} has schema version {version}, this wartui "
@@ -81,30 +149,53 @@ class Library:
     def _open(self, create: bool = False) -> None:
         if self._ix is not None:
             return
-        from whoosh.index import EmptyIndexError
+        import sqlite3
 
         from .search import nocopy
         from .search.schema import SCHEMA_VERSION
         from .search.writer import open_or_create
-        from .store import ArticleStore
+        from .store import ArticleStore, StoreDamaged
 
         nocopy.install()  # segments are read from the map, not copied
+
         if not self.exists():
             if not create:
                 raise IndexMissing(
                     f"no index in {self.index_dir}; build one with `wartui index` (the bundled "
                     "seeds) or `wartui index PATH...`")
             self.index_dir.mkdir(parents=True, exist_ok=True)
-            (self.index_dir / META_FILE).write_text(json.dumps(
-                {"schema": SCHEMA_VERSION, "created_by": "wartui"}) + "\n")
+            meta = self.index_dir / META_FILE  # written whole or not at all (a kill -9)
+            partial = meta.with_name(f"{META_FILE}.{os.getpid()}.tmp")
+            partial.write_text(json.dumps({"schema": SCHEMA_VERSION, "created_by": "wartui"})
+                               + "\n")
+            partial.replace(meta)
         self._check_meta()
+        whoosh_dir, store_file = self.index_dir / WHOOSH_DIR, self.index_dir / STORE_FILE
+        if not create:  # reading never creates a part that is missing
+            missing = [f"{name} is missing" for name, path in
+                       ((WHOOSH_DIR, whoosh_dir), (STORE_FILE, store_file)) if not path.exists()]
+            if not missing and not store_file.stat().st_size:
+                missing = [f"{STORE_FILE} is empty"]
+            if missing:
+                raise damaged(self.index_dir, ", ".join(missing))
+        # A read-only directory (or disk) is opened without writing anything.
+        readonly = not create and not writable(self.index_dir)
         try:
-            self._ix = open_or_create(self.index_dir / WHOOSH_DIR)
-        except EmptyIndexError as exc:
-            raise IndexVersionError(
-                f"the Whoosh index in {self.index_dir} is damaged; rebuild it with: "
-                f"wartui --index-dir {self.index_dir} index --rebuild PATH...") from exc
-        self._store = ArticleStore(self.index_dir / STORE_FILE)
+            ix = open_or_create(whoosh_dir, create=create, readonly=readonly)
+            ix.doc_count()  # reads the TOC and every segment's header
+        except PermissionError as exc:
+            raise WartuiError(f"cannot read the index in {self.index_dir}: {exc}") from exc
+        except Exception as exc:  # Whoosh's own errors on a bad file are many and untyped
+            raise damaged(self.index_dir, f"{WHOOSH_DIR}/ unreadable: "
+                                          f"{type(exc).__name__}: {exc}") from exc
+        try:
+            store = ArticleStore(store_file, readonly=readonly)
+        except StoreDamaged as exc:
+            raise damaged(self.index_dir, str(exc)) from exc
+        except sqlite3.DatabaseError as exc:
+            raise damaged(self.index_dir, f"{STORE_FILE}: {exc}") from exc
+        self._ix, self._store = ix, store
+        self.read_only = readonly
         self._versions = None
         self._vocabulary = None
 
@@ -152,17 +243,81 @@ class Library:
         return self.add_paths([seeds_dir()], progress=progress)
 
     def add_paths(self, paths: Iterable[str | os.PathLike], progress: Progress | None = None,
-                  rebuild: bool = False) -> IngestReport:
+                  rebuild: bool = False, wait: float = WRITE_WAIT) -> IngestReport:
         """Clean and index files and folders; only what changed is re-indexed.
 
         Every input that is not indexed is in `report.skipped` with its reason;
-        repairs (encoding fallbacks, truncated lines) are in `report.notes`."""
-        if rebuild:
-            self._remove_index()
-        self._open(create=True)
-        from .search.writer import write_batch
+        repairs (encoding fallbacks, truncated lines) are in `report.notes`.
 
-        self._repair_interrupted_write()
+        One process writes at a time: another one's run makes this wait up to
+        `wait` seconds, then raise IndexBusy. A directory this process cannot
+        write raises IndexReadOnly. A run that was killed is made whole first."""
+        import sqlite3
+
+        with self._write_lock(wait):
+            try:
+                if rebuild:
+                    self._remove_index()
+                self._open(create=True)
+                if self.read_only:  # opened for reading before: open again, to write
+                    self.close()
+                    self._open(create=True)
+                repairs = self._repair_interrupted_write()
+                pending = self.index_dir / WRITE_PENDING
+                pending.touch()
+                report = self._add_paths(paths, progress)
+                report.notes[:0] = repairs
+                pending.unlink(missing_ok=True)
+                return report
+            except OSError as exc:  # the inputs' errors are reported, not raised: these are ours
+                if exc.errno in _NO_WRITE:
+                    raise read_only(self.index_dir, f"{exc.strerror}: {exc.filename}") from exc
+                raise
+            except sqlite3.OperationalError as exc:
+                if "readonly" in str(exc):
+                    raise read_only(self.index_dir, f"{STORE_FILE}: {exc}") from exc
+                raise
+
+    @contextmanager
+    def _write_lock(self, wait: float) -> Iterator[None]:
+        """Hold `write.lock` (an flock, so a killed holder never leaves it
+        locked) for the whole run: Whoosh, the store, the version tables and
+        the vocabulary are written by one process at a time."""
+        import fcntl
+
+        if not writable(self.index_dir):
+            raise read_only(self.index_dir)
+        try:
+            self.index_dir.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.index_dir / WRITE_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            if exc.errno in _NO_WRITE:
+                raise read_only(self.index_dir, exc.strerror or str(exc)) from exc
+            raise
+        try:
+            deadline = time.monotonic() + wait
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        holder = os.pread(fd, 20, 0).decode("ascii", "replace").strip()
+                        raise IndexBusy(
+                            f"the index in {self.index_dir} is being written by another "
+                            f"process{f' (pid {holder})' if holder.isdigit() else ''}; "
+                            f"try again when it has finished") from None
+                    time.sleep(0.1)
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+            yield
+        finally:
+            os.close(fd)  # releases the lock
+
+    def _add_paths(self, paths: Iterable[str | os.PathLike],
+                   progress: Progress | None) -> IngestReport:
+        from .search.writer import write_batch
+        from .store import transaction
         from .entities.recognizer import default_recognizer
 
         rules = load_rules()
@@ -177,9 +332,12 @@ class Library:
             if not batch:
                 return
             write_batch(self._ix, [(article, was_known) for article, _, was_known in batch])
-            self._store.put_many((article, raw) for article, raw, _ in batch)
-            report.version_pairs += self._version_index.update(article for article, _, _ in batch)
-            self._store.add_vocabulary(_vocabulary(article for article, _, _ in batch))
+            versions = self._version_index  # (made outside: its schema statements commit)
+            with transaction(self._store.db):  # the batch's rows in SQLite: all or none
+                self._store.put_many((article, raw) for article, raw, _ in batch)
+                report.version_pairs += versions.update(article for article, _, _ in batch)
+                self._store.add_vocabulary(_vocabulary(article for article, _, _ in batch))
+            (self.index_dir / WRITE_PENDING).touch()  # readers' `stamp` changes
             self._vocabulary = None
             for article, _, was_known in batch:
                 known[article.id] = article.content_hash
@@ -242,28 +400,66 @@ class Library:
                                                  f"indexed as {new_id!r}"))
         return replace(record, id=new_id)
 
-    def _repair_interrupted_write(self) -> None:
-        """A writer killed between the Whoosh commit and the store commit leaves
-        documents in Whoosh that the store lacks: remove them, so that the
-        next run adds them once, never twice."""
-        from .search.writer import delete_ids, indexed_ids
+    def _repair_interrupted_write(self) -> list[Skipped]:
+        """Make the index whole after a writer was killed (or failed) half-way.
 
-        if self._ix.doc_count() <= self._store.count():
-            return
-        stored = set(self._store.hashes())
-        delete_ids(self._ix, sorted(indexed_ids(self._ix) - stored))
+        Each batch goes to Whoosh first (one commit) and to SQLite second (one
+        transaction: articles, version tables and vocabulary together), so a
+        writer killed between the two leaves Whoosh documents that the store
+        lacks, or (for a changed article) Whoosh's newer text: Whoosh is put
+        back to what the store holds, and the next run adds those pages once,
+        never twice. Articles missing from the version tables (an index of
+        an older wartui, killed between its separate commits) are added.
+
+        The full comparison reads every Whoosh document's id: it runs only
+        when the last run did not finish (`write.pending`) or the counts
+        disagree. Call with the write lock held. Returns what it did, as notes
+        for the report."""
+        from .search.writer import indexed_hashes, remove_leftovers, rewrite
+
+        remove_leftovers(self.index_dir / WHOOSH_DIR)
+        versions = self._version_index
+        stored_count = self._store.count()
+        versioned = self._store.db.execute("SELECT COUNT(*) FROM version_docs").fetchone()[0]
+        if (self._ix.doc_count() == stored_count == versioned
+                and not (self.index_dir / WRITE_PENDING).exists()):
+            return []
+        stored = self._store.hashes()
+        indexed = indexed_hashes(self._ix)
+        extra = sorted(doc_id for doc_id in indexed if doc_id not in stored)
+        wrong = sorted(doc_id for doc_id, digest in stored.items()
+                       if indexed.get(doc_id) != [digest])  # missing, doubled or newer
+        rewrite(self._ix, extra, list(self._store.get_many(wrong).values()))
+        in_versions = {doc_id for (doc_id,) in
+                       self._store.db.execute("SELECT id FROM version_docs")}
+        versions.remove(sorted(in_versions - stored.keys()))
+        lacking = sorted(stored.keys() - in_versions)
+        for start in range(0, len(lacking), BATCH_SIZE):
+            versions.update(self._store.get_many(lacking[start:start + BATCH_SIZE]).values())
+        if self._searcher is not None:
+            self._searcher.refresh()
+        where = str(self.index_dir)
+        notes = [Skipped(where, f"an earlier run was cut short: {len(extra)} articles it had "
+                                "only half written were taken out of the index (their "
+                                "files are indexed again when given again)")] if extra else []
+        if wrong:
+            notes.append(Skipped(where, f"{len(wrong)} articles put back into the search index "
+                                        "from the article store"))
+        if lacking:
+            notes.append(Skipped(where, f"{len(lacking)} articles added to the version tables"))
+        return notes
 
     def _remove_index(self) -> None:
         import shutil
 
         self.close()
-        for name in (WHOOSH_DIR,):
-            shutil.rmtree(self.index_dir / name, ignore_errors=True)
-        for name in (STORE_FILE, STORE_FILE + "-wal", STORE_FILE + "-shm", META_FILE):
-            try:
-                (self.index_dir / name).unlink()
-            except FileNotFoundError:
-                pass
+        # wartui.json first: a removal cut short leaves an index that says it
+        # is damaged, never one that looks whole
+        for name in (META_FILE, WRITE_PENDING):
+            (self.index_dir / name).unlink(missing_ok=True)
+        shutil.rmtree(self.index_dir / WHOOSH_DIR, ignore_errors=True)
+        for name in (STORE_FILE, STORE_FILE + "-wal", STORE_FILE + "-shm"):
+            (self.index_dir / name).unlink(missing_ok=True)
 
     # -- reading ---------------------------------------------------------------
 

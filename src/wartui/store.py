@@ -3,7 +3,9 @@
 Whoosh holds what is searched; this holds what is shown (paragraphs, dropped
 lines, metadata, the raw page) and the content hash that makes re-indexing
 incremental. Writes go to Whoosh first and here second, so a writer killed in
-between leaves documents that the next run sees as new and writes again.
+between leaves documents that the next run sees as new and writes again
+(`Library` removes them from Whoosh first). A batch's rows here (articles,
+version tables, vocabulary) are written in one transaction (`transaction`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import json
 import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .model import Article
@@ -33,17 +36,92 @@ CREATE TABLE IF NOT EXISTS vocabulary (
 """
 
 
+@contextmanager
+def transaction(db: sqlite3.Connection):
+    """One transaction around the block, committed at its end (rolled back on
+    an error). Nested inside another `transaction`, it joins the outer one, so
+    several writes can be made atomic together."""
+    if db.in_transaction:
+        yield db
+        return
+    db.execute("BEGIN")
+    try:
+        yield db
+    except BaseException:
+        db.rollback()
+        raise
+    db.commit()
+
+
+def has_tables(db: sqlite3.Connection, *names: str) -> bool:
+    marks = ",".join("?" * len(names))
+    found = db.execute(f"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+                       f"({marks})", names).fetchone()[0]
+    return found == len(names)
+
+
+class StoreDamaged(sqlite3.DatabaseError):
+    """The file is shorter than its header says (truncated)."""
+
+
 class ArticleStore:
+    """`readonly`: open with mode=ro, and as immutable if the directory cannot
+    hold the WAL's -shm file (a read-only directory)."""
+
     def __init__(self, path: Path, readonly: bool = False):
         self.path = Path(path)
+        self.readonly = readonly
+        self._check_size()
         if readonly:
-            uri = f"file:{self.path}?mode=ro"
-            self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            try:
+                self._db = self._connect_readonly(immutable=False)
+            except sqlite3.OperationalError:  # no -shm and no way to create it
+                self._db = self._connect_readonly(immutable=True)
         else:
             self._db = sqlite3.connect(self.path, check_same_thread=False)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(SCHEMA)
+            # Readers do not need the schema statements (nor the write lock
+            # they may take): only a new file gets them.
+            if not has_tables(self._db, "articles", "vocabulary"):
+                self._db.executescript(SCHEMA)
+        if not has_tables(self._db, "articles"):
+            raise StoreDamaged(f"{self.path.name} has no articles table")
+
+    def _connect_readonly(self, immutable: bool) -> sqlite3.Connection:
+        uri = f"{self.path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if immutable else "")
+        db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        try:
+            db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        except sqlite3.Error:
+            db.close()
+            raise
+        return db
+
+    def _check_size(self) -> None:
+        """A truncated file (a disk filled up, a bad copy) opens and fails
+        later, on some page: see it now. The header's page count is only
+        checked when there is no write-ahead log to add pages to it."""
+        wal = self.path.with_name(self.path.name + "-wal")
+        try:
+            size = self.path.stat().st_size
+            if wal.exists() and wal.stat().st_size:
+                return
+            with self.path.open("rb") as handle:
+                header = handle.read(100)
+        except FileNotFoundError:
+            return
+        if not size:
+            return
+        if len(header) < 100 or not header.startswith(b"SQLite format 3\0"):
+            raise StoreDamaged(f"{self.path.name} is not an SQLite database")
+        page_size = int.from_bytes(header[16:18], "big")
+        page_size = 65536 if page_size == 1 else page_size
+        pages = int.from_bytes(header[28:32], "big")
+        valid = header[24:28] == header[92:96]
+        if valid and pages and size < pages * page_size:
+            raise StoreDamaged(f"{self.path.name} is truncated ({size:,} bytes of "
+                               f"{pages * page_size:,})")
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -59,7 +137,7 @@ class ArticleStore:
 
     def put_many(self, rows: Iterable[tuple[Article, str]]) -> None:
         """Insert or replace (article, raw page) pairs in one transaction."""
-        with self._db:
+        with transaction(self._db):
             self._db.executemany(
                 "INSERT OR REPLACE INTO articles (id, path, hash, article, raw) VALUES (?,?,?,?,?)",
                 ((a.id, a.path, a.content_hash, json.dumps(a.to_json(), ensure_ascii=False),
@@ -67,7 +145,7 @@ class ArticleStore:
             )
 
     def add_vocabulary(self, counts: dict[str, int]) -> None:
-        with self._db:
+        with transaction(self._db):
             self._db.executemany(
                 "INSERT INTO vocabulary (word, count) VALUES (?, ?) "
                 "ON CONFLICT(word) DO UPDATE SET count = count + excluded.count",

@@ -14,10 +14,12 @@ from .analysis import body_terms
 from .schema import build_schema
 
 
-def open_or_create(directory: Path):
+def open_or_create(directory: Path, create: bool = True, readonly: bool = False):
+    """Open the index in `directory`; create it if there is none and `create`
+    (else raise EmptyIndexError). `readonly` never writes a file."""
+    if whoosh_index.exists_in(str(directory)) or not create:
+        return whoosh_index.open_dir(str(directory), readonly=readonly)
     directory.mkdir(parents=True, exist_ok=True)
-    if whoosh_index.exists_in(str(directory)):
-        return whoosh_index.open_dir(str(directory))
     return whoosh_index.create_in(str(directory), build_schema())
 
 
@@ -80,3 +82,48 @@ def delete_ids(ix, ids: list[str]) -> None:
 def indexed_ids(ix) -> set[str]:
     with ix.searcher() as searcher:
         return {fields["id"] for fields in searcher.all_stored_fields()}
+
+
+def indexed_hashes(ix) -> dict[str, list[str]]:
+    """{id: [content hash of each document with that id]}: more than one
+    means the article is in the index twice."""
+    found: dict[str, list[str]] = {}
+    with ix.searcher() as searcher:
+        for fields in searcher.all_stored_fields():
+            found.setdefault(fields["id"], []).append(fields.get("content_hash", ""))
+    return found
+
+
+def rewrite(ix, delete: list[str], add: list[Article], wait_seconds: float = 5.0) -> None:
+    """In one commit: delete every document of the ids in `delete` and add
+    `add` (their ids are deleted first too, so each is there once)."""
+    if not delete and not add:
+        return
+    try:
+        writer = ix.writer(timeout=wait_seconds)
+    except LockError as exc:
+        raise IndexBusy("the index is being written by another process") from exc
+    try:
+        for doc_id in dict.fromkeys([*delete, *(a.id for a in add)]):
+            writer.delete_by_term("id", doc_id)
+        for article in add:
+            writer.add_document(**document_fields(article))
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+
+
+def remove_leftovers(directory: Path) -> list[str]:
+    """Files a killed writer leaves behind that no commit removes: a TOC
+    written under its temporary name but never renamed (`_MAIN_3.toc.1700…`).
+    Only call with the write lock held. (Unfinished segment files go at the
+    next commit, the writer's temporary folder when the next writer ends.)"""
+    removed = []
+    for path in directory.glob("_*_*.toc.*"):
+        try:
+            path.unlink()
+            removed.append(path.name)
+        except OSError:
+            pass
+    return removed

@@ -5,6 +5,11 @@ screen and shows at once; a worker then checks for the index, builds the
 seed index on a first run (IndexingScreen), opens the library and tells the
 search screen it may search. Nothing here imports Whoosh or opens the index
 on the event loop.
+
+Another process may index while the app is open: every WATCH_SECONDS a
+worker compares the index's stamp (`Library.stamp`, on a library thread)
+with the one it opened, and on a change reopens the index and searches
+again (`refresh_index`; ctrl+r on the search screen does it at once).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from .screens.search import SearchScreen
 from .widgets.too_small import MIN_HEIGHT, MIN_WIDTH
 
 THEMES = ("textual-dark", "textual-light")
+WATCH_SECONDS = 2.0  # how often the app looks for another process's writes
 NOT_WHILE_INDEXING = frozenset({"back", "focus_search", "help", "command_palette"})
 
 
@@ -60,6 +66,9 @@ class WartuiApp(App):
         self.keymap_file = keymap
         self.library_ready = False
         self.keymap_overrides: dict[str, str] = {}
+        self.watch_seconds = WATCH_SECONDS
+        self._index_stamp: tuple | None = None  # of the index as last opened
+        self._index_count: int | None = None
 
     def get_default_screen(self) -> SearchScreen:
         return SearchScreen(self.gate)
@@ -95,20 +104,67 @@ class WartuiApp(App):
         if self.keymap_file is not None:
             self.load_keymap(self.keymap_file)
         self.run_worker(self._start(), name="start", group="start", exit_on_error=False)
+        if self.watch_seconds:
+            self.set_interval(self.watch_seconds, self._watch_index, name="watch-index")
 
     async def _start(self) -> None:
+        built = None
         if not await self.gate.call(lambda lib: lib.exists()):
             from .screens.indexing import IndexingScreen
 
-            message = await self.push_screen_wait(IndexingScreen(self.gate, first_run=True))
+            message = built = await self.push_screen_wait(
+                IndexingScreen(self.gate, first_run=True))
             self.notify(printable(message, keep_newlines=False), timeout=4, markup=False)
+        stamp = await self.gate.call_aside(lambda lib: lib.stamp())  # before opening
         try:
-            await self.gate.call(lambda lib: lib.count())  # opens the index
+            count = await self.gate.call(lambda lib: lib.count())  # opens the index
         except WartuiError as error:
-            self.search_screen.library_failed(str(error))
+            self._index_stamp = stamp
+            # the first-run build's failure (a read-only folder) says more
+            self.search_screen.library_failed(built if built and not
+                                              built.startswith("Indexed") else str(error))
             return
+        self._index_stamp, self._index_count = stamp, count
         self.library_ready = True
         self.search_screen.library_ready()
+
+    # -- another process's writes --------------------------------------------------------
+
+    def _watch_index(self) -> None:
+        from .screens.indexing import IndexingScreen
+
+        if self._index_stamp is None or isinstance(self.screen, IndexingScreen):
+            return  # not open yet, or this app is writing it
+        self.run_worker(self._check_index(), name="watch-index", group="watch-index",
+                        exclusive=True, exit_on_error=False)
+
+    async def _check_index(self) -> None:
+        stamp = await self.gate.call_aside(lambda lib: lib.stamp())
+        if stamp != self._index_stamp:
+            await self.refresh_index(announce="changes")
+
+    async def refresh_index(self, announce: str = "always") -> None:
+        """Reopen the index as it is now (another process wrote it) and search
+        again. `announce`: "always" (ctrl+r), "changes" (when the count
+        changed), or "never" (after this app's own re-index)."""
+        stamp = await self.gate.call_aside(lambda lib: lib.stamp())
+        await self.gate.reopen()
+        try:
+            count = await self.gate.call(lambda lib: lib.count())
+        except WartuiError as error:  # being rebuilt, say: the next check tries again
+            self._index_stamp = stamp
+            self.search_screen.library_failed(str(error))
+            return
+        before = self._index_count
+        self._index_stamp, self._index_count = stamp, count
+        if not self.library_ready:
+            self.library_ready = True
+            self.search_screen.library_ready()
+        else:
+            self.search_screen.index_changed()
+        if announce == "always" or (announce == "changes" and count != before):
+            change = "" if before is None or count == before else f" ({count - before:+,})"
+            self.notify(f"The index has {count:,} reports{change}.", timeout=3)
 
     # -- navigation, used by the screens and the palette ------------------------------
 
@@ -144,7 +200,8 @@ class WartuiApp(App):
             if message:
                 self.notify(printable(message, keep_newlines=False), timeout=4, markup=False)
             if self.library_ready:
-                self.search_screen.index_changed()
+                self.run_worker(self.refresh_index(announce="never"), group="watch-index",
+                                exit_on_error=False)
 
         self._to_search()
         self.push_screen(IndexingScreen(self.gate, first_run=False), done)

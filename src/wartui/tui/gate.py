@@ -15,6 +15,10 @@ Secondary work that must not hold up the next search (the facet counts,
 which take longer than the search itself on a large index) goes through
 `call_aside`: a second thread with its own Library on the same index (a
 Library per thread, never shared), reopened after every `write`.
+
+Another process may write the index while the app reads it: the app checks
+`Library.stamp()` every few seconds (on the second line: a few stat calls)
+and, when it changed, `reopen`s both lines and searches again.
 """
 
 from __future__ import annotations
@@ -92,6 +96,13 @@ class LibraryGate:
             return await self._main.call(job)
         finally:
             await self._aside.reopen()
+
+    async def reopen(self) -> None:
+        """Close both lines' Libraries (each on its own thread, after the call
+        in progress): the next calls open the index as it is now, with what
+        another process wrote to it (or put in its place)."""
+        await self._main.reopen()
+        await self._aside.reopen()
 
     def close(self) -> None:
         self._main.close()

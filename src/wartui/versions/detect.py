@@ -35,6 +35,7 @@ from functools import lru_cache
 from rapidfuzz.distance import Indel
 
 from ..model import Article
+from ..store import has_tables, transaction
 
 SHINGLE_WORDS = 5
 NUM_PERM = 128
@@ -155,8 +156,9 @@ class VersionIndex:
         self._clusters: dict[str, str] | None = None
         # 64 MB of page cache: the bands table is large and keyed at random
         db.execute("PRAGMA cache_size=-65536")
-        with db:
-            db.executescript(SCHEMA)
+        if not has_tables(db, "version_docs", "version_bands", "version_pairs"):
+            with db:  # a new store (readers need no schema statement)
+                db.executescript(SCHEMA)
 
     def update(self, articles: Iterable[Article]) -> int:
         """Add or replace articles; returns the number of version pairs found."""
@@ -170,7 +172,7 @@ class VersionIndex:
         for article in articles:
             word_list = words(article.body)
             prepared[article.id] = (word_list, shingle_hashes(word_list))
-        with self.db:
+        with transaction(self.db):  # joins the caller's transaction, if any
             self._remove([a.id for a in articles])
             rows, batch_keys = [], []
             for article in articles:
@@ -194,7 +196,7 @@ class VersionIndex:
 
     def remove(self, ids: list[str]) -> None:
         self._clusters = None
-        with self.db:
+        with transaction(self.db):
             self._remove(ids)
 
     def _remove(self, ids: list[str]) -> None:

@@ -66,6 +66,9 @@ class SearchScreen(WartuiScreen):
                 tooltip="By relevance, or newest first"),
         Binding("ctrl+g", "toggle_versions", "All versions", id="search.all_versions",
                 tooltip="Every version of a story, or one entry per story"),
+        Binding("ctrl+r", "refresh", "Refresh", show=False, id="search.refresh",
+                tooltip="Reopen the index to see what another process added (checked "
+                        "every few seconds anyway)"),
     ]
 
     sort: reactive[str] = reactive("relevance", init=False)
@@ -278,6 +281,10 @@ class SearchScreen(WartuiScreen):
         self.sort = "date" if self.sort == "relevance" else "relevance"
         self.notify(f"Sorted {'newest first' if self.sort == 'date' else 'by relevance'}.",
                     timeout=2)
+
+    def action_refresh(self) -> None:
+        """Also retries an index that could not be opened (being rebuilt)."""
+        self.run_job(self.app.refresh_index(), group="refresh")
 
     def action_toggle_versions(self) -> None:
         self.all_versions = not self.all_versions
