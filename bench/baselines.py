@@ -1,17 +1,19 @@
-"""Baselines: the corpus and queries of bench/run.py through rg, SQLite FTS5 and tantivy.
+"""Baselines: the corpus and queries of bench/run.py through rg, SQLite FTS5, tantivy
+and raw Whoosh.
 
-    .venv/bin/python bench/baselines.py [--size 10000] [--engines fts5,tantivy,rg]
+    .venv/bin/python bench/baselines.py [--size 10000] [--engines fts5,tantivy,rg,whoosh]
 
 What users would use instead of wartui, on the same generated corpus
 (bench/corpus/SIZE.jsonl, SIZE articles plus 1% planted near-copies, as run.py
 makes it) and the same QUERIES, translated to each tool's syntax by the
-functions fts5_query, tantivy_query and rg_plan (their docstrings say what is
-approximate). Each build and each query run is a child process, so its peak
+functions fts5_query, tantivy_query, whoosh_query and rg_plan (their docstrings
+say what is approximate). "whoosh" is Whoosh used plainly (whoosh_schema: no
+cleaning, no entities, its own parser and highlighter), what wartui adds to. Each build and each query run is a child process, so its peak
 RSS is its own. Needs `rg` (Debian's ripgrep), GNU time for rg's memory, and
 tantivy in the venv (`pip install tantivy`; a benchmark tool, not a wartui
 dependency). Prints the figures as JSON and writes them, with every query's
 translation, time and hit count, to bench/out/baselines-SIZE.json; the FTS5
-database and the tantivy index go to bench/out/baselines-SIZE/. See
+database, the tantivy index and the raw Whoosh index go to bench/out/baselines-SIZE/. See
 bench/README.md ("Baselines").
 """
 
@@ -127,6 +129,21 @@ def tantivy_query(q: str) -> str:
         else:
             out.append(text)
     return " ".join(out)
+
+
+def whoosh_query(q: str) -> str:
+    """Whoosh query -> the same query for raw Whoosh's own MultifieldParser over
+    title and body with the DateParserPlugin (the query syntax is Whoosh's, so
+    everything passes unchanged) except one thing: that plugin reads a range
+    of dashed dates, date:[2013-08-01 to 2013-08-31], as whole years (2013),
+    so the dates of a range are written 20130801 (which it reads as days).
+    Approximate: StemmingAnalyzer's stemmer and stop words are Whoosh's default
+    (as wartui's), but there is no accent folding and no alias expansion.
+    """
+    def undash(match: re.Match) -> str:
+        return match.group().replace("-", "")
+    return re.sub(r"date:\[[^\]]*\]", lambda m: re.sub(r"\d{4}-\d\d(?:-\d\d)?", undash,
+                                                          m.group()), q)
 
 
 def rg_plan(q: str) -> list[tuple[str, list[str]]] | None:
@@ -307,6 +324,90 @@ def tantivy_queries(index_dir: str) -> dict:
     return summary(per_query, (imported - start) * 1000, cold * 1000)
 
 
+# -- raw Whoosh -----------------------------------------------------------------------
+
+def whoosh_schema():
+    """What a plain Whoosh user writes: stemmed title and body, both stored (the
+    highlighter needs the body's text), the id, the source and the date; no
+    cleaning, no entities, no field boosts."""
+    from whoosh.analysis import StemmingAnalyzer
+    from whoosh.fields import DATETIME, ID, KEYWORD, TEXT, Schema
+
+    return Schema(id=ID(stored=True, unique=True),
+                  title=TEXT(analyzer=StemmingAnalyzer(), stored=True),
+                  body=TEXT(analyzer=StemmingAnalyzer(), stored=True),
+                  source=KEYWORD(stored=True, lowercase=True),
+                  date=DATETIME(stored=True))
+
+
+def whoosh_fields(a: dict) -> dict:
+    from datetime import datetime
+
+    return {"id": a["id"], "title": a["title"], "body": a["text"], "source": a["source"],
+            "date": datetime.strptime(a["date"], "%Y-%m-%d")}
+
+
+def whoosh_build(corpus: str, index_dir: str) -> dict:
+    """One writer with Whoosh's defaults (procs=1, limitmb=128), every article,
+    one commit (which merges the writer's runs into one segment)."""
+    from whoosh import index
+
+    shutil.rmtree(index_dir, ignore_errors=True)
+    Path(index_dir).mkdir(parents=True)
+    start = time.perf_counter()
+    ix = index.create_in(index_dir, whoosh_schema())
+    writer = ix.writer()
+    for a in articles(Path(corpus)):
+        writer.add_document(**whoosh_fields(a))
+    writer.commit()
+    ix.close()
+    return {"seconds": time.perf_counter() - start, "peak_rss_mb": own_peak_mb()}
+
+
+def whoosh_parser(schema):
+    from whoosh.qparser import MultifieldParser
+    from whoosh.qparser.dateparse import DateParserPlugin
+
+    parser = MultifieldParser(["title", "body"], schema)  # AND by default, as wartui's
+    parser.add_plugin(DateParserPlugin())
+    return parser
+
+
+def whoosh_search(searcher, parser, q: str) -> tuple[int, float, float, float]:
+    """(total, ms for parse + top 20, ms for their highlighted body snippets, ms for
+    the exact total)."""
+    t0 = time.perf_counter()
+    results = searcher.search(parser.parse(whoosh_query(q)), limit=LIMIT)
+    t1 = time.perf_counter()
+    shown = [(hit["id"], hit["title"], hit.highlights("body")) for hit in results]
+    t2 = time.perf_counter()
+    total = len(results)  # exact: Whoosh counts the rest when the top 20 skipped blocks
+    t3 = time.perf_counter()
+    del shown
+    return total, (t1 - t0) * 1000, (t2 - t1) * 1000, (t3 - t2) * 1000
+
+
+def whoosh_queries(index_dir: str) -> dict:
+    start = time.perf_counter()
+    from whoosh import index
+    from whoosh.qparser import MultifieldParser  # noqa: F401  (the parser's import too)
+
+    imported = time.perf_counter()
+    ix = index.open_dir(index_dir)
+    searcher = ix.searcher()
+    parser = whoosh_parser(ix.schema)
+    whoosh_search(searcher, parser, QUERIES[0])
+    cold = time.perf_counter() - imported
+    per_query = {}
+    for q in QUERIES:
+        t0 = time.perf_counter()
+        total, top_ms, highlight_ms, count_ms = whoosh_search(searcher, parser, q)
+        per_query[q] = {"ms": round((time.perf_counter() - t0) * 1000, 2), "hits": total,
+                        "top_ms": round(top_ms, 2), "highlight_ms": round(highlight_ms, 2),
+                        "count_ms": round(count_ms, 2), "as": str(parser.parse(whoosh_query(q)))}
+    return summary(per_query, (imported - start) * 1000, cold * 1000)
+
+
 # -- rg -------------------------------------------------------------------------------
 
 # A child forked from this Python starts with its resident memory, and Linux keeps that
@@ -383,17 +484,22 @@ def child(worker: str, *args: str) -> tuple[dict, float, float]:
     return json.loads(out), seconds, round(usage.ru_maxrss / 1024, 1)
 
 
-def measure(engine: str, corpus: Path, work: Path, txt: Path, docs: int) -> dict:
+def measure(engine: str, corpus: Path, work: Path, txt: Path, docs: int,
+            skip_build: bool = False) -> dict:
     if engine == "rg":
         return {"query": rg_queries(txt)}
-    store = str(work / ("fts5.sqlite" if engine == "fts5" else "tantivy"))
-    built, _, build_rss = child(f"{engine}_build", str(corpus), store)
-    queried, wall, query_rss = child(f"{engine}_queries", store)
-    size = Path(store).stat().st_size / 1e6 if engine == "fts5" else dir_mb(Path(store))
-    return {"build": {"seconds": round(built["seconds"], 2),
-                      "docs_per_s": round(docs / built["seconds"], 1),
-                      "peak_rss_mb": built["peak_rss_mb"], "ru_maxrss_mb": build_rss,
-                      "index_mb": round(size, 1)},
+    store = work / ("fts5.sqlite" if engine == "fts5" else engine)
+    built_ok = store.exists() and store.stat().st_mtime >= corpus.stat().st_mtime
+    if skip_build and built_ok and (engine == "fts5" or any(store.iterdir())):
+        build = {"skipped": True}
+    else:
+        built, _, build_rss = child(f"{engine}_build", str(corpus), str(store))
+        build = {"seconds": round(built["seconds"], 2),
+                 "docs_per_s": round(docs / built["seconds"], 1),
+                 "peak_rss_mb": built["peak_rss_mb"], "ru_maxrss_mb": build_rss}
+    build["index_mb"] = round(store.stat().st_size / 1e6 if engine == "fts5" else dir_mb(store), 1)
+    queried, wall, query_rss = child(f"{engine}_queries", str(store))
+    return {"build": build,
             "query": {**queried, "process_wall_ms": round(wall * 1000, 1),
                       "ru_maxrss_mb": query_rss}}
 
@@ -401,14 +507,17 @@ def measure(engine: str, corpus: Path, work: Path, txt: Path, docs: int) -> dict
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=10000, help="corpus size (default 10000)")
-    parser.add_argument("--engines", default="fts5,tantivy,rg")
+    parser.add_argument("--engines", default="fts5,tantivy,rg,whoosh")
+    parser.add_argument("--skip-build", action="store_true",
+                        help="reuse an engine's index in bench/out/baselines-SIZE/ when it is "
+                             "newer than the corpus (its build is then not timed)")
     args = parser.parse_args(argv)
     corpus, info, txt = corpus_for(args.size)
     work = OUT_DIR / f"baselines-{args.size}"
     work.mkdir(parents=True, exist_ok=True)
     results = {"size": args.size, "corpus": info}
     for engine in args.engines.split(","):
-        results[engine] = measure(engine, corpus, work, txt, info["articles"])
+        results[engine] = measure(engine, corpus, work, txt, info["articles"], args.skip_build)
     out_file = OUT_DIR / f"baselines-{args.size}.json"
     out_file.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     for engine in args.engines.split(","):  # the per-query lists stay in the file
@@ -418,7 +527,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 WORKERS = {"_fts5_build": fts5_build, "_fts5_queries": fts5_queries,
-           "_tantivy_build": tantivy_build, "_tantivy_queries": tantivy_queries}
+           "_tantivy_build": tantivy_build, "_tantivy_queries": tantivy_queries,
+           "_whoosh_build": whoosh_build, "_whoosh_queries": whoosh_queries}
 
 if __name__ == "__main__":
     if sys.argv[1:2] and sys.argv[1] in WORKERS:

@@ -2,13 +2,16 @@
 
     .venv/bin/python bench/tui.py                          # a 2,000-article index
     .venv/bin/python bench/tui.py --size 10000             # built once, then reused
-    .venv/bin/python bench/tui.py --index-dir DIR [--query evacuation]
+    .venv/bin/python bench/tui.py --index-dir DIR [--query evacuation] [--no-10kb]
 
 Without --index-dir the index is bench/out/tui-index-SIZE, built from
 `bench.generate.write_corpus` (SIZE articles plus 1% planted near-duplicates)
 when missing. The app runs headless at 120x40 (`App.run_test`).
 
 - import_textual_ms: `import textual.app` in a fresh interpreter.
+- python_import_textual_ms / python_import_textual_app_ms: the wall time of the
+  whole process `python -c "import textual"` (and `"import textual.app"`), the
+  best of 3: the floor under cold_start_ms for any Textual app.
 - cold_start_ms: a fresh interpreter, from its launch until the search box
   is mounted and focused (interpreter, imports and app start-up together).
 - import_app_ms: `import wartui.tui.app` in this process (Textual included).
@@ -21,7 +24,25 @@ when missing. The app runs headless at 120x40 (`App.run_test`).
   every key in `per_key`. The key events are sent as the terminal driver
   sends them, not with `pilot.press`, which waits for the process to be idle
   (at least 40 ms a key) and would time the test harness.
-- open_document_ms: `enter` in the box until the first result's text shows.
+- open_document_ms: `enter` in the box until the first result's text shows
+  (the typed query's first hit: a generated article, about 2 KB;
+  open_document_chars is its cleaned text's length).
+- app_query_ms, rss_mb_after_queries: then every query of bench/run.py's
+  QUERIES is put in the box (as the palette or an entity does: `set_query`),
+  timed until its results are painted (p50, p95, max), and the app is left
+  until the facet line of that query is counted (as while the user reads).
+  rss_mb_after_queries is this process's VmRSS after all of them: the app
+  (the harness is this process too, a few MB); peak_rss_mb is its VmHWM.
+- open_document_10kb_ms: the generated articles are about 2 KB, so a ~10 KB
+  article (long_article(): paragraphs of generated articles, no sentence
+  twice, so entities and figures are as realistic as the corpus's) is
+  indexed into a copy of the index (as `cp -r`, to a temporary directory under
+  bench/out/, removed afterwards; the index itself is never written). A new
+  app on the copy searches its title as a phrase (it is the only hit) and
+  the time is from `enter` until its text, entities marked, is painted.
+  open_document_10kb_chars is the cleaned text's length, _entities its entity
+  spans; add_10kb_s is the `wartui index` run that added it (not a figure of
+  the app). --no-10kb skips this.
 
 Prints JSON.
 """
@@ -31,9 +52,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -41,6 +64,7 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+from bench.run import QUERIES  # noqa: E402
 
 
 def build_index(size: int) -> Path:
@@ -85,6 +109,16 @@ asyncio.run(main())
 """
 
 
+def python_import_ms(module: str) -> float:
+    """Wall time of a whole `python -c "import MODULE"` process, the best of 3."""
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", f"import {module}"], check=True)
+        best = min(best, (time.perf_counter() - start) * 1000)
+    return round(best, 1)
+
+
 def cold_start_ms(index_dir: Path) -> float:
     launched = time.time()
     result = subprocess.run([sys.executable, "-c", COLD_START, str(index_dir)],
@@ -105,12 +139,43 @@ async def until(condition, timeout: float = 30.0) -> None:
         await asyncio.sleep(0.0005)
 
 
+def vm_mb(key: str) -> float:
+    """VmRSS or VmHWM of this process, in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return float("nan")
+
+
+async def painted(app) -> None:
+    """Wait for the next screen refresh."""
+    event = asyncio.Event()
+    app.call_after_refresh(event.set)
+    await event.wait()
+
+
+async def open_first_hit(app) -> tuple[float, int]:
+    """`enter` in the search box until the first hit's text is painted: (ms, the
+    cleaned text's length)."""
+    from textual import events
+    from wartui.tui.screens.document import DocumentScreen
+    from wartui.tui.widgets.passage_view import PassageView
+
+    began = time.perf_counter()
+    app.post_message(events.Key("enter", None))
+    await until(lambda: isinstance(app.screen, DocumentScreen)
+                and app.screen.article is not None
+                and app.screen.query_one(PassageView).line_count > 0)
+    await painted(app)
+    return (time.perf_counter() - began) * 1000, len(app.screen.article.body)
+
+
 async def measure(index_dir: Path, query: str) -> dict:
     started = time.perf_counter()
     from wartui.tui.app import WartuiApp
-    from wartui.tui.screens.document import DocumentScreen
+    from wartui.tui.screens.document import DocumentScreen  # noqa: F401 (in import_app_ms)
     from wartui.tui.screens.search import SearchScreen
-    from wartui.tui.widgets.passage_view import PassageView
+    from wartui.tui.widgets.passage_view import PassageView  # noqa: F401
     from textual import events
     from textual.widgets import Input
 
@@ -136,23 +201,30 @@ async def measure(index_dir: Path, query: str) -> dict:
             app.post_message(events.Key(char, char))
             await until(lambda: screen.query_text.endswith(char)
                         and screen.shown_query == screen.query_text)
-            painted = asyncio.Event()
-            app.call_after_refresh(painted.set)
-            await painted.wait()
+            await painted(app)
             per_key.append(round((time.perf_counter() - began) * 1000, 2))
             await asyncio.sleep(0.05)  # a fast typist: 20 keys a second
         hits = len(screen.query_one("#results").hits)
 
         await pilot.pause(0.3)
-        began = time.perf_counter()
-        app.post_message(events.Key("enter", None))
-        await until(lambda: isinstance(app.screen, DocumentScreen)
-                    and app.screen.article is not None
-                    and app.screen.query_one(PassageView).line_count > 0)
-        painted = asyncio.Event()
-        app.call_after_refresh(painted.set)
-        await painted.wait()
-        open_document = (time.perf_counter() - began) * 1000
+        open_document, open_chars = await open_first_hit(app)
+
+        app.pop_screen()
+        await until(lambda: app.screen is screen)
+        await pilot.pause(0.3)
+        per_query, facets_late = {}, 0
+        for q in QUERIES:
+            began = time.perf_counter()
+            screen.set_query(q)
+            await until(lambda: screen.shown_query == q)
+            await painted(app)
+            per_query[q] = round((time.perf_counter() - began) * 1000, 2)
+            if screen.query_one("#results").hits:  # the facet line, as while reading
+                try:
+                    await until(lambda: q in screen._facets, timeout=10)
+                except TimeoutError:
+                    facets_late += 1
+        rss_after = vm_mb("VmRSS")
 
     return {
         "startup_ms": round(startup, 1),
@@ -163,8 +235,88 @@ async def measure(index_dir: Path, query: str) -> dict:
         "per_key": dict(zip((query[:i + 1] for i in range(len(query))), per_key)),
         "hits_for_query": hits,
         "open_document_ms": round(open_document, 1),
+        "open_document_chars": open_chars,
+        "app_query_ms": {"p50": round(statistics.median(per_query.values()), 2),
+                         "p95": round(percentile(list(per_query.values()), 0.95), 2),
+                         "max": max(per_query.values()),
+                         "slowest": max(per_query, key=per_query.get), "n": len(per_query),
+                         "facets_not_counted_in_10s": facets_late},
+        "rss_mb_after_queries": rss_after,
+        "peak_rss_mb": max(vm_mb("VmHWM"), rss_after),  # VmHWM can lag VmRSS a little
         "import_app_ms": round(import_app, 1),
     }
+
+
+# -- a 10 KB article -------------------------------------------------------------------
+
+LONG_ID = "bench-long-10kb"
+LONG_FILE = "long-article.jsonl"
+LONG_DOC = f"long-article:{LONG_ID}"  # wartui's id: the file's stem, then the record's id
+LONG_TITLE = "Ten days under siege in eastern Ghouta, as told by its doctors"
+
+
+def long_article(target: int = 10_000, seed: int = 10) -> dict:
+    """A ~10 KB article (title + body) of generated paragraphs (bench/generate.py,
+    another seed than the corpus's), no sentence twice, no boilerplate."""
+    from bench.generate import generate, split_sentences
+
+    used, paragraphs, size = set(), [], 0
+    for record in generate(200, seed=seed):
+        for paragraph in record["text"].split("\n\n"):
+            sentences = [s for s in split_sentences(paragraph) if s not in used]
+            if not sentences:
+                continue
+            used.update(sentences)
+            paragraphs.append(" ".join(sentences))
+            size += len(paragraphs[-1]) + 2
+            if size >= target:
+                return {"id": LONG_ID, "title": LONG_TITLE, "text": "\n\n".join(paragraphs),
+                        "source": "reuters", "date": "2018-03-12"}
+    raise RuntimeError("not enough generated text")
+
+
+def index_copy_with_long_article(index_dir: Path, tmp: Path) -> tuple[Path, float]:
+    """Copy the index to tmp/index (as cp -r) and add long_article() with `wartui index`:
+    (the copy, the seconds the indexing took)."""
+    from bench.incremental import copy_tree
+
+    copy, corpus = tmp / "index", tmp / LONG_FILE
+    copy_tree(index_dir, copy)
+    corpus.write_text(json.dumps(long_article(), ensure_ascii=False) + "\n", encoding="utf-8")
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "wartui", "--index-dir", str(copy), "index",
+                             str(corpus), "--json"], capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if result.returncode or json.loads(result.stdout)["new"] != 1:
+        raise SystemExit(f"indexing the 10 KB article failed:\n{result.stdout}{result.stderr}")
+    return copy, round(seconds, 2)
+
+
+async def measure_long(index_dir: Path) -> dict:
+    from textual.widgets import Input
+    from wartui.tui.app import WartuiApp
+
+    app = WartuiApp(index_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(lambda: isinstance(app.focused, Input) and app.focused.id == "query")
+        screen = app.screen
+        await until(lambda: screen.shown_query == "")
+        query = f'"{LONG_TITLE.split(",")[0]}"'  # "Ten days under siege in eastern Ghouta"
+        screen.set_query(query)
+        await until(lambda: screen.shown_query == query)
+        hits = screen.query_one("#results").hits
+        if not hits or hits[0].id != LONG_DOC:
+            raise SystemExit(f"{query} did not find {LONG_DOC} first")
+        await pilot.pause(0.5)  # the facet line
+        ms, chars = await open_first_hit(app)
+    return {"open_document_10kb_ms": round(ms, 1), "open_document_10kb_chars": chars}
+
+
+def long_entities(index_dir: Path) -> int:
+    from wartui.library import Library
+
+    with Library(index_dir) as library:
+        return len(library.entities(LONG_DOC) or ())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -174,18 +326,31 @@ def main(argv: list[str] | None = None) -> int:
                         help="articles in the generated index (default 2000)")
     parser.add_argument("--query", default="evacuation", help="typed key by key (default "
                         "'evacuation', 10 letters)")
+    parser.add_argument("--no-10kb", action="store_true",
+                        help="skip open_document_10kb_ms (it copies the index)")
     args = parser.parse_args(argv)
     index_dir = args.index_dir or build_index(args.size)
     textual_ms = import_textual_ms()
+    baseline = {"python_import_textual_ms": python_import_ms("textual"),
+                "python_import_textual_app_ms": python_import_ms("textual.app")}
     cold = min(cold_start_ms(index_dir) for _ in range(3))
     figures = asyncio.run(measure(index_dir, args.query))
+    if not args.no_10kb:
+        tmp = Path(tempfile.mkdtemp(prefix="tui-10kb-", dir=OUT))
+        try:
+            copy, add_s = index_copy_with_long_article(index_dir, tmp)
+            figures.update(asyncio.run(measure_long(copy)))
+            figures["open_document_10kb_entities"] = long_entities(copy)
+            figures["add_10kb_s"] = add_s
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
     from wartui.library import Library
 
     with Library(index_dir) as library:
         articles = library.count()
     print(json.dumps({"index": str(index_dir), "articles": articles,
-                      "import_textual_ms": round(textual_ms, 1), "cold_start_ms": round(cold, 1),
-                      **figures}, indent=1))
+                      "import_textual_ms": round(textual_ms, 1), **baseline,
+                      "cold_start_ms": round(cold, 1), **figures}, indent=1))
     return 0
 
 
