@@ -389,9 +389,10 @@ def test_e_shows_the_entity_panel_and_enter_searches_the_corpus(seed_index):
         assert search.shown_query == "entity:deir-ez-zor"
         assert {h.id for h in search.query_one(ResultList).hits} == {
             "002_193f624956799aae", "003_84e21071b25684eb", "004_e0530f7fd10296e1"}
-        # e again hides the panel
+        # the next document keeps the panel as the reader left it; e hides it
         await open_result(pilot, "002_193f624956799aae")
-        await pilot.press("e", "e")
+        assert pilot.app.screen.query_one(EntityPanel).display
+        await pilot.press("e")
         assert not pilot.app.screen.query_one(EntityPanel).display
 
     run(app, scenario)
@@ -414,6 +415,33 @@ def test_r_shows_the_raw_page_with_dropped_lines_and_reasons(seed_index):
         await pilot.press("r")
         assert "ARTICLE" in screen_text(pilot.app)
         assert "◂ dropped" not in view.visible_text()
+
+    run(app, scenario)
+
+
+def test_the_next_document_starts_afresh(seed_index):
+    """The document screen is reused: the next article must show its own
+    text, hits and bar, in the article view, not the last one's raw page."""
+    app = WartuiApp(seed_index)
+
+    async def scenario(pilot):
+        pilot.app.open_document("002_193f624956799aae")
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert "RAW PAGE" in screen_text(pilot.app)
+        first = pilot.app.screen
+        await pilot.press("escape")
+        pilot.app.open_document("003_84e21071b25684eb", "Damascus")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert screen is first and screen.doc_id == "003_84e21071b25684eb"
+        text = screen_text(pilot.app)
+        assert "ARTICLE 003_84e21071b25684eb" in text and "RAW PAGE" not in text
+        assert "◂ dropped" not in screen.query_one(PassageView).visible_text()
+        assert "Damascus" in screen.query_one(PassageView).visible_text()
+        assert screen.query_one(PassageView).mark_count > 0  # the new query's hits
+        assert pilot.app.focused is screen.query_one(PassageView)
 
     run(app, scenario)
 

@@ -66,6 +66,7 @@ class WartuiApp(App):
         self.keymap_file = keymap
         self.library_ready = False
         self.keymap_overrides: dict[str, str] = {}
+        self._document_screen: DocumentScreen | None = None
         self.watch_seconds = WATCH_SECONDS
         self._index_stamp: tuple | None = None  # of the index as last opened
         self._index_count: int | None = None
@@ -175,7 +176,18 @@ class WartuiApp(App):
 
     def open_document(self, doc_id: str, query: str = "",
                       entity_ids: set[str] | frozenset[str] = frozenset()) -> None:
-        self.push_screen(DocumentScreen(self.gate, doc_id, query, frozenset(entity_ids)))
+        # One installed DocumentScreen is reused (see DocumentScreen.reopen);
+        # a second one only when it is already open below (document, versions,
+        # then one of the versions).
+        screen = self._document_screen
+        if screen is not None and screen not in self.screen_stack:
+            screen.reopen(doc_id, query, frozenset(entity_ids))
+        else:
+            screen = DocumentScreen(self.gate, doc_id, query, frozenset(entity_ids))
+            if self._document_screen is None:
+                self._document_screen = screen
+                self.install_screen(screen, name="document")
+        self.push_screen(screen)
 
     def open_versions(self, article, versions) -> None:
         from .screens.versions import VersionsScreen

@@ -49,12 +49,29 @@ class DocumentScreen(ScrollKeys, WartuiScreen):
     def __init__(self, gate, doc_id: str, query: str = "",
                  entity_ids: set[str] | frozenset[str] = frozenset()) -> None:
         super().__init__(gate)
+        self._reset(doc_id, query, entity_ids)
+
+    def _reset(self, doc_id: str, query: str, entity_ids) -> None:
         self.doc_id = doc_id
         self.search_query = query
         self.terms = hit_terms(query, entity_ids)
         self.article: Article | None = None
         self._raw_page: str | None = None
         self._position: tuple[int | None, int] = (None, 0)  # mark, total
+
+    def reopen(self, doc_id: str, query: str = "",
+               entity_ids: set[str] | frozenset[str] = frozenset()) -> None:
+        """Show another article in this (installed, mounted) screen: mounting
+        a new screen costs ~100 ms of Textual styling, reusing one nothing.
+        The entity panel stays as the reader left it."""
+        self._reset(doc_id, query, entity_ids)
+        self.set_reactive(DocumentScreen.raw, False)
+        self.remove_class("-raw")
+        self.query_one(PassageView).show([])
+        self.query_one(EntityPanel).show_entries([])
+        self.query_one("#doc-bar", Static).update(Text(f"Loading {safe(doc_id, False)}…"))
+        self.query_one(PassageView).focus()
+        self.run_job(self._load(), group="document")
 
     def compose_body(self) -> ComposeResult:
         yield Static(Text(f"Loading {safe(self.doc_id, False)}…"), id="doc-bar")
