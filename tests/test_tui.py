@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from textual import events
 from rich.console import Console
 
 from wartui.library import Library
@@ -417,6 +418,25 @@ def test_r_shows_the_raw_page_with_dropped_lines_and_reasons(seed_index):
         assert "◂ dropped" not in view.visible_text()
 
     run(app, scenario)
+
+
+def test_fast_typing_leaves_no_unstarted_search_behind(seed_index, recwarn):
+    """A search replaced before it starts must not leave a coroutine that
+    was never awaited (Python warns, on stderr, behind the app)."""
+    import gc
+
+    app = WartuiApp(seed_index)
+
+    async def scenario(pilot):
+        await pilot.pause(0.3)
+        for char in "Deir ez-Zor":
+            pilot.app.post_message(events.Key(char, char))  # as a terminal sends them
+        await settle(pilot)
+        assert pilot.app.screen.shown_query == "Deir ez-Zor"
+
+    run(app, scenario)
+    gc.collect()
+    assert not [w for w in recwarn if "never awaited" in str(w.message)]
 
 
 def test_the_next_document_starts_afresh(seed_index):

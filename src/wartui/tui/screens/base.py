@@ -3,7 +3,8 @@ and workers whose errors reach the app's one handler instead of ending it."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
+from functools import partial
 
 from textual import events
 from textual.app import ComposeResult
@@ -55,10 +56,14 @@ class WartuiScreen(Screen):
                 and widget.screen is self and widget.focusable):
             widget.focus()
 
-    def run_job(self, job: Awaitable, group: str, exclusive: bool = True) -> Worker:
+    def run_job(self, work: Callable[..., Awaitable], *args, group: str,
+                exclusive: bool = True) -> Worker:
         """A worker for library calls; a newer job of the group replaces it.
+        `work(*args)` is called when the worker starts, so a job replaced
+        before it starts never exists (no coroutine left "never awaited").
         An unexpected error goes to the app's one handler (below)."""
-        return self.run_worker(job, group=group, exclusive=exclusive, exit_on_error=False)
+        return self.run_worker(partial(work, *args), group=group, exclusive=exclusive,
+                               exit_on_error=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # Worker messages do not bubble: hand failures to the app.

@@ -44,7 +44,7 @@ class DiffScreen(ScrollKeys, WartuiScreen):
         self._compare()
 
     def _compare(self) -> None:
-        self.run_job(self._load(self.sides), group="diff")
+        self.run_job(self._load, self.sides, group="diff")
 
     async def _load(self, sides) -> None:
         (a_id, a_title), (b_id, b_title) = sides

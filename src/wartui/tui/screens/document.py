@@ -71,7 +71,7 @@ class DocumentScreen(ScrollKeys, WartuiScreen):
         self.query_one(EntityPanel).show_entries([])
         self.query_one("#doc-bar", Static).update(Text(f"Loading {safe(doc_id, False)}…"))
         self.query_one(PassageView).focus()
-        self.run_job(self._load(), group="document")
+        self.run_job(self._load, group="document")
 
     def compose_body(self) -> ComposeResult:
         yield Static(Text(f"Loading {safe(self.doc_id, False)}…"), id="doc-bar")
@@ -83,7 +83,7 @@ class DocumentScreen(ScrollKeys, WartuiScreen):
 
     def on_mount(self) -> None:
         self.query_one(PassageView).focus()
-        self.run_job(self._load(), group="document")
+        self.run_job(self._load, group="document")
 
     async def _load(self) -> None:
         doc_id = self.doc_id
@@ -154,7 +154,7 @@ class DocumentScreen(ScrollKeys, WartuiScreen):
         if self.article is None:
             return
         if self._raw_page is None and not self.raw:
-            self.run_job(self._load_raw(), group="raw")
+            self.run_job(self._load_raw, group="raw")
             return
         self.raw = not self.raw
 
@@ -176,7 +176,7 @@ class DocumentScreen(ScrollKeys, WartuiScreen):
     def action_versions(self) -> None:
         if self.article is None:
             return
-        self.run_job(self._versions(), group="versions")
+        self.run_job(self._versions, group="versions")
 
     async def _versions(self) -> None:
         doc_id = self.doc_id

@@ -37,7 +37,7 @@ class IndexingScreen(WartuiScreen):
             yield Static("", id="indexing-count")
 
     def on_mount(self) -> None:
-        self.run_job(self._build(), group="index")
+        self.run_job(self._build, group="index")
 
     async def _build(self) -> None:
         post = self.post_message  # thread-safe: the progress comes from the library thread

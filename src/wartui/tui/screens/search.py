@@ -143,7 +143,7 @@ class SearchScreen(WartuiScreen):
             return
         if self._facets_timer is not None:
             self._facets_timer.stop()
-        self.run_job(self._search(self._request(limit)), group="search")
+        self.run_job(self._search, self._request(limit), group="search")
 
     # -- searching -------------------------------------------------------------------
 
@@ -228,7 +228,7 @@ class SearchScreen(WartuiScreen):
             if cached.total and self.shown is request:
                 self._status(self._header(request, cached.total), "")
         else:
-            self.run_job(self._count(request), group="facets")
+            self.run_job(self._count, request, group="facets")
 
     async def _count(self, request: Request) -> None:
         try:
@@ -284,7 +284,7 @@ class SearchScreen(WartuiScreen):
 
     def action_refresh(self) -> None:
         """Also retries an index that could not be opened (being rebuilt)."""
-        self.run_job(self.app.refresh_index(), group="refresh")
+        self.run_job(self.app.refresh_index, group="refresh")
 
     def action_toggle_versions(self) -> None:
         self.all_versions = not self.all_versions
