@@ -28,7 +28,7 @@ from pathlib import Path
 from .config import default_index_dir, seeds_dir
 from .errors import (ArticleMissing, IndexBusy, IndexMissing, IndexReadOnly, IndexVersionError,
                      WartuiError)
-from .ingest.clean import clean, load_rules
+from .ingest.clean import load_rules
 from .ingest.sources import discover, read_path
 from .entities.gazetteer import Entity, load_gazetteer
 from .model import (Article, Cluster, EntitySpan, Facets, IngestReport, RawRecord,
@@ -320,26 +320,30 @@ class Library:
         from .store import transaction
         from .entities.recognizer import default_recognizer
 
+        from .ingest.pipeline import prepare_all, worker_count
+
         rules = load_rules()
         recognizer = default_recognizer()
         pipeline = f"rules {rules.version}, gazetteer {recognizer.gazetteer.version}"
         report = IngestReport()
         known = self._store.hashes()
-        batch: list[tuple[Article, str, bool]] = []
+        batch: list[tuple[Article, str, bool, tuple]] = []
         seen_ids: set[str] = set()
 
         def flush() -> None:
             if not batch:
                 return
-            write_batch(self._ix, [(article, was_known) for article, _, was_known in batch])
+            write_batch(self._ix, [(article, was_known) for article, _, was_known, _ in batch])
             versions = self._version_index  # (made outside: its schema statements commit)
             with transaction(self._store.db):  # the batch's rows in SQLite: all or none
-                self._store.put_many((article, raw) for article, raw, _ in batch)
-                report.version_pairs += versions.update(article for article, _, _ in batch)
-                self._store.add_vocabulary(_vocabulary(article for article, _, _ in batch))
+                self._store.put_many((article, raw) for article, raw, _, _ in batch)
+                report.version_pairs += versions.update(
+                    [article for article, _, _, _ in batch],
+                    shingles={article.id: shingles for article, _, _, shingles in batch})
+                self._store.add_vocabulary(_vocabulary(article for article, _, _, _ in batch))
             (self.index_dir / WRITE_PENDING).touch()  # readers' `stamp` changes
             self._vocabulary = None
-            for article, _, was_known in batch:
+            for article, _, was_known, _ in batch:
                 known[article.id] = article.content_hash
                 if was_known:
                     report.changed += 1
@@ -350,36 +354,40 @@ class Library:
         items = list(discover(paths))
         files = [item for item in items if isinstance(item, Path)]
         report.skipped.extend(item for item in items if isinstance(item, Skipped))
-        records_read = 0
-        for file_number, path in enumerate(files, 1):
-            for item in read_path(path):
-                if isinstance(item, Repaired):
-                    report.notes.append(item)
-                    continue
-                if isinstance(item, Skipped):
-                    report.skipped.append(item)
-                    continue
-                record = self._unique(item, seen_ids, report)
-                records_read += 1
-                report.notes.extend(Skipped(record.id, note) for note in record.notes)
-                digest = content_hash(record, pipeline)
-                if known.get(record.id) == digest:
-                    report.unchanged += 1
-                    continue
-                try:
-                    article = clean(record, rules)
-                    article.entities = recognizer.find_in_article(article)
-                except Exception as exc:  # a cleaner bug must not cost the other pages
-                    report.skipped.append(Skipped(record.id, f"could not clean: {exc!r}"))
-                    continue
-                article.content_hash = digest
-                batch.append((article, record.text, record.id in known))
-                if len(batch) >= BATCH_SIZE:
-                    flush()
-                if progress and records_read % 200 == 0:
-                    progress(file_number - 1, len(files), records_read)
-            if progress:
-                progress(file_number, len(files), records_read)
+
+        def changed() -> Iterator[tuple[RawRecord, str]]:
+            """The records to (re)index, with their content hash."""
+            records_read = 0
+            for file_number, path in enumerate(files, 1):
+                for item in read_path(path):
+                    if isinstance(item, Repaired):
+                        report.notes.append(item)
+                        continue
+                    if isinstance(item, Skipped):
+                        report.skipped.append(item)
+                        continue
+                    record = self._unique(item, seen_ids, report)
+                    records_read += 1
+                    report.notes.extend(Skipped(record.id, note) for note in record.notes)
+                    digest = content_hash(record, pipeline)
+                    if known.get(record.id) == digest:
+                        report.unchanged += 1
+                    else:
+                        yield record, digest
+                    if progress and records_read % 200 == 0:
+                        progress(file_number - 1, len(files), records_read)
+                if progress:
+                    progress(file_number, len(files), records_read)
+
+        workers = worker_count(sum(_size(path) for path in files))
+        for prepared in prepare_all(changed(), workers):
+            record = prepared.record
+            if prepared.article is None:
+                report.skipped.append(Skipped(record.id, prepared.error))
+                continue
+            batch.append((prepared.article, record.text, record.id in known, prepared.shingles))
+            if len(batch) >= BATCH_SIZE:
+                flush()
         flush()
         if self._searcher is not None:
             self._searcher.refresh()
@@ -578,6 +586,13 @@ class Library:
     def ids(self) -> list[str]:
         self._open()
         return list(self._store.ids())
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 _VOCABULARY_WORD = re.compile(r"[^\W\d_]{3,}")

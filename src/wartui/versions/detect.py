@@ -160,8 +160,10 @@ class VersionIndex:
             with db:  # a new store (readers need no schema statement)
                 db.executescript(SCHEMA)
 
-    def update(self, articles: Iterable[Article]) -> int:
-        """Add or replace articles; returns the number of version pairs found."""
+    def update(self, articles: Iterable[Article], shingles: dict | None = None) -> int:
+        """Add or replace articles; returns the number of version pairs found.
+        `shingles`: {id: (words, shingle_hashes(words))} already computed
+        (by the ingest workers) for some or all of them."""
         articles = list(articles)
         if not articles:
             return 0
@@ -170,8 +172,11 @@ class VersionIndex:
             self._hasher = _MinHasher()
         prepared = {}
         for article in articles:
-            word_list = words(article.body)
-            prepared[article.id] = (word_list, shingle_hashes(word_list))
+            found = shingles.get(article.id) if shingles else None
+            if found is None:
+                word_list = words(article.body)
+                found = (word_list, shingle_hashes(word_list))
+            prepared[article.id] = found
         with transaction(self.db):  # joins the caller's transaction, if any
             self._remove([a.id for a in articles])
             rows, batch_keys = [], []

@@ -1,0 +1,115 @@
+"""Cleaning and entity recognition of many pages, in worker processes.
+
+The indexing process spends about a third of its time per article cleaning
+it, finding its entities and hashing its shingles for version detection, and
+the rest writing Whoosh, SQLite and the version tables, which one process
+must do. So on a large run (PARALLEL_MIN_BYTES of input or more) that first
+third runs in worker processes while the main process writes: chunks of
+pages go out in input order and come back in input order, at most two
+chunks in flight, so memory stays bounded however large the input.
+
+Workers are started with "spawn", not fork: the app indexes from a thread,
+and forking a process that has threads can deadlock. A worker that dies
+takes its chunk with it: the run stops with the error, and the next run
+picks up from the last committed batch (nothing is half-written).
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from ..model import Article, RawRecord
+
+PARALLEL_MIN_BYTES = 4_000_000  # smaller runs: start-up of workers (~1 s) costs more
+CHUNK = 1000  # pages per round trip to the workers
+
+
+@dataclass
+class Prepared:
+    """A page made ready for the index: its article (or why there is none)
+    and its words and shingle hashes for version detection."""
+    record: RawRecord
+    digest: str
+    article: Article | None
+    error: str | None = None
+    shingles: tuple | None = None
+
+
+def worker_count(input_bytes: int) -> int:
+    """0 (clean in this process) for small inputs; else a worker per spare
+    core, at most 3 (the writing process is the bottleneck beyond that)."""
+    if input_bytes < PARALLEL_MIN_BYTES:
+        return 0
+    return max(1, min(3, (os.cpu_count() or 1) - 1))
+
+
+_state: tuple | None = None
+
+
+def _setup() -> tuple:
+    global _state
+    if _state is None:
+        from ..entities.recognizer import default_recognizer
+        from .clean import load_rules
+
+        _state = (load_rules(), default_recognizer())
+    return _state
+
+
+def prepare(record: RawRecord, digest: str) -> Prepared:
+    """Clean one page and find its entities (in whichever process runs it)."""
+    from ..versions.detect import shingle_hashes, words
+    from .clean import clean
+
+    rules, recognizer = _setup()
+    try:
+        article = clean(record, rules)
+        article.entities = recognizer.find_in_article(article)
+    except Exception as exc:  # a cleaner bug must not cost the other pages
+        return Prepared(record, digest, None, f"could not clean: {exc!r}")
+    article.content_hash = digest
+    word_list = words(article.body)
+    return Prepared(record, digest, article, shingles=(word_list, shingle_hashes(word_list)))
+
+
+def _prepare_job(job: tuple[RawRecord, str]) -> Prepared:
+    prepared = prepare(*job)
+    prepared.record = None  # the parent has it: don't send the raw page back
+    return prepared
+
+
+def prepare_all(jobs: Iterable[tuple[RawRecord, str]], workers: int) -> Iterator[Prepared]:
+    """`prepare` every (record, digest), in order; with `workers` > 0 in that
+    many worker processes, the next chunk being prepared while the caller
+    works through the current one."""
+    if workers <= 0:
+        for record, digest in jobs:
+            yield prepare(record, digest)
+        return
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(workers) as pool:
+        chunks = _chunks(jobs, CHUNK)
+        pending = None
+        for chunk in chunks:
+            submitted = pool.map_async(_prepare_job, chunk, chunksize=max(1, CHUNK // 8 // workers))
+            if pending is not None:
+                yield from _returned(*pending)
+            pending = (chunk, submitted)
+        if pending is not None:
+            yield from _returned(*pending)
+
+
+def _returned(chunk: list[tuple[RawRecord, str]], submitted) -> Iterator[Prepared]:
+    for (record, _), prepared in zip(chunk, submitted.get()):
+        prepared.record = record
+        yield prepared
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk

@@ -1,0 +1,47 @@
+"""Large runs clean in worker processes (ingest/pipeline.py): the index they
+build is the one a single process builds."""
+
+from wartui import Library
+from wartui.ingest import pipeline
+
+
+def _contents(library: Library) -> tuple:
+    articles = library._store.get_many(library.ids())
+    return ({doc_id: (a.content_hash, a.paragraphs, [(e.id, e.start, e.end) for e in a.entities])
+             for doc_id, a in articles.items()},
+            sorted((p.a, p.b) for p in library._version_index.pairs()),
+            library.search("Deir ez-Zor", limit=50).to_json())
+
+
+def test_workers_build_the_same_index(tmp_path, seeds_dir, fakes_csv, monkeypatch):
+    with Library(tmp_path / "one") as alone:
+        alone.add_paths([seeds_dir, fakes_csv])
+        expected = _contents(alone)
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(pipeline, "CHUNK", 100)  # several round trips
+    assert pipeline.worker_count(1) >= 1
+    with Library(tmp_path / "many") as parallel:
+        report = parallel.add_paths([seeds_dir, fakes_csv])
+        assert report.new == 809 and not report.skipped
+        assert _contents(parallel) == expected
+
+
+def test_a_page_the_cleaner_fails_on_is_skipped_with_its_reason(tmp_path, monkeypatch):
+    def broken(record, rules):
+        if "poison" in record.text:
+            raise ValueError("boom")
+        return clean(record, rules)
+
+    from wartui.ingest.clean import clean
+
+    monkeypatch.setattr("wartui.ingest.clean.clean", broken)
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "good.txt").write_text("A good page\n\nShelling hit Jarabulus.\n")
+    (pages / "bad.txt").write_text("A bad page\n\npoison in the text.\n")
+    with Library(tmp_path / "index") as library:
+        report = library.add_paths([pages])
+        assert report.new == 1
+        assert [(s.where, "could not clean" in s.reason) for s in report.skipped] == [
+            ("bad", True)]
+        assert [hit.id for hit in library.search("Jarabulus").hits] == ["good"]
