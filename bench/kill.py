@@ -220,8 +220,8 @@ def inspect(index_dir: Path, expected: set[str], final: bool = False) -> dict:
             store = set(library.ids())  # opens the index
             with library._ix.searcher() as searcher:
                 whoosh.update(fields["id"] for fields in searcher.all_stored_fields())
-            versions = {row[0] for row in
-                        library._store.db.execute("SELECT id FROM version_docs")}
+            versions = {row[0] for row in  # (opened as a reader does: tables made if new)
+                        library._version_index.db.execute("SELECT id FROM version_docs")}
             for query in CHECK_QUERIES:
                 for sort in ("relevance", "date"):
                     try:
