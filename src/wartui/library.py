@@ -380,7 +380,7 @@ class Library:
                     progress(file_number, len(files), records_read)
 
         workers = worker_count(sum(_size(path) for path in files))
-        for prepared in prepare_all(changed(), workers):
+        for prepared in prepare_all(changed(), workers, rules, recognizer):
             record = prepared.record
             if prepared.article is None:
                 report.skipped.append(Skipped(record.id, prepared.error))

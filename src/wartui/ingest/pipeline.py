@@ -60,12 +60,14 @@ def _setup() -> tuple:
     return _state
 
 
-def prepare(record: RawRecord, digest: str) -> Prepared:
-    """Clean one page and find its entities (in whichever process runs it)."""
+def prepare(record: RawRecord, digest: str, rules=None, recognizer=None) -> Prepared:
+    """Clean one page and find its entities (in whichever process runs it);
+    a worker loads the rules and the recognizer once, as the caller did."""
     from ..versions.detect import shingle_hashes, words
     from .clean import clean
 
-    rules, recognizer = _setup()
+    if rules is None or recognizer is None:
+        rules, recognizer = _setup()
     try:
         article = clean(record, rules)
         article.entities = recognizer.find_in_article(article)
@@ -82,13 +84,15 @@ def _prepare_job(job: tuple[RawRecord, str]) -> Prepared:
     return prepared
 
 
-def prepare_all(jobs: Iterable[tuple[RawRecord, str]], workers: int) -> Iterator[Prepared]:
-    """`prepare` every (record, digest), in order; with `workers` > 0 in that
-    many worker processes, the next chunk being prepared while the caller
-    works through the current one."""
+def prepare_all(jobs: Iterable[tuple[RawRecord, str]], workers: int, rules,
+                recognizer) -> Iterator[Prepared]:
+    """`prepare` every (record, digest), in order: in this process with these
+    `rules` and `recognizer`, or with `workers` > 0 in that many worker
+    processes (which load their own, from the same files and environment),
+    the next chunk being prepared while the caller works through this one."""
     if workers <= 0:
         for record, digest in jobs:
-            yield prepare(record, digest)
+            yield prepare(record, digest, rules, recognizer)
         return
     context = multiprocessing.get_context("spawn")
     with context.Pool(workers) as pool:
