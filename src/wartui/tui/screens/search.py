@@ -164,14 +164,25 @@ class SearchScreen(WartuiScreen):
             if self._is_current(request):
                 self._show_error(request, str(error))
             return
-        suggestion = None
-        if not results.total and request.query.strip():
-            suggestion = await self.gate.call(lambda lib: lib.suggest(request.query))
         if self._is_current(request):  # else the box moved on: drop the answer
-            self._show_results(request, results, suggestion)
+            self._show_results(request, results)
+            if not results.total and request.query.strip():
+                # "Did you mean" reads the index's vocabulary: aside, after
+                # "No results." shows, so the next keystroke's search never waits.
+                self.run_job(self._suggest, request, group="suggest")
 
-    def _show_results(self, request: Request, results: SearchResults,
-                      suggestion: str | None) -> None:
+    async def _suggest(self, request: Request) -> None:
+        try:
+            suggestion = await self.gate.call_aside(lambda lib: lib.suggest(request.query))
+        except WartuiError:
+            return
+        if suggestion and self.shown is request and self._is_current(request):
+            text = Text("No results. Did you mean ")
+            text.append(safe(suggestion, keep_newlines=False), style="bold underline")
+            text.append("?")
+            self._status(text, "-empty")
+
+    def _show_results(self, request: Request, results: SearchResults) -> None:
         more = (self.shown is not None and request.limit > self.shown.limit
                 and self._is_current(self.shown))
         # Versions are collapsed after the fetch: a full page means there may be more.
@@ -180,11 +191,6 @@ class SearchScreen(WartuiScreen):
         self.shown = request
         if results.total:
             self._status(self._header(request, results.total, results.total_exact), "")
-        elif suggestion:
-            text = Text("No results. Did you mean ")
-            text.append(safe(suggestion, keep_newlines=False), style="bold underline")
-            text.append("?")
-            self._status(text, "-empty")
         else:
             self._status(Text("No results."), "-empty")
         if more:
