@@ -91,3 +91,12 @@ def test_replaced_articles_show_once(tmp_path):
         results = library.search("jarabulus shelling")
         assert [hit.id for hit in results.hits] == ["report"] and results.total == 1
         assert library.facets("jarabulus").total == 1
+
+
+def test_columns_read_whole_equal_whooshs_values(corpus_library):
+    searcher = corpus_library._search._searcher
+    fast_searcher = FastSearcher(searcher)
+    for fieldname in ("sortdate", "source_facet"):
+        expected = [value for leaf, _ in fast_searcher.leaves
+                    for value in leaf.reader().column_reader(fieldname)]
+        assert list(fast_searcher.column(fieldname)) == expected

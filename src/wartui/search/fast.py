@@ -24,6 +24,7 @@ matcher (slower, same answer), so correctness never depends on coverage.
 from __future__ import annotations
 
 import heapq
+import struct
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from pickle import loads
 
 import numpy as np
 from whoosh import query as wq
+from whoosh.columns import NumericColumn
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
 from whoosh.util.numeric import byte_to_length
 
@@ -165,10 +167,11 @@ class FastSearcher:
         if found is None:
             parts = []
             for leaf, _ in self.leaves:
-                reader = leaf.reader()
-                column = reader.column_reader(fieldname)
-                parts.extend(column[i] for i in range(leaf.doc_count_all()))
-            found = np.array(parts)
+                column = leaf.reader().column_reader(fieldname)
+                numbers = _numbers(column, leaf.doc_count_all())
+                parts.append(numbers if numbers is not None else np.array(
+                    [column[i] for i in range(leaf.doc_count_all())]))
+            found = np.concatenate(parts) if parts else np.empty(0)
             self._columns[fieldname] = found
         return found
 
@@ -458,6 +461,22 @@ class FastSearcher:
                 score[doc] = matcher.score()
                 matcher.next()
         return _Node(mask, mask, score, q)
+
+
+def _numbers(column, count: int) -> np.ndarray | None:
+    """A numeric column (sortdate) read as one array: Whoosh reads it a value
+    at a time (~0.3 s at 100k). None when the column is of another kind or its
+    values are translated (then the caller reads them one by one)."""
+    raw = column.raw_column() if hasattr(column, "raw_column") else column
+    if not isinstance(raw, NumericColumn.Reader) or raw._fixedlen != struct.calcsize(
+            raw._typecode) or not count:
+        return None
+    stored = raw._dbfile.get(raw._basepos, raw._count * raw._fixedlen)
+    values = np.full(count, raw._default, dtype=">" + raw._typecode)
+    values[:raw._count] = np.frombuffer(stored, dtype=">" + raw._typecode)
+    if column[0] != values[0] or column[count - 1] != values[count - 1]:
+        return None  # a translating column: not raw numbers
+    return values.astype(np.int64)
 
 
 def _cost(postings: _Postings) -> int:
