@@ -100,3 +100,15 @@ def test_columns_read_whole_equal_whooshs_values(corpus_library):
         expected = [value for leaf, _ in fast_searcher.leaves
                     for value in leaf.reader().column_reader(fieldname)]
         assert list(fast_searcher.column(fieldname)) == expected
+
+
+def test_facets_counted_from_the_search_equal_a_fresh_count(corpus_library, tmp_path):
+    """After a search, its facets come from the matches it kept: the same
+    counts as a library that never ran the search."""
+    fresh = Library(corpus_library.index_dir)
+    try:
+        for text in ("aleppo", "Deir ez-Zor", "chemical AND idlib", "aleppo NOT russia"):
+            corpus_library.search(text)
+            assert corpus_library.facets(text) == fresh.facets(text)
+    finally:
+        fresh.close()

@@ -803,7 +803,7 @@ def test_an_unexpected_worker_error_is_a_notification(seed_index):
         def broken(query):
             raise KeyError("No field named 'source_facet'")
 
-        await pilot.app.gate.call_aside(lambda lib: setattr(lib, "facets", broken))
+        await pilot.app.gate.call(lambda lib: setattr(lib, "facets", broken))  # counted there
         await type_query(pilot, "Rastan")
         assert pilot.app.is_running
         assert pilot.app.screen.query_one(ResultList).hits  # results still shown

@@ -94,8 +94,12 @@ _WHOOSH_TOC = re.compile(r"^_MAIN_([0-9]+)\.toc$")
 class Library:
     """An index directory: add pages to it, search it, read articles from it."""
 
-    def __init__(self, index_dir: str | os.PathLike | None = None):
+    def __init__(self, index_dir: str | os.PathLike | None = None,
+                 postings_cache: int | None = None):
+        """`postings_cache`: how many decoded postings searches keep between
+        queries (search/fast.py; None: its default, ~100 MB)."""
         self.index_dir = Path(index_dir) if index_dir else default_index_dir()
+        self.postings_cache = postings_cache
         self._ix = None
         self._store = None
         self._searcher = None
@@ -217,7 +221,7 @@ class Library:
             self._open()
             from .search.searcher import Searcher
 
-            self._searcher = Searcher(self._ix)
+            self._searcher = Searcher(self._ix, postings_cache=self.postings_cache)
         return self._searcher
 
     def close(self) -> None:

@@ -125,8 +125,9 @@ class Ranked:
 class FastSearcher:
     """Evaluates parsed Whoosh queries on one open Whoosh searcher."""
 
-    def __init__(self, searcher):
+    def __init__(self, searcher, postings_cache: int | None = None):
         self.searcher = searcher
+        self.postings_cache = POSTINGS_CACHE if postings_cache is None else postings_cache
         self.schema = searcher.schema
         self.weighting = searcher.weighting
         leaves = searcher.leaf_searchers() if not searcher.is_atomic() else [(searcher, 0)]
@@ -181,7 +182,7 @@ class FastSearcher:
         if found is None:
             found = self._read_postings(fieldname, btext, with_values)
             self._cached += _cost(found)
-            while self._postings and self._cached > POSTINGS_CACHE:  # least recently used
+            while self._postings and self._cached > self.postings_cache:  # least recently used
                 self._cached -= _cost(self._postings.pop(next(iter(self._postings))))
         self._postings[key] = found  # (re)inserted last: most recently used
         return found

@@ -17,6 +17,7 @@ from .snippets import Snippets
 
 SORTS = ("relevance", "date")
 SNIPPET_FALLBACK_CHARS = 200
+MATCHES_KEPT = 16  # match sets (100 KB each at 100k) kept for the facet counts
 
 
 DATE_HINT = "write dates as YYYY, YYYY-MM or YYYY-MM-DD, ranges as date:[2018-04-01 to 2018-04-30]"
@@ -42,10 +43,14 @@ def _query_errors(q) -> list[str]:
 class Searcher:
     """Parses queries and runs them on one open Whoosh index."""
 
-    def __init__(self, ix):
+    def __init__(self, ix, postings_cache: int | None = None):
         self.ix = ix
         self._searcher = ix.searcher()
         self._fast = None
+        self.postings_cache = postings_cache
+        # {expanded query: the documents it matched}, of the last searches
+        # whose total was exact: their facets are counted from it.
+        self._matched: dict[str, object] = {}
         self.parser = qparser.MultifieldParser(["title", "body"], schema=ix.schema)
         self.snippets = Snippets(ix.schema["body"].analyzer)
 
@@ -57,6 +62,7 @@ class Searcher:
         searcher = self._searcher.refresh()
         if searcher is not self._searcher:
             self._searcher, self._fast = searcher, None
+            self._matched.clear()
 
     @property
     def fast(self):
@@ -64,7 +70,7 @@ class Searcher:
         if self._fast is None:
             from .fast import FastSearcher
 
-            self._fast = FastSearcher(self._searcher)
+            self._fast = FastSearcher(self._searcher, self.postings_cache)
         return self._fast
 
     def doc_count(self) -> int:
@@ -76,7 +82,10 @@ class Searcher:
         import numpy as np
 
         query_text = expand_query(text, gazetteer)[0] if gazetteer is not None else text
-        docs = np.flatnonzero(self.fast.rank(self.parse(query_text), exact=True).mask)
+        mask = self._matched.get(query_text)
+        if mask is None:
+            mask = self.fast.rank(self.parse(query_text), exact=True).mask
+        docs = np.flatnonzero(mask)
         sources = _counts(self.fast.column("source_facet")[docs])
         months: dict[str, int] = {}
         for day, count in _counts(self.fast.column("sortdate")[docs]).items():
@@ -149,6 +158,10 @@ class Searcher:
             query_text, expansions = expand_query(text, gazetteer)
         q = self.parse(query_text)
         ranked = self.fast.rank(q, sort="date" if isinstance(q, wq.Every) else sort)
+        if ranked.total_exact:  # the facet counts of this query need no search of their own
+            self._matched[query_text] = ranked.mask
+            while len(self._matched) > MATCHES_KEPT:
+                self._matched.pop(next(iter(self._matched)))
         hits, sizes = _collapse(self._stored(ranked.docs), group, limit, collapse)
         found = articles([h["id"] for h in hits]) if articles and hits else {}
         words = self._body_words(q) if hits else set()

@@ -38,8 +38,9 @@ T = TypeVar("T")
 class _Line:
     """One thread and the Library only that thread uses."""
 
-    def __init__(self, index_dir: Path | None, name: str):
+    def __init__(self, index_dir: Path | None, name: str, postings_cache: int | None = None):
         self.index_dir = index_dir
+        self.postings_cache = postings_cache
         self.library: Library | None = None
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
 
@@ -51,7 +52,7 @@ class _Line:
         if self.library is None:
             from ..library import Library
 
-            self.library = Library(self.index_dir)
+            self.library = Library(self.index_dir, postings_cache=self.postings_cache)
         return job(self.library)
 
     def _close_library(self) -> None:
@@ -79,7 +80,10 @@ class LibraryGate:
     def __init__(self, index_dir: Path | None = None):
         self.index_dir = index_dir
         self._main = _Line(index_dir, "wartui-library")
-        self._aside = _Line(index_dir, "wartui-library-aside")
+        # The aside line counts facets once per query (the screen keeps them):
+        # it keeps no decoded postings, the main line's cache is the one that
+        # as-you-type reuses.
+        self._aside = _Line(index_dir, "wartui-library-aside", postings_cache=0)
 
     async def call(self, job: Callable[[Library], T]) -> T:
         """On the main line: searches, articles, diffs, in order."""

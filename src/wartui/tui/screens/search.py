@@ -6,10 +6,12 @@ one library call at a time, so a replaced search that has not started never
 runs and one that is running has its answer dropped; the index never works
 through a queue of stale queries, and on a fast index every keystroke shows
 its own results at once. The facet line (counts by source, the sparkline of
-hits per month) is secondary and costs another pass over the index (longer
-than the search on a large index), so it waits for a pause in the typing
-(FACETS_DEBOUNCE), runs aside from the searches (`LibraryGate.call_aside`)
-and is cached by query.
+hits per month) is secondary, so it waits for a pause in the typing
+(FACETS_DEBOUNCE) and is cached by query. It is counted from the matches the
+search left with the library (quick, on the search thread), or, when the
+search only estimated its total (a phrase over many candidates, whose every
+candidate must then be checked), aside from the searches
+(`LibraryGate.call_aside`).
 """
 
 from __future__ import annotations
@@ -197,7 +199,9 @@ class SearchScreen(WartuiScreen):
             return
         if results.total:
             delay = FACETS_DEBOUNCE + results.total * FACETS_DEBOUNCE_PER_HIT
-            self._facets_timer = self.set_timer(delay, lambda: self._count_facets(request))
+            exact = results.total_exact
+            self._facets_timer = self.set_timer(delay,
+                                                lambda: self._count_facets(request, exact))
         else:
             self.query_one(FacetBar).clear()
 
@@ -225,7 +229,7 @@ class SearchScreen(WartuiScreen):
         status.set_class(kind == "-error", "-error")
         status.set_class(kind == "-empty", "-empty")
 
-    def _count_facets(self, request: Request) -> None:
+    def _count_facets(self, request: Request, exact: bool = True) -> None:
         if not self._is_current(request):
             return
         cached = self._facets.get(request.query)
@@ -234,11 +238,15 @@ class SearchScreen(WartuiScreen):
             if cached.total and self.shown is request:
                 self._status(self._header(request, cached.total), "")
         else:
-            self.run_job(self._count, request, group="facets")
+            self.run_job(self._count, request, exact, group="facets")
 
-    async def _count(self, request: Request) -> None:
+    async def _count(self, request: Request, exact: bool = True) -> None:
+        # An exact search left its matches with the library: counting them is
+        # quick, on the search thread. A phrase over many candidates must
+        # check them all first: aside, so that the next search never waits.
+        call = self.gate.call if exact else self.gate.call_aside
         try:
-            facets = await self.gate.call_aside(lambda lib: lib.facets(request.query))
+            facets = await call(lambda lib: lib.facets(request.query))
         except WartuiError:
             facets = None
         if facets is not None:
