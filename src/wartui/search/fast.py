@@ -28,6 +28,7 @@ import struct
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pickle import loads
 
 import numpy as np
@@ -76,7 +77,7 @@ class _Node:
                 found |= child.unsure
         return found
 
-    @property
+    @cached_property  # asked for every document a phrase check visits
     def exact(self) -> bool:
         return self.phrase is None and all(c.exact for c in self.children)
 
@@ -235,13 +236,11 @@ class FastSearcher:
             upper = lower
             total, total_exact = int(lower.sum()), True
         else:
-            total, total_exact, checked = int(upper.sum()), False, node
+            total, total_exact, checked = self._estimate(node, upper), False, node
         if sort == "date":
             docs = self._by_date(upper, lower, checked)
         else:
             docs = self._by_score(upper, score, checked)
-        if checked is not None:
-            total = self._estimate(node, upper)
         return Ranked(docs, total, total_exact, upper)
 
     def _estimate(self, node: _Node, upper: np.ndarray, sample: int = 200) -> int:
