@@ -90,23 +90,6 @@ def write_batch(ix, articles: list[tuple[Article, bool]], wait_seconds: float = 
     writer.commit(mergetype=merge_small_segments)
 
 
-def delete_ids(ix, ids: list[str]) -> None:
-    if not ids:
-        return
-    try:
-        writer = ix.writer(timeout=5.0)
-    except LockError as exc:
-        raise IndexBusy("the index is being written by another process") from exc
-    for doc_id in ids:
-        writer.delete_by_term("id", doc_id)
-    writer.commit(mergetype=merge_small_segments)
-
-
-def indexed_ids(ix) -> set[str]:
-    with ix.searcher() as searcher:
-        return {fields["id"] for fields in searcher.all_stored_fields()}
-
-
 def indexed_hashes(ix) -> dict[str, list[str]]:
     """{id: [content hash of each document with that id]}: more than one
     means the article is in the index twice."""
