@@ -112,3 +112,53 @@ def test_facets_counted_from_the_search_equal_a_fresh_count(corpus_library, tmp_
             assert corpus_library.facets(text) == fresh.facets(text)
     finally:
         fresh.close()
+
+
+@pytest.mark.parametrize("n", [10, 1025, 5000])
+def test_best_first_order_is_a_full_sort_with_ties_by_document(n):
+    import numpy as np
+    rng = np.random.default_rng(n)
+    docs = np.sort(rng.choice(100_000, n, replace=False))
+    scores = rng.integers(0, 40, n).astype(float)  # many ties, around the cut too
+    expected = sorted(zip(docs.tolist(), scores.tolist()), key=lambda t: (-t[1], t[0]))
+    assert list(fast._best_first(docs, scores)) == expected
+
+
+DATE_RANGES = ["date:[2016-01-01 to 2016-12-31]", "date:2017", "date:[2018 to]",
+               "date:[to 2012]", "date:{2016-03-01 to 2016-03-31}", "date:2016-03",
+               "NOT date:2016", "date:[2019 to 2012]", "aleppo AND date:[2015-06 to 2016-02]"]
+
+
+@pytest.fixture(scope="module")
+def undated_library(tmp_path_factory, seeds_dir):
+    """The seeds and one page without a date."""
+    pages = tmp_path_factory.mktemp("undated")
+    (pages / "undated.txt").write_text("Shelling in Aleppo\n\nNo date is given for this "
+                                       "report of shelling in Aleppo.\n", encoding="utf-8")
+    library = Library(pages / "index")
+    library.add_paths([seeds_dir, pages / "undated.txt"])
+    yield library
+    library.close()
+
+
+@pytest.mark.parametrize("text", DATE_RANGES)
+def test_date_ranges_read_from_the_column_match_whooshs_trie_terms(
+        corpus_library, undated_library, monkeypatch, text):
+    from whoosh import query as wq
+    for library in (corpus_library, undated_library):
+        q = _parsed(library, text)
+        expected = _whoosh(library, q)
+        # the column answers alone: Whoosh's trie terms are not consulted
+        with monkeypatch.context() as patched:
+            patched.setattr(wq.NumericRange, "_compile_query", _no_trie_terms)
+            ranked = FastSearcher(library._search._searcher).rank(q, exact=True)
+            got = list(ranked.docs)
+        assert ranked.total == len(expected)
+        assert sorted(doc for doc, _ in got) == sorted(doc for doc, _ in expected)
+        assert [round(s, 6) for _, s in got[:20]] == [round(s, 6) for _, s in expected[:20]]
+    undated = [hit for hit in undated_library.search("NOT date:[1900 to 2100]").hits]
+    assert "Shelling in Aleppo" in [hit.title for hit in undated]  # undated pages are there
+
+
+def _no_trie_terms(self, reader):
+    raise AssertionError("the trie terms were read")

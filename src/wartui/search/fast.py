@@ -24,21 +24,32 @@ matcher (slower, same answer), so correctness never depends on coverage.
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_right
 import struct
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from math import log
 from pickle import loads
 
 import numpy as np
 from whoosh import query as wq
 from whoosh.columns import NumericColumn
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.fields import DATETIME
+from whoosh.formats import Positions
+from whoosh.reading import TermNotFound
+from whoosh.scoring import WeightingModel
 from whoosh.util.numeric import byte_to_length
+
+from .flat import FlatSegment
 
 # Whoosh stores a field's length per document as one byte.
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+# DATETIME fields that hold one date per article (writer.document_fields), so
+# that their column says all: ranges over them are read from it.
+ONE_DATE_FIELDS = frozenset({"date"})
 # Up to this many candidates, a phrase's positions are all checked (exact total).
 VERIFY_ALL_BELOW = 3000
 # Decoded postings kept between queries, in postings (16 bytes each; a kept
@@ -51,7 +62,37 @@ class _Postings:
     """One term's postings over the whole index (global document numbers)."""
     ids: np.ndarray  # int64, ascending
     weights: np.ndarray  # float64
-    values: list | None = None  # per posting: Whoosh's encoded positions
+    values: _Values | None = None  # per posting: its word positions
+
+
+class _Encoded:
+    """Positions as Whoosh encodes them (a pickle per posting), decoded when asked."""
+
+    def __init__(self, values: list[bytes], fmt):
+        self.values, self.format = values, fmt
+
+    def __getitem__(self, i: int) -> list[int]:
+        return self.format.decode_positions(self.values[i])
+
+
+class _Values:
+    """A term's word positions, per posting, across segments: flat arrays
+    (search/flat.py) or Whoosh's encoded values, read with the postings."""
+
+    def __init__(self):
+        self.starts: list[int] = []
+        self.parts: list = []
+        self.count = 0
+
+    def add(self, part, count: int) -> None:
+        if count:
+            self.starts.append(self.count)
+            self.parts.append(part)
+            self.count += count
+
+    def __getitem__(self, i: int):
+        k = bisect_right(self.starts, i) - 1
+        return self.parts[k][i - self.starts[k]]
 
 
 @dataclass
@@ -85,8 +126,8 @@ class _Node:
 class _PhraseCheck:
     """Positions of a phrase's words, checked one document at a time."""
 
-    def __init__(self, postings: list[_Postings], fmt, slop: int):
-        self.postings, self.format, self.slop = postings, fmt, slop
+    def __init__(self, postings: list[_Postings], slop: int):
+        self.postings, self.slop = postings, slop
         self.known: dict[int, bool] = {}
 
     def holds(self, doc: int) -> bool:
@@ -101,7 +142,7 @@ class _PhraseCheck:
             i = int(np.searchsorted(postings.ids, doc))
             if i >= len(postings.ids) or postings.ids[i] != doc:
                 return False
-            positions.append(self.format.decode_positions(postings.values[i]))
+            positions.append(postings.values[i])
         # word k+1 within `slop` positions after word k (Whoosh's SpanNear2,
         # ordered, mindist 1); stop words are renumbered away at indexing.
         starts = positions[0]
@@ -143,7 +184,8 @@ class FastSearcher:
         # Decoded postings of recent terms: as-you-type repeats them.
         self._postings: dict[tuple[str, bytes, bool], _Postings] = {}
         self._cached = 0
-        self._columns: dict[str, np.ndarray] = {}
+        self._columns: dict = {}  # {field or ("dates", field): its arrays}
+        self._flats: dict[int, FlatSegment | None] = {}
 
     # -- per-index arrays, loaded on first use and kept ---------------------------
 
@@ -177,6 +219,24 @@ class FastSearcher:
             self._columns[fieldname] = found
         return found
 
+    def dates(self, fieldname: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """(value, has one) of every document in a DATETIME column, as Whoosh
+        stores them (microseconds); None if the column cannot be read whole."""
+        found = self._columns.get(("dates", fieldname))
+        if found is None:
+            values, present = [], []
+            for leaf, _ in self.leaves:
+                column = leaf.reader().column_reader(fieldname, translate=False)
+                stored = _stored_numbers(column, leaf.doc_count_all())
+                if stored is None or stored[0].dtype.kind != "u":
+                    return None
+                values.append(stored[0].astype(np.int64))  # (the default wraps: masked)
+                present.append(stored[0] != stored[1])
+            found = (np.concatenate(values) if values else np.empty(0, np.int64),
+                     np.concatenate(present) if present else np.empty(0, bool))
+            self._columns[("dates", fieldname)] = found
+        return found
+
     def postings(self, fieldname: str, btext: bytes, with_values: bool = False) -> _Postings:
         key = (fieldname, btext, with_values)
         found = self._postings.pop(key, None)
@@ -189,18 +249,33 @@ class FastSearcher:
         return found
 
     def _read_postings(self, fieldname: str, btext: bytes, with_values: bool) -> _Postings:
-        ids, weights, values = [], [], [] if with_values else None
-        for leaf, offset in self.leaves:
-            reader = leaf.reader()
-            if (fieldname, btext) not in reader:
+        ids, weights = [], []
+        values = _Values() if with_values else None
+        fmt = self.schema[fieldname].format
+        for index, (leaf, offset) in enumerate(self.leaves):
+            terms = leaf.reader()._terms
+            try:
+                terminfo = terms.term_info(fieldname, btext)
+            except TermNotFound:
                 continue
-            matcher = reader._terms.matcher(fieldname, btext, self.schema[fieldname].format)
+            flat = self._flat(index) if terminfo._inlined is None else None
+            slot = flat.slot(terminfo._offset) if flat is not None else None
+            if slot is not None and (values is None or type(fmt) is Positions):
+                # flat arrays (search/flat.py): nothing to decode
+                local_ids, local_weights = flat.postings(slot)
+                ids.append(local_ids.astype(np.int64) + offset)
+                weights.append(local_weights.astype(np.float64))
+                if values is not None:
+                    values.add(flat.word_positions(slot), len(local_ids))
+                continue
+            matcher = terms.matcher(fieldname, btext, fmt)
+            leaf_values = []
             if isinstance(matcher, W3LeafMatcher):
                 for block_ids, block_weights, block_values in _blocks(matcher):
                     ids.append(block_ids + offset)
                     weights.append(block_weights)
                     if values is not None:
-                        values.extend(block_values)
+                        leaf_values.extend(block_values)
             else:  # inlined postings (a rare term): a ListMatcher
                 local = list(matcher.all_ids())
                 matcher.reset()
@@ -208,13 +283,21 @@ class FastSearcher:
                 while matcher.is_active():
                     found_weights.append(matcher.weight())
                     if values is not None:
-                        values.append(matcher.value())
+                        leaf_values.append(matcher.value())
                     matcher.next()
                 ids.append(np.asarray(local, dtype=np.int64) + offset)
                 weights.append(np.asarray(found_weights, dtype=np.float64))
+            if values is not None:
+                values.add(_Encoded(leaf_values, fmt), len(leaf_values))
         if not ids:
-            return _Postings(np.empty(0, np.int64), np.empty(0), [] if with_values else None)
+            return _Postings(np.empty(0, np.int64), np.empty(0), values)
         return _Postings(np.concatenate(ids), np.concatenate(weights), values)
+
+    def _flat(self, index: int) -> FlatSegment | None:
+        """The flat postings of the index-th segment, if it has them."""
+        if index not in self._flats:
+            self._flats[index] = FlatSegment.open(self.leaves[index][0].reader())
+        return self._flats[index]
 
     # -- evaluation -----------------------------------------------------------------
 
@@ -255,12 +338,11 @@ class FastSearcher:
         if not len(docs):
             return
         scores = score[docs]
+        if node is None:
+            yield from _best_first(docs, scores)
+            return
         # best first; ties by document number, as Whoosh's collector does
         order = np.lexsort((docs, -scores))
-        if node is None:
-            for i in order:
-                yield int(docs[i]), float(scores[i])
-            return
         # Scores are upper bounds until a phrase is checked: a document is
         # final once no unchecked one could beat it.
         waiting: list[tuple[float, int]] = []
@@ -327,8 +409,10 @@ class FastSearcher:
             return self._phrase(q)
         if type(q) is wq.Not:
             return self._not(q)
-        if isinstance(q, wq.NumericRange):  # DateRange too: a few trie terms
-            return self._evaluate(q._compile_query(self.searcher.reader()))
+        if isinstance(q, wq.NumericRange):  # DateRange too
+            found = self._date_range(q)
+            # else as Whoosh does it: the trie terms that cover the range
+            return found or self._evaluate(q._compile_query(self.searcher.reader()))
         if type(q) is wq.ConstantScoreQuery:
             child = self._evaluate(q.child)
             score = np.where(child.upper, q.score, 0.0)
@@ -341,6 +425,28 @@ class FastSearcher:
             return self._empty(q)
         return self._whoosh(q)
 
+    def _date_range(self, q) -> _Node | None:
+        """A range of dates, from the field's column: one comparison over all
+        documents. Whoosh looks up ~100 trie terms in every segment for a
+        year (~60 ms at 100k). Only for the date fields wartui fills with one
+        value per article (writer.document_fields): the column keeps one."""
+        field = self.schema[q.fieldname] if q.fieldname in self.schema else None
+        if q.fieldname not in ONE_DATE_FIELDS or not isinstance(field, DATETIME) \
+                or not q.constantscore:
+            return None
+        found = self.dates(q.fieldname)
+        if found is None:
+            return None
+        values, mask = found
+        mask = mask.copy()
+        if q.start is not None:
+            start = field.prepare_number(q.start)
+            mask &= values > start if q.startexcl else values >= start
+        if q.end is not None:
+            end = field.prepare_number(q.end)
+            mask &= values < end if q.endexcl else values <= end
+        return _Node(mask, mask, np.where(mask, q.boost, 0.0), q)
+
     def _every(self, q) -> _Node:
         everything = np.ones(self.size, dtype=bool)
         return _Node(everything, everything, np.full(self.size, q.boost), q)
@@ -352,7 +458,12 @@ class FastSearcher:
     def _scored(self, q, postings: _Postings, fieldname: str, btext: bytes) -> np.ndarray:
         """BM25F of each posting, as Whoosh's BM25FScorer computes it."""
         weighting = self.weighting
-        idf = self.searcher.idf(fieldname, btext)
+        if type(weighting).idf is WeightingModel.idf:
+            # Whoosh's formula, with the document frequency at hand: Whoosh
+            # would look the term up again in every segment.
+            idf = log(self.size / (len(postings.ids) + 1)) + 1
+        else:
+            idf = self.searcher.idf(fieldname, btext)
         avgfl = self.searcher.avg_field_length(fieldname) or 1
         b = weighting._field_B.get(fieldname, weighting.B)
         k1 = weighting.K1
@@ -447,7 +558,7 @@ class FastSearcher:
         lower = np.zeros(self.size, dtype=bool)
         if len(btexts) == 1:
             return _Node(upper, upper, score, q)
-        return _Node(upper, lower, score, q, phrase=_PhraseCheck(postings, fieldobj.format, q.slop))
+        return _Node(upper, lower, score, q, phrase=_PhraseCheck(postings, q.slop))
 
     def _whoosh(self, q) -> _Node:
         """Whoosh's own matcher, one document at a time: exact, slower."""
@@ -463,24 +574,56 @@ class FastSearcher:
         return _Node(mask, mask, score, q)
 
 
+# Sorting every match costs ~8 ms at 80k matches; a page of results needs the
+# best few. These many are sorted first, the rest only if they are asked for.
+FIRST_SORTED = 256
+
+
+def _best_first(docs: np.ndarray, scores: np.ndarray):
+    """(doc, score), best first, ties by document number (Whoosh's order)."""
+    if len(docs) > 4 * FIRST_SORTED:
+        threshold = np.partition(scores, len(scores) - FIRST_SORTED)[len(scores) - FIRST_SORTED]
+        top = scores >= threshold  # every tie of the threshold too: the order stays exact
+        for part in (top, ~top):
+            part_docs, part_scores = docs[part], scores[part]
+            for i in np.lexsort((part_docs, -part_scores)).tolist():
+                yield int(part_docs[i]), float(part_scores[i])
+        return
+    for i in np.lexsort((docs, -scores)).tolist():
+        yield int(docs[i]), float(scores[i])
+
+
 def _numbers(column, count: int) -> np.ndarray | None:
     """A numeric column (sortdate) read as one array: Whoosh reads it a value
     at a time (~0.3 s at 100k). None when the column is of another kind or its
     values are translated (then the caller reads them one by one)."""
-    raw = column.raw_column() if hasattr(column, "raw_column") else column
-    if not isinstance(raw, NumericColumn.Reader) or raw._fixedlen != struct.calcsize(
-            raw._typecode) or not count:
+    stored = _stored_numbers(column, count)
+    if stored is None:
         return None
-    stored = raw._dbfile.get(raw._basepos, raw._count * raw._fixedlen)
-    values = np.full(count, raw._default, dtype=">" + raw._typecode)
-    values[:raw._count] = np.frombuffer(stored, dtype=">" + raw._typecode)
+    values = stored[0]
     if column[0] != values[0] or column[count - 1] != values[count - 1]:
         return None  # a translating column: not raw numbers
     return values.astype(np.int64)
 
 
+def _stored_numbers(column, count: int) -> tuple[np.ndarray, object] | None:
+    """(every document's value as stored, the value of a document without
+    one) of a fixed-size numeric column; None for another kind of column."""
+    raw = column.raw_column() if hasattr(column, "raw_column") else column
+    if not isinstance(raw, NumericColumn.Reader) or raw._fixedlen != struct.calcsize(
+            raw._typecode) or not count:
+        return None
+    stored = raw._dbfile.get(raw._basepos, raw._count * raw._fixedlen)
+    dtype = np.dtype(">" + raw._typecode)
+    values = np.full(count, raw._default, dtype=dtype)
+    values[:raw._count] = np.frombuffer(stored, dtype=dtype)
+    return values.astype(dtype.newbyteorder("=")), raw._default
+
+
 def _cost(postings: _Postings) -> int:
-    return len(postings.ids) * (5 if postings.values is not None else 1)
+    eager = postings.values is not None and any(
+        isinstance(p, _Encoded) for p in postings.values.parts)
+    return len(postings.ids) * (5 if eager else 1)
 
 
 def _blocks(matcher: W3LeafMatcher):

@@ -10,6 +10,7 @@ from whoosh.writing import LockError
 
 from ..errors import IndexBusy
 from ..model import Article
+from . import flat
 from .analysis import body_terms
 from .schema import build_schema
 
@@ -17,6 +18,8 @@ from .schema import build_schema
 def open_or_create(directory: Path, create: bool = True, readonly: bool = False):
     """Open the index in `directory`; create it if there is none and `create`
     (else raise EmptyIndexError). `readonly` never writes a file."""
+    if not readonly:
+        flat.install()  # segments written from here on get flat postings too
     if whoosh_index.exists_in(str(directory)) or not create:
         return whoosh_index.open_dir(str(directory), readonly=readonly)
     directory.mkdir(parents=True, exist_ok=True)
