@@ -29,6 +29,9 @@ class Terms:
         first = analyzer.items[0] if hasattr(analyzer, "items") else analyzer
         self.token = getattr(first, "expression", TOKEN)  # the analyzer's own tokenizer
         self._known: dict[str, str | None] = {}
+        # the words seen of each indexed form ('report' -> {'Reports', 'reported'})
+        self.forms: dict[str, set[str]] = {}
+        self.generation = 0  # counts the times the memory was cleared
 
     def term(self, word: str) -> str | None:
         """The indexed form of one token ('Reports' -> 'report'); None for a
@@ -40,8 +43,20 @@ class Terms:
         found = next((t.text for t in self.analyzer(word)), None)
         if len(self._known) >= _REMEMBERED:
             self._known.clear()
+            self.forms.clear()
+            self.generation += 1
         self._known[word] = found
+        if found is not None:
+            self.forms.setdefault(found, set()).add(word)
         return found
+
+    def learn(self, words: set[str]) -> bool:
+        """Analyses the `words` not seen yet; False if the memory was cleared
+        meanwhile (then `forms` may lack some of them)."""
+        generation = self.generation
+        for word in words.difference(self._known):
+            self.term(word)
+        return generation == self.generation
 
     def terms(self, text: str) -> list[str]:
         """The analyzer's terms of `text`, in order (stop words left out)."""

@@ -13,12 +13,16 @@ from __future__ import annotations
 import re
 
 from ..model import Segment
-from .analysis import Terms
+from .analysis import TOKEN, Terms, body_terms
 
 FRAGMENTS = 2
 MAX_CHARS = 300  # one fragment, at most
 SURROUND = 60  # context kept on each side of a hit
 BETWEEN = " … "
+# The tokenizer's words (analysis.TOKEN: runs of word characters joined by
+# single dots), without its capturing group, for findall.
+_WORDS = re.compile(r"[\w*]+(?:\.[\w*]+)*")
+_WORD_CHAR = re.compile(r"[\w*]")
 _JOINER = re.compile(r"^[\s\-‐–'’]{1,2}$")
 
 
@@ -26,15 +30,45 @@ class Snippets:
     """Makes snippets with one field's analyzer (the body's)."""
 
     def __init__(self, analyzer):
-        self.terms = Terms(analyzer)
+        # The body's analyzer is the one indexing uses: share what it learnt.
+        shared = body_terms()
+        self.terms = shared if analyzer == shared.analyzer else Terms(analyzer)
+        self._patterns: dict[frozenset[str], re.Pattern] = {}
+
+    def hits(self, body: str, words: set[str]) -> list[tuple[int, int, str]]:
+        """(start, end, term) of the tokens of `body` whose indexed form is in
+        `words`. The distinct words of the text are found at C speed, and
+        matched to the searched forms through the words seen of each form
+        (analysis.Terms.forms); only the few that hit are then located, by a
+        pattern that matches exactly where the tokenizer would cut them."""
+        terms = self.terms
+        distinct = set(_WORDS.findall(body)) if terms.token.pattern == TOKEN.pattern else None
+        if distinct is None or not terms.learn(distinct):  # scan every token
+            return [(m.start(), m.end(), t) for m in terms.token.finditer(body)
+                    if (t := terms.term(m.group())) in words]
+        # every word seen whose indexed form is searched: the same for all the
+        # hits of a query (one pattern), until a text brings a new spelling
+        surface = frozenset().union(*(terms.forms.get(w, ()) for w in words))
+        if distinct.isdisjoint(surface):
+            return []
+        pattern = self._patterns.get(surface)
+        if pattern is None:
+            if len(self._patterns) > 100:
+                self._patterns.clear()
+            # longest first: a word is tried whole before a shorter one it starts with
+            alternatives = "|".join(map(re.escape, sorted(surface, key=len, reverse=True)))
+            # (the start is checked below: a lookbehind here makes re try
+            # every position of the text: twice the time on FA-KES)
+            pattern = self._patterns[surface] = re.compile(
+                rf"(?:{alternatives})(?![\w*])(?!\.[\w*])")
+        return [(m.start(), m.end(), terms.term(m.group())) for m in pattern.finditer(body)
+                if _starts_word(body, m.start())]
 
     def snippet(self, body: str, words: set[str],
                 ranges: list[tuple[int, int]] = ()) -> list[Segment]:
         """Up to two fragments around the tokens whose indexed form is in
         `words`, and the character `ranges` (entity spellings) given."""
-        term = self.terms.term
-        hits = [(m.start(), m.end(), t) for m in self.terms.token.finditer(body)
-                if (t := term(m.group())) in words]
+        hits = self.hits(body, words)
         # "\0" marks an entity's other spelling: it counts less than the words typed
         hits.extend((start, end, "\0" + body[start:end].casefold()) for start, end in ranges)
         if not hits:
@@ -48,6 +82,14 @@ class Snippets:
                 out.append(Segment(BETWEEN))
             out.extend(_segments(body, start, end, spans))
         return out
+
+
+def _starts_word(body: str, start: int) -> bool:
+    """Whether the tokenizer starts a word at `start`: not inside a run of
+    word characters, nor just after one and a dot ("U.S", "x.y")."""
+    if start and _WORD_CHAR.match(body, start - 1):
+        return False
+    return not (start >= 2 and body[start - 1] == "." and _WORD_CHAR.match(body, start - 2))
 
 
 def _merged(hits):
