@@ -466,6 +466,40 @@ def test_the_next_document_starts_afresh(seed_index):
     run(app, scenario)
 
 
+def test_the_footer_follows_the_screen_and_is_rebuilt_only_when_its_keys_change(
+        seed_index, monkeypatch):
+    """Textual's Footer rebuilds its keys at every bindings update (three
+    times while an article opens); KeyFooter only when the keys change."""
+    from textual.widgets import Footer
+    rebuilt = []
+    recompose = Footer.recompose
+
+    async def counted(self):
+        rebuilt.append(type(self.screen).__name__)
+        return await recompose(self)
+
+    monkeypatch.setattr(Footer, "recompose", counted)
+    app = WartuiApp(seed_index)
+
+    async def scenario(pilot):
+        await type_query(pilot, "aleppo")
+        await pilot.press("down")
+        await settle(pilot)
+        assert "Open the result" in screen_text(pilot.app).splitlines()[-1]
+        rebuilt.clear()
+        await pilot.press("enter")
+        await settle(pilot)
+        footer = screen_text(pilot.app).splitlines()[-1]
+        assert "Next hit" in footer and "Raw page" in footer and "Open the result" not in footer
+        assert rebuilt.count("DocumentScreen") == 1, rebuilt
+        await pilot.press("escape")
+        await settle(pilot)
+        footer = screen_text(pilot.app).splitlines()[-1]
+        assert "Open the result" in footer and "Next hit" not in footer
+
+    run(app, scenario)
+
+
 def test_y_copies_the_article_with_a_citation(seed_index):
     app = WartuiApp(seed_index)
 

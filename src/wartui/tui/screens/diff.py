@@ -6,10 +6,11 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ..reading import safe
 from ..widgets.diff_view import DiffView
+from ..widgets.footer import KeyFooter
 from .base import ScrollKeys, WartuiScreen
 
 
@@ -37,7 +38,7 @@ class DiffScreen(ScrollKeys, WartuiScreen):
     def compose_body(self) -> ComposeResult:
         yield Static(Text("Comparing…"), id="diff-bar")
         yield DiffView(id="diff")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(DiffView).focus()

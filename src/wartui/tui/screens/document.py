@@ -8,13 +8,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.reactive import reactive
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ...model import Article
 from ..passages import Passage
 from ..reading import (article_passages, citation, entity_entries, hit_terms, raw_passages,
                        safe)
 from ..widgets.entity_panel import EntityPanel
+from ..widgets.footer import KeyFooter
 from ..widgets.legend import EntityLegend
 from ..widgets.passage_view import PassageView
 from .base import ScrollKeys, WartuiScreen
@@ -79,7 +80,7 @@ class DocumentScreen(ScrollKeys, WartuiScreen):
         with Horizontal(id="doc-body"):
             yield PassageView(id="text")
             yield EntityPanel(id="entities")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(PassageView).focus()

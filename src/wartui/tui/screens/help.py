@@ -10,8 +10,9 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
+from ..widgets.footer import KeyFooter
 from .base import WartuiScreen
 
 QUERY_SYNTAX = (  # README's table
@@ -127,7 +128,7 @@ class HelpScreen(WartuiScreen):
         yield Static(Text("HELP · escape or q goes back", style="bold"), id="help-bar")
         with VerticalScroll(id="help"):
             yield Static(self.document(), id="help-text")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#help").focus()

@@ -24,12 +24,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from ...errors import QueryError, WartuiError
 from ...model import Facets, SearchResults
 from ..reading import safe
 from ..widgets.facets import FacetBar
+from ..widgets.footer import KeyFooter
 from ..widgets.query_input import QueryInput
 from ..widgets.results import ResultList
 from .base import WartuiScreen
@@ -88,7 +89,7 @@ class SearchScreen(WartuiScreen):
         yield Static("Opening the index…", id="status")
         yield FacetBar(id="facets")
         yield ResultList(id="results")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#query", Input).focus()

@@ -7,11 +7,12 @@ from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...model import Article, Version
 from ..reading import safe
+from ..widgets.footer import KeyFooter
 from .base import WartuiScreen
 
 
@@ -49,7 +50,7 @@ class VersionsScreen(WartuiScreen):
             title = Text("  " + safe(version.title, False), no_wrap=True, overflow="ellipsis")
             options.append(Option(Group(head, title)))
         yield VersionList(*options, id="versions")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(VersionList).focus()
