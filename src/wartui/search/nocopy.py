@@ -7,12 +7,21 @@ query (plus the mapped pages the copy touched). Here each file in the
 segment is read straight from the map, so only the pages a query touches are
 resident, and the kernel can share or drop them.
 
-`install()` patches `CompoundStorage.open_file`; Library calls it before it
-opens an index. The behaviour is otherwise Whoosh's own (tests/test_index.py
-and the whole suite run with it).
+The map itself is shared: every Library of the process that opens the same
+segment file (the app has two, one per thread) reads it through one mmap, so
+a page both touch is resident once, not twice. The map is closed when the
+last of them closes (or, if arrays still view it, when they are gone).
+
+`install()` patches `CompoundStorage`; Library calls it before it opens an
+index. The behaviour is otherwise Whoosh's own (tests/test_index.py and the
+whole suite run with it).
 """
 
 from __future__ import annotations
+
+import mmap
+import os
+import threading
 
 from whoosh.filedb.compound import CompoundStorage
 from whoosh.filedb.structfile import StructFile
@@ -60,6 +69,65 @@ class MappedSlice:
 
 
 _whoosh_open_file = CompoundStorage.open_file
+_whoosh_init = CompoundStorage.__init__
+_whoosh_close = CompoundStorage.close
+
+# {(device, inode, size, mtime): [the map, how many storages use it]}
+_maps: dict[tuple, list] = {}
+_maps_lock = threading.Lock()
+
+
+def _acquire(fileno: int) -> tuple[tuple, mmap.mmap]:
+    info = os.fstat(fileno)
+    key = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+    with _maps_lock:
+        entry = _maps.get(key)
+        if entry is None:
+            entry = _maps[key] = [mmap.mmap(fileno, 0, access=mmap.ACCESS_READ), 0]
+        entry[1] += 1
+        return key, entry[0]
+
+
+def _release(key: tuple) -> None:
+    with _maps_lock:
+        entry = _maps.get(key)
+        if entry is None:
+            return
+        entry[1] -= 1
+        if entry[1] > 0:
+            return
+        del _maps[key]
+    try:
+        entry[0].close()
+    except BufferError:  # numpy arrays still view it: it goes with them
+        pass
+
+
+def _init(self, dbfile, use_mmap=True, basepos=0):
+    # Whoosh's own, but for the map: it reads the file's directory first
+    _whoosh_init(self, dbfile, use_mmap=False, basepos=basepos)
+    self._shared_key = None
+    if not use_mmap or not hasattr(self._file, "fileno"):
+        return
+    try:
+        self._shared_key, self._source = _acquire(self._file.fileno())
+    except (OSError, ValueError):  # no map (out of address space): Whoosh's sub-files
+        return
+    self._file.close()
+    self._file = None
+
+
+def _close(self):
+    key = getattr(self, "_shared_key", None)
+    if key is None:
+        return _whoosh_close(self)
+    if self.is_closed:
+        raise Exception("Already closed")  # as Whoosh says it
+    self.is_closed = True
+    self._source = None
+    _release(key)
+    if self._file:
+        self._file.close()
 
 
 def _open_file(self, name, *args, **kwargs):
@@ -71,3 +139,5 @@ def _open_file(self, name, *args, **kwargs):
 
 def install() -> None:
     CompoundStorage.open_file = _open_file
+    CompoundStorage.__init__ = _init
+    CompoundStorage.close = _close
