@@ -1,3 +1,4 @@
+import gc
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,14 @@ from wartui import Library
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 FAKES = ROOT / "tests" / "data" / "fakes.csv"
+
+
+@pytest.fixture(autouse=True)
+def _unfrozen_after_each_test():
+    """The app freezes what its start-up made (gc.freeze) for the rest of the
+    process; in the test process, the next test's garbage must go."""
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ built once per session) and asserts on what the screens show.
 from __future__ import annotations
 
 import asyncio
+import gc
 import io
 import os
 import time
@@ -469,7 +470,8 @@ def test_the_next_document_starts_afresh(seed_index):
 def test_the_footer_follows_the_screen_and_is_rebuilt_only_when_its_keys_change(
         seed_index, monkeypatch):
     """Textual's Footer rebuilds its keys at every bindings update (three
-    times while an article opens); KeyFooter only when the keys change."""
+    times while an article opens); KeyFooter only when the keys change, and
+    not for a screen being left."""
     from textual.widgets import Footer
     rebuilt = []
     recompose = Footer.recompose
@@ -496,6 +498,45 @@ def test_the_footer_follows_the_screen_and_is_rebuilt_only_when_its_keys_change(
         await settle(pilot)
         footer = screen_text(pilot.app).splitlines()[-1]
         assert "Open the result" in footer and "Next hit" not in footer
+        rebuilt.clear()
+        await pilot.press("enter")  # the same screen again: its keys are still there
+        await settle(pilot)
+        assert "Next hit" in screen_text(pilot.app).splitlines()[-1]
+        assert "DocumentScreen" not in rebuilt, rebuilt
+
+    run(app, scenario)
+
+
+def test_a_query_set_by_the_app_is_searched_once(seed_index, monkeypatch):
+    """An entity chosen in the panel (or the palette) puts its query in the
+    box: one search, not one for the box's change and one more."""
+    searched = []
+    search = Library.search
+
+    def counted(self, query, *args, **kwargs):
+        searched.append(query)
+        return search(self, query, *args, **kwargs)
+
+    monkeypatch.setattr(Library, "search", counted)
+    app = WartuiApp(seed_index)
+
+    async def scenario(pilot):
+        pilot.app.search_for("Damascus")
+        await settle(pilot)
+        assert searched.count("Damascus") == 1
+        assert pilot.app.screen.query_one(ResultList).hits
+        pilot.app.search_for("Damascus")  # the same again: still searched
+        await settle(pilot)
+        assert searched.count("Damascus") == 2
+
+    run(app, scenario)
+
+
+def test_start_up_is_kept_out_of_the_garbage_collectors_sight(seed_index):
+    app = WartuiApp(seed_index)
+
+    async def scenario(pilot):
+        assert gc.get_freeze_count() > 10_000  # Textual, Whoosh, the modules
 
     run(app, scenario)
 

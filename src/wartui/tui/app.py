@@ -14,6 +14,8 @@ again (`refresh_index`; ctrl+r on the search screen does it at once).
 
 from __future__ import annotations
 
+import gc
+
 import os
 import tomllib
 from pathlib import Path
@@ -128,6 +130,10 @@ class WartuiApp(App):
         self._index_stamp, self._index_count = stamp, count
         self.library_ready = True
         self.search_screen.library_ready()
+        # What start-up made (Textual's widgets, Whoosh's index, the modules)
+        # lives as long as the app: out of the garbage collector's sight, its
+        # full collections no longer pause a keystroke (~50 ms at 100k).
+        self.call_after_refresh(gc.freeze)
 
     # -- another process's writes --------------------------------------------------------
 

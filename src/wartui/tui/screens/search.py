@@ -132,11 +132,13 @@ class SearchScreen(WartuiScreen):
 
     def set_query(self, query: str) -> None:
         """Search for `query` as if typed (the entity panel, the palette)."""
-        box = self.query_one("#query", Input)
+        box = self.query_one("#query", QueryInput)
+        changed = box.value != box.validate_value(query)
         box.value = query
         box.cursor_position = len(box.value)  # the value is `query` made visible
         box.focus()
-        self.search()
+        if not changed:  # a new value searches through Input.Changed: once
+            self.search()
 
     def focus_box(self) -> None:
         self.query_one("#query", Input).focus()
