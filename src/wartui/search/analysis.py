@@ -29,8 +29,10 @@ class Terms:
         first = analyzer.items[0] if hasattr(analyzer, "items") else analyzer
         self.token = getattr(first, "expression", TOKEN)  # the analyzer's own tokenizer
         self._known: dict[str, str | None] = {}
-        # the words seen of each indexed form ('report' -> {'Reports', 'reported'})
-        self.forms: dict[str, set[str]] = {}
+        # the words seen of each indexed form ('report' -> ('Reports', 'reported')):
+        # tuples of strings, which the garbage collector stops tracking (100k
+        # sets made its full collections ~50 ms pauses in the app)
+        self.forms: dict[str, tuple[str, ...]] = {}
         self.generation = 0  # counts the times the memory was cleared
 
     def term(self, word: str) -> str | None:
@@ -47,7 +49,7 @@ class Terms:
             self.generation += 1
         self._known[word] = found
         if found is not None:
-            self.forms.setdefault(found, set()).add(word)
+            self.forms[found] = (*self.forms.get(found, ()), word)
         return found
 
     def learn(self, words: set[str]) -> bool:

@@ -52,9 +52,10 @@ _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.flo
 ONE_DATE_FIELDS = frozenset({"date"})
 # Up to this many candidates, a phrase's positions are all checked (exact total).
 VERIFY_ALL_BELOW = 3000
-# Decoded postings kept between queries, in postings (16 bytes each; a kept
-# position list counts as 4): about 100 MB.
-POSTINGS_CACHE = 6_000_000
+# Postings kept between queries, in postings (16 bytes each; a kept list of
+# Whoosh-encoded positions counts as 4): about 24 MB. With flat postings
+# (search/flat.py) a term is read again in ~1 ms, so a small cache does.
+POSTINGS_CACHE = 1_500_000
 
 
 @dataclass

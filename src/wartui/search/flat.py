@@ -64,7 +64,7 @@ class _Recorder:
         self.term_ends: list[int] = []
         self.pos_ends: list[int] = []
         self.postings = 0
-        self._decoded: dict[bytes, list[int]] = {}
+        self._decoded: dict[bytes, tuple[int, ...]] = {}
 
     def block(self, ids: array, weights: array, values: list[bytes] | None, fmt) -> None:
         """One block of postings; `values` (encoded positions) when `fmt` is
@@ -81,7 +81,8 @@ class _Recorder:
         for value in values:
             found = decoded.get(value)
             if found is None:
-                found = decoded[value] = decode(value)
+                # (a tuple: the garbage collector stops tracking it)
+                found = decoded[value] = tuple(decode(value))
             self.counts.append(len(found))
             self.positions.extend(found)
 
