@@ -135,6 +135,7 @@ def table(size: int, steps: dict) -> dict:
                 "queries typed into its box); library_only: a process with Library.search "
                 "alone (bench/run.py); baselines: their query process after the same queries",
         "wartui": {"app": tui.get("rss_mb_after_queries"),
+                   "app_anon": tui.get("rss_anon_mb"), "app_file": tui.get("rss_file_mb"),
                    "library_only": query.get("rss_mb_after")} if tui or query else None,
         "baselines": {e: get(v, "query", "rss_mb_after") for e, v in engines.items()
                       if e != "rg"},

@@ -33,6 +33,10 @@ when missing. The app runs headless at 120x40 (`App.run_test`).
   until the facet line of that query is counted (as while the user reads).
   rss_mb_after_queries is this process's VmRSS after all of them: the app
   (the harness is this process too, a few MB); peak_rss_mb is its VmHWM.
+  rss_anon_mb and rss_file_mb split it (RssAnon, RssFile): the process's own
+  memory, and the pages of the mapped index files it touched (clean pages of
+  the page cache, which the kernel drops under memory pressure; the app maps
+  the index twice, one Library per thread).
 - open_document_10kb_ms: the generated articles are about 2 KB, so a ~10 KB
   article (long_article(): paragraphs of generated articles, no sentence
   twice, so entities and figures are as realistic as the corpus's) is
@@ -140,7 +144,7 @@ async def until(condition, timeout: float = 30.0) -> None:
 
 
 def vm_mb(key: str) -> float:
-    """VmRSS or VmHWM of this process, in MB."""
+    """VmRSS, VmHWM, RssAnon or RssFile of this process, in MB."""
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith(key + ":"):
             return round(int(line.split()[1]) / 1024, 1)
@@ -225,6 +229,7 @@ async def measure(index_dir: Path, query: str) -> dict:
                 except TimeoutError:
                     facets_late += 1
         rss_after = vm_mb("VmRSS")
+        rss_anon, rss_file = vm_mb("RssAnon"), vm_mb("RssFile")
 
     return {
         "startup_ms": round(startup, 1),
@@ -242,6 +247,8 @@ async def measure(index_dir: Path, query: str) -> dict:
                          "slowest": max(per_query, key=per_query.get), "n": len(per_query),
                          "facets_not_counted_in_10s": facets_late},
         "rss_mb_after_queries": rss_after,
+        "rss_anon_mb": rss_anon,
+        "rss_file_mb": rss_file,
         "peak_rss_mb": max(vm_mb("VmHWM"), rss_after),  # VmHWM can lag VmRSS a little
         "import_app_ms": round(import_app, 1),
     }
