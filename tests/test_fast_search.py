@@ -100,6 +100,9 @@ def test_columns_read_whole_equal_whooshs_values(corpus_library):
         expected = [value for leaf, _ in fast_searcher.leaves
                     for value in leaf.reader().column_reader(fieldname)]
         assert list(fast_searcher.column(fieldname)) == expected
+    for leaf, _ in fast_searcher.leaves:  # source_facet is read whole, not value by value
+        column = leaf.reader().column_reader("source_facet")
+        assert fast._byte_strings(column, leaf.doc_count_all()) is not None
 
 
 def test_facets_counted_from_the_search_equal_a_fresh_count(corpus_library, tmp_path):

@@ -35,7 +35,7 @@ from pickle import loads
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.columns import NumericColumn
+from whoosh.columns import NumericColumn, VarBytesColumn
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
 from whoosh.fields import DATETIME
 from whoosh.formats import Positions
@@ -213,9 +213,12 @@ class FastSearcher:
             parts = []
             for leaf, _ in self.leaves:
                 column = leaf.reader().column_reader(fieldname)
-                numbers = _numbers(column, leaf.doc_count_all())
-                parts.append(numbers if numbers is not None else np.array(
-                    [column[i] for i in range(leaf.doc_count_all())]))
+                count = leaf.doc_count_all()
+                found = _numbers(column, count)
+                if found is None:
+                    found = _byte_strings(column, count)
+                parts.append(found if found is not None else np.array(
+                    [column[i] for i in range(count)]))
             found = np.concatenate(parts) if parts else np.empty(0)
             self._columns[fieldname] = found
         return found
@@ -605,6 +608,35 @@ def _numbers(column, count: int) -> np.ndarray | None:
     if column[0] != values[0] or column[count - 1] != values[count - 1]:
         return None  # a translating column: not raw numbers
     return values.astype(np.int64)
+
+
+def _byte_strings(column, count: int) -> np.ndarray | None:
+    """A column of short byte strings (source_facet) as an array of its
+    values: read whole and grouped with numpy, each distinct value translated
+    once. Whoosh reads and translates it a value at a time (~290 ms at 100k,
+    the first facet count of a session). None for another kind of column."""
+    raw = column.raw_column() if hasattr(column, "raw_column") else column
+    if not isinstance(raw, VarBytesColumn.Reader) or not count or len(raw._lengths) < count:
+        return None
+    offsets = np.asarray(raw._offsets, dtype=np.int64)[:count]
+    lengths = np.asarray(raw._lengths, dtype=np.int64)[:count]
+    width = max(int(lengths.max()), 1)
+    if width * count > 20_000_000:
+        return None  # long values: one at a time
+    end = int((offsets + lengths).max())
+    data = np.frombuffer(raw._dbfile.get(raw._basepos, end) + bytes(width), dtype=np.uint8)
+    # each value as a row of `width` bytes, zero-padded: equal rows, equal values
+    spans = np.arange(width)
+    grid = data[offsets[:, None] + spans]
+    grid[spans[None, :] >= lengths[:, None]] = 0
+    rows = np.ascontiguousarray(grid).view(np.dtype((np.void, width))).ravel()
+    distinct, first, inverse = np.unique(rows, return_index=True, return_inverse=True)
+    if not np.array_equal(lengths, lengths[first][inverse]):
+        return None  # values that differ only by trailing zero bytes
+    translated = np.empty(len(distinct), dtype=object)
+    for k, i in enumerate(first.tolist()):
+        translated[k] = column[i]  # the column's own translation
+    return translated[inverse.ravel()]
 
 
 def _stored_numbers(column, count: int) -> tuple[np.ndarray, object] | None:
