@@ -785,6 +785,23 @@ def test_command_palette_opens_an_article_by_id(seed_index):
     run(app, scenario)
 
 
+def test_command_palette_refreshes_the_index(seed_index):
+    app = WartuiApp(seed_index)
+
+    async def scenario(pilot):
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.2)
+        await pilot.press(*"refresh")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert any("The index has 5 reports" in str(n.message)
+                   for n in pilot.app._notifications)
+        assert isinstance(pilot.app.screen, SearchScreen)
+
+    run(app, scenario)
+
+
 def test_command_palette_toggles(seed_index):
     app = WartuiApp(seed_index)
 

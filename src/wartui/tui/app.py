@@ -230,6 +230,11 @@ class WartuiApp(App):
     def toggle_all_versions(self) -> None:
         self.search_screen.action_toggle_versions()
 
+    def reopen_index(self) -> None:
+        """The palette's "Refresh the index" (ctrl+r on the search screen)."""
+        self.run_worker(self.refresh_index(), name="refresh", group="refresh",
+                        exclusive=True, exit_on_error=False)
+
     # -- global keys ---------------------------------------------------------------
 
     def action_focus_search(self) -> None:

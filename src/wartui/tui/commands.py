@@ -1,5 +1,5 @@
 """The command palette (ctrl+p): open an article by id, re-index the seeds,
-toggle the theme, toggle "all versions" in search."""
+refresh the index, toggle the theme, toggle "all versions" in search."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ class WartuiCommands(Provider):
         return [
             ("Re-index the seeds", app.reindex,
              "Index the bundled seed reports again (only what changed)"),
+            ("Refresh the index", app.reopen_index,
+             "Reopen the index to see what another process added (ctrl+r in search)"),
             ("Toggle theme", app.toggle_theme, "Switch between the dark and the light theme"),
             ("Toggle all versions", app.toggle_all_versions,
              "Search lists every version of a story, or one entry per story"),
