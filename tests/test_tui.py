@@ -769,16 +769,21 @@ def test_slash_goes_back_to_the_search_box(seed_index):
     run(app, scenario)
 
 
+async def run_command(pilot, text: str) -> None:
+    """ctrl+p, type `text`, enter the first command the palette offers."""
+    await pilot.press("ctrl+p")
+    await pilot.pause(0.2)
+    await pilot.press(*text)
+    await pilot.pause(0.5)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
 def test_command_palette_opens_an_article_by_id(seed_index):
     app = WartuiApp(seed_index)
 
     async def scenario(pilot):
-        await pilot.press("ctrl+p")
-        await pilot.pause(0.2)
-        await pilot.press(*"004_e05")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
-        await settle(pilot)
+        await run_command(pilot, "004_e05")
         assert isinstance(pilot.app.screen, DocumentScreen)
         assert pilot.app.screen.doc_id == "004_e0530f7fd10296e1"
 
@@ -789,12 +794,7 @@ def test_command_palette_refreshes_the_index(seed_index):
     app = WartuiApp(seed_index)
 
     async def scenario(pilot):
-        await pilot.press("ctrl+p")
-        await pilot.pause(0.2)
-        await pilot.press(*"refresh")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
-        await settle(pilot)
+        await run_command(pilot, "refresh")
         assert any("The index has 5 reports" in str(n.message)
                    for n in pilot.app._notifications)
         assert isinstance(pilot.app.screen, SearchScreen)
