@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -73,24 +75,32 @@ def merge_small_segments(writer, segments):
     return [segment for segment in segments if segment not in small]
 
 
-def write_batch(ix, articles: list[tuple[Article, bool]], wait_seconds: float = 5.0) -> None:
-    """Add or replace articles and commit. `(article, known)`: known articles
-    replace their old version; new ones are simply added (much cheaper)."""
+@contextmanager
+def _commit(ix, wait_seconds: float, **options) -> Iterator:
+    """A Whoosh writer, committed (with merge_small_segments) when the block
+    ends, cancelled if it raises; IndexBusy if another writer holds the index."""
     try:
-        writer = ix.writer(timeout=wait_seconds, limitmb=256)
+        writer = ix.writer(timeout=wait_seconds, **options)
     except LockError as exc:
         raise IndexBusy("the index is being written by another process; "
                         "try again when it has finished") from exc
     try:
+        yield writer
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit(mergetype=merge_small_segments)
+
+
+def write_batch(ix, articles: list[tuple[Article, bool]], wait_seconds: float = 5.0) -> None:
+    """Add or replace articles and commit. `(article, known)`: known articles
+    replace their old version; new ones are simply added (much cheaper)."""
+    with _commit(ix, wait_seconds, limitmb=256) as writer:
         for article, known in articles:
             if known:
                 writer.update_document(**document_fields(article))
             else:
                 writer.add_document(**document_fields(article))
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.commit(mergetype=merge_small_segments)
 
 
 def indexed_hashes(ix) -> dict[str, list[str]]:
@@ -108,19 +118,11 @@ def rewrite(ix, delete: list[str], add: list[Article], wait_seconds: float = 5.0
     `add` (their ids are deleted first too, so each is there once)."""
     if not delete and not add:
         return
-    try:
-        writer = ix.writer(timeout=wait_seconds)
-    except LockError as exc:
-        raise IndexBusy("the index is being written by another process") from exc
-    try:
+    with _commit(ix, wait_seconds) as writer:
         for doc_id in dict.fromkeys([*delete, *(a.id for a in add)]):
             writer.delete_by_term("id", doc_id)
         for article in add:
             writer.add_document(**document_fields(article))
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.commit(mergetype=merge_small_segments)
 
 
 def remove_leftovers(directory: Path) -> list[str]:
