@@ -15,7 +15,6 @@ again (`refresh_index`; ctrl+r on the search screen does it at once).
 from __future__ import annotations
 
 import gc
-
 import os
 import tomllib
 from pathlib import Path
@@ -231,7 +230,7 @@ class WartuiApp(App):
         self.search_screen.action_toggle_versions()
 
     def reopen_index(self) -> None:
-        """The palette's "Refresh the index" (ctrl+r on the search screen)."""
+        """ctrl+r on the search screen, "Refresh the index" in the palette."""
         self.run_worker(self.refresh_index(), name="refresh", group="refresh",
                         exclusive=True, exit_on_error=False)
 

@@ -301,7 +301,7 @@ class SearchScreen(WartuiScreen):
 
     def action_refresh(self) -> None:
         """Also retries an index that could not be opened (being rebuilt)."""
-        self.run_job(self.app.refresh_index, group="refresh")
+        self.app.reopen_index()
 
     def action_toggle_versions(self) -> None:
         self.all_versions = not self.all_versions
