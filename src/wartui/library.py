@@ -96,8 +96,8 @@ class Library:
 
     def __init__(self, index_dir: str | os.PathLike | None = None,
                  postings_cache: int | None = None):
-        """`postings_cache`: how many decoded postings searches keep between
-        queries (search/fast.py; None: its default, ~100 MB)."""
+        """`postings_cache`: how many postings searches keep between queries
+        (search/fast.py; None: its default, ~24 MB)."""
         self.index_dir = Path(index_dir) if index_dir else default_index_dir()
         self.postings_cache = postings_cache
         self._ix = None

@@ -24,9 +24,9 @@ matcher (slower, same answer), so correctness never depends on coverage.
 from __future__ import annotations
 
 import heapq
-from bisect import bisect_right
 import struct
 import zlib
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -610,12 +610,17 @@ def _numbers(column, count: int) -> np.ndarray | None:
     return values.astype(np.int64)
 
 
+def _untranslated(column):
+    """The column reader under Whoosh's translating wrapper, if any."""
+    return column.raw_column() if hasattr(column, "raw_column") else column
+
+
 def _byte_strings(column, count: int) -> np.ndarray | None:
     """A column of short byte strings (source_facet) as an array of its
     values: read whole and grouped with numpy, each distinct value translated
     once. Whoosh reads and translates it a value at a time (~290 ms at 100k,
     the first facet count of a session). None for another kind of column."""
-    raw = column.raw_column() if hasattr(column, "raw_column") else column
+    raw = _untranslated(column)
     if not isinstance(raw, VarBytesColumn.Reader) or not count or len(raw._lengths) < count:
         return None
     offsets = np.asarray(raw._offsets, dtype=np.int64)[:count]
@@ -642,7 +647,7 @@ def _byte_strings(column, count: int) -> np.ndarray | None:
 def _stored_numbers(column, count: int) -> tuple[np.ndarray, object] | None:
     """(every document's value as stored, the value of a document without
     one) of a fixed-size numeric column; None for another kind of column."""
-    raw = column.raw_column() if hasattr(column, "raw_column") else column
+    raw = _untranslated(column)
     if not isinstance(raw, NumericColumn.Reader) or raw._fixedlen != struct.calcsize(
             raw._typecode) or not count:
         return None

@@ -208,15 +208,17 @@ class FlatSegment:
         return i if i < len(self.keys) and self.keys[i] == key else None
 
     def postings(self, slot: int) -> tuple[np.ndarray, np.ndarray]:
-        start = int(self.term_ends[slot - 1]) if slot else 0
-        end = int(self.term_ends[slot])
-        return self.ids[start:end], self.weights[start:end]
+        postings = _span(self.term_ends, slot)
+        return self.ids[postings], self.weights[postings]
 
     def word_positions(self, slot: int) -> FlatPositions:
-        start = int(self.term_ends[slot - 1]) if slot else 0
-        first = int(self.pos_ends[slot - 1]) if slot else 0
-        return FlatPositions(self.counts[start:int(self.term_ends[slot])],
-                             self.positions[first:int(self.pos_ends[slot])])
+        return FlatPositions(self.counts[_span(self.term_ends, slot)],
+                             self.positions[_span(self.pos_ends, slot)])
+
+
+def _span(ends: np.ndarray, slot: int) -> slice:
+    """The term's part of an array, from the array of where each term ends."""
+    return slice(int(ends[slot - 1]) if slot else 0, int(ends[slot]))
 
 
 def _segment_file(reader):

@@ -2,10 +2,11 @@
 
 Whoosh's highlighter runs the whole analyzer (tokenizer, lower case, accent
 folding, stop words, stemmer) over every token of every hit, as a chain of
-generators: at 20 hits of ~2 KB that was half of a query's time. Here the
-tokens come from one `re.finditer` and each distinct word is analysed once
-(analysis.Terms), so a snippet costs a scan of the text. The output is
-Segments, never markup, so no article text is read as Rich or HTML markup.
+generators: at 20 hits of ~2 KB that was half of a query's time. Here a
+text's distinct words come from one `re.findall`, each analysed once
+(analysis.Terms), and only the spellings of the searched forms are located
+(`Snippets.hits`). The output is Segments, never markup, so no article text
+is read as Rich or HTML markup.
 """
 
 from __future__ import annotations
