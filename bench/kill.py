@@ -16,9 +16,10 @@ continue until one completes; then Whoosh ids, store ids and version-table ids
 must all equal the corpus's ids, and one more run must find nothing to do.
 
 Prints JSON: kills, runs, seconds, missing, doubled, errors (all must be 0
-but kills, runs and seconds), and where the kills landed (`phases`: cleaning,
-whoosh = inside the Whoosh writer or its commit, sqlite = between the Whoosh
-commit and the end of the store's transaction), as told by the child.
+but kills, runs and seconds), and where the kills landed (`phases`: cleaning =
+cleaning pages and adding them to the open Whoosh writer, whoosh = inside
+the Whoosh commit, sqlite = between the Whoosh commit and the end of the
+store's transaction), as told by the child.
 
 The child is this file with `--child`: it runs the CLI with BATCH_SIZE set to
 `--batch` and optionally a `--crash POINT:N` hook that SIGKILLs itself at an
@@ -89,15 +90,15 @@ def install_hooks(crash: str | None, phase_file: str | None, hold: float = 0.0) 
             else:
                 _suicide()
 
-    real_write_batch = writer.write_batch
+    real_batch_commit = writer.IndexBatch.commit
 
-    def write_batch(*args, **kwargs):
+    def batch_commit(self):
         log("whoosh")
-        real_write_batch(*args, **kwargs)
+        real_batch_commit(self)
         log("sqlite")
         at("after-whoosh")
 
-    writer.write_batch = write_batch
+    writer.IndexBatch.commit = batch_commit
 
     real_commit_toc = writing.SegmentWriter._commit_toc
     real_rename = filestore.FileStorage.rename_file

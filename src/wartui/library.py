@@ -320,7 +320,7 @@ class Library:
 
     def _add_paths(self, paths: Iterable[str | os.PathLike],
                    progress: Progress | None) -> IngestReport:
-        from .search.writer import write_batch
+        from .search.writer import IndexBatch
         from .store import transaction
         from .entities.recognizer import default_recognizer
 
@@ -332,12 +332,13 @@ class Library:
         report = IngestReport()
         known = self._store.hashes()
         batch: list[tuple[Article, str, bool, tuple]] = []
+        index_batch = IndexBatch(self._ix)  # the batch's documents, in Whoosh's writer
         seen_ids: set[str] = set()
 
         def flush() -> None:
             if not batch:
                 return
-            write_batch(self._ix, [(article, was_known) for article, _, was_known, _ in batch])
+            index_batch.commit()
             versions = self._version_index  # (made outside: its schema statements commit)
             with transaction(self._store.db):  # the batch's rows in SQLite: all or none
                 self._store.put_many((article, raw) for article, raw, _, _ in batch)
@@ -384,15 +385,21 @@ class Library:
                     progress(file_number, len(files), records_read)
 
         workers = worker_count(sum(_size(path) for path in files))
-        for prepared in prepare_all(changed(), workers, rules, recognizer):
-            record = prepared.record
-            if prepared.article is None:
-                report.skipped.append(Skipped(record.id, prepared.error))
-                continue
-            batch.append((prepared.article, record.text, record.id in known, prepared.shingles))
-            if len(batch) >= BATCH_SIZE:
-                flush()
-        flush()
+        try:
+            for prepared in prepare_all(changed(), workers, rules, recognizer):
+                record = prepared.record
+                if prepared.article is None:
+                    report.skipped.append(Skipped(record.id, prepared.error))
+                    continue
+                was_known = record.id in known
+                index_batch.add(prepared.fields, was_known)
+                batch.append((prepared.article, record.text, was_known, prepared.shingles))
+                if len(batch) >= BATCH_SIZE:
+                    flush()
+            flush()
+        except BaseException:
+            index_batch.cancel()  # nothing of the uncommitted batch stays in Whoosh
+            raise
         if self._searcher is not None:
             self._searcher.refresh()
         return report

@@ -1,10 +1,10 @@
 """Cleaning and entity recognition of many pages, in worker processes.
 
-The indexing process spends about a third of its time per article cleaning
-it, finding its entities and hashing its shingles for version detection, and
-the rest writing Whoosh, SQLite and the version tables, which one process
-must do. So on a large run (PARALLEL_MIN_BYTES of input or more) that first
-third runs in worker processes while the main process writes: chunks of
+Cleaning an article, finding its entities, hashing its shingles for version
+detection and computing its Whoosh postings take about half of the time an
+article costs; the rest is writing Whoosh, SQLite and the version tables,
+which one process must do. So on a large run (PARALLEL_MIN_BYTES of input or more) that first
+half runs in worker processes while the main process writes: chunks of
 pages go out in input order and come back in input order, at most two
 chunks in flight, so memory stays bounded however large the input.
 
@@ -16,6 +16,7 @@ picks up from the last committed batch (nothing is half-written).
 
 from __future__ import annotations
 
+import collections
 import itertools
 import multiprocessing
 import os
@@ -26,17 +27,20 @@ from ..model import Article, RawRecord
 
 PARALLEL_MIN_BYTES = 4_000_000  # smaller runs: start-up of workers (~1 s) costs more
 CHUNK = 1000  # pages per round trip to the workers
+IN_FLIGHT = 2  # chunks submitted ahead of the caller: work for the workers during a commit
 
 
 @dataclass
 class Prepared:
-    """A page made ready for the index: its article (or why there is none)
-    and its words and shingle hashes for version detection."""
+    """A page made ready for the index: its article (or why there is none),
+    its Whoosh document with the postings computed (search/prepared.py), and
+    its words and shingle hashes for version detection."""
     record: RawRecord
     digest: str
     article: Article | None
     error: str | None = None
     shingles: tuple | None = None
+    fields: dict | None = None
 
 
 def worker_count(input_bytes: int) -> int:
@@ -44,7 +48,7 @@ def worker_count(input_bytes: int) -> int:
     core, at most 3 (the writing process is the bottleneck beyond that)."""
     if input_bytes < PARALLEL_MIN_BYTES:
         return 0
-    return max(1, min(3, (os.cpu_count() or 1) - 1))
+    return max(1, min(3, (os.cpu_count() or 1)))
 
 
 _state: tuple | None = None
@@ -60,9 +64,23 @@ def _setup() -> tuple:
     return _state
 
 
+_schema = None
+
+
+def _whoosh_schema():
+    global _schema
+    if _schema is None:
+        from ..search.schema import build_schema
+
+        _schema = build_schema()
+    return _schema
+
+
 def prepare(record: RawRecord, digest: str, rules=None, recognizer=None) -> Prepared:
     """Clean one page and find its entities (in whichever process runs it);
     a worker loads the rules and the recognizer once, as the caller did."""
+    from ..search.prepared import indexed
+    from ..search.writer import document_fields
     from ..versions.detect import shingle_hashes, words
     from .clean import clean
 
@@ -75,7 +93,8 @@ def prepare(record: RawRecord, digest: str, rules=None, recognizer=None) -> Prep
         return Prepared(record, digest, None, f"could not clean: {exc!r}")
     article.content_hash = digest
     word_list = words(article.body)
-    return Prepared(record, digest, article, shingles=(word_list, shingle_hashes(word_list)))
+    return Prepared(record, digest, article, shingles=(word_list, shingle_hashes(word_list)),
+                    fields=indexed(_whoosh_schema(), document_fields(article)))
 
 
 def _prepare_job(job: tuple[RawRecord, str]) -> Prepared:
@@ -96,15 +115,14 @@ def prepare_all(jobs: Iterable[tuple[RawRecord, str]], workers: int, rules,
         return
     context = multiprocessing.get_context("spawn")
     with context.Pool(workers) as pool:
-        chunks = _chunks(jobs, CHUNK)
-        pending = None
-        for chunk in chunks:
+        in_flight: collections.deque = collections.deque()
+        for chunk in _chunks(jobs, CHUNK):
             submitted = pool.map_async(_prepare_job, chunk, chunksize=max(1, CHUNK // 8 // workers))
-            if pending is not None:
-                yield from _returned(*pending)
-            pending = (chunk, submitted)
-        if pending is not None:
-            yield from _returned(*pending)
+            in_flight.append((chunk, submitted))
+            if len(in_flight) >= IN_FLIGHT:
+                yield from _returned(*in_flight.popleft())
+        while in_flight:
+            yield from _returned(*in_flight.popleft())
 
 
 def _returned(chunk: list[tuple[RawRecord, str]], submitted) -> Iterator[Prepared]:

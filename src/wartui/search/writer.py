@@ -12,7 +12,7 @@ from whoosh.writing import LockError
 
 from ..errors import IndexBusy
 from ..model import Article
-from . import flat
+from . import flat, prepared
 from .analysis import body_terms
 from .schema import build_schema
 
@@ -22,6 +22,7 @@ def open_or_create(directory: Path, create: bool = True, readonly: bool = False)
     (else raise EmptyIndexError). `readonly` never writes a file."""
     if not readonly:
         flat.install()  # segments written from here on get flat postings too
+        prepared.install()  # postings computed by the cleaning workers are taken
     if whoosh_index.exists_in(str(directory)) or not create:
         return whoosh_index.open_dir(str(directory), readonly=readonly)
     directory.mkdir(parents=True, exist_ok=True)
@@ -75,15 +76,20 @@ def merge_small_segments(writer, segments):
     return [segment for segment in segments if segment not in small]
 
 
+def _writer(ix, wait_seconds: float, **options):
+    """A Whoosh writer; IndexBusy if another writer holds the index."""
+    try:
+        return ix.writer(timeout=wait_seconds, **options)
+    except LockError as exc:
+        raise IndexBusy("the index is being written by another process; "
+                        "try again when it has finished") from exc
+
+
 @contextmanager
 def _commit(ix, wait_seconds: float, **options) -> Iterator:
     """A Whoosh writer, committed (with merge_small_segments) when the block
     ends, cancelled if it raises; IndexBusy if another writer holds the index."""
-    try:
-        writer = ix.writer(timeout=wait_seconds, **options)
-    except LockError as exc:
-        raise IndexBusy("the index is being written by another process; "
-                        "try again when it has finished") from exc
+    writer = _writer(ix, wait_seconds, **options)
     try:
         yield writer
     except BaseException:
@@ -92,15 +98,38 @@ def _commit(ix, wait_seconds: float, **options) -> Iterator:
     writer.commit(mergetype=merge_small_segments)
 
 
-def write_batch(ix, articles: list[tuple[Article, bool]], wait_seconds: float = 5.0) -> None:
-    """Add or replace articles and commit. `(article, known)`: known articles
-    replace their old version; new ones are simply added (much cheaper)."""
-    with _commit(ix, wait_seconds, limitmb=256) as writer:
-        for article, known in articles:
-            if known:
-                writer.update_document(**document_fields(article))
-            else:
-                writer.add_document(**document_fields(article))
+class IndexBatch:
+    """The articles of one commit, added to a Whoosh writer as they come.
+    (Kept until the commit instead, their postings from the cleaning workers
+    would take ~45 KB an article.) The writer opens with the first article."""
+
+    def __init__(self, ix, wait_seconds: float = 5.0):
+        self._ix = ix
+        self._wait_seconds = wait_seconds
+        self._writer = None
+
+    def add(self, fields: dict, known: bool) -> None:
+        """Add one document (`document_fields`, or `prepared.indexed` of
+        them); a `known` article replaces its old version, a new one is
+        simply added (much cheaper)."""
+        if self._writer is None:
+            self._writer = _writer(self._ix, self._wait_seconds, limitmb=256)
+        if known:
+            self._writer.update_document(**fields)
+        else:
+            self._writer.add_document(**fields)
+
+    def commit(self) -> None:
+        """Commit what was added (nothing if nothing was)."""
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.commit(mergetype=merge_small_segments)
+
+    def cancel(self) -> None:
+        """Drop what was added since the last commit."""
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.cancel()
 
 
 def indexed_hashes(ix) -> dict[str, list[str]]:

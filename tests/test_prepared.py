@@ -1,0 +1,100 @@
+"""search/prepared.py: postings computed where the article is cleaned, and
+document lengths read once at a commit, write the very segment Whoosh
+writes on its own."""
+
+import pickle
+
+import pytest
+from whoosh import index as whoosh_index
+from whoosh.codec.base import FieldWriter
+from whoosh.fields import FieldType
+
+from wartui import Library
+from wartui.search import prepared
+from wartui.search.prepared import Indexed, indexed
+from wartui.search.schema import build_schema
+from wartui.search.writer import document_fields
+
+
+def _segment(ix) -> dict:
+    """Everything a search reads from the index: every term's postings
+    (documents, weights, encoded positions, and each block's shortest and
+    longest document), each document's stored fields, field lengths and
+    column values."""
+    with ix.reader() as reader:
+        postings = {}
+        for fieldname, btext in reader.all_terms():
+            matcher = reader.postings(fieldname, btext)
+            found = []
+            while matcher.is_active():
+                found.append((matcher.id(), matcher.weight(), matcher.value(),
+                              matcher.block_min_length(), matcher.block_max_length()))
+                matcher.next()
+            postings[(fieldname, btext)] = found
+        docs = list(range(reader.doc_count_all()))
+        schema = ix.schema
+        lengths = {name: [reader.doc_field_length(d, name) for d in docs]
+                   for name in schema.scorable_names()}
+        columns = {name: list(reader.column_reader(name, translate=False)) for name in schema.names()
+                   if reader.has_column(name)}
+        stored = [reader.stored_fields(d) for d in docs]
+    return {"postings": postings, "lengths": lengths, "columns": columns, "stored": stored}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, seeds_dir, fakes_csv) -> tuple[dict, list]:
+    """The seeds and FA-KES indexed by wartui (postings prepared), and the
+    documents it wrote, in their order."""
+    root = tmp_path_factory.mktemp("prepared")
+    with Library(root / "index") as library:
+        library.add_paths([seeds_dir, fakes_csv])
+        ix = library._ix
+        with ix.searcher() as searcher:
+            ids = [fields["id"] for fields in searcher.all_stored_fields()]
+        articles = library._store.get_many(ids)
+        documents = [document_fields(articles[doc_id]) for doc_id in ids]
+        return _segment(ix), documents
+
+
+def test_prepared_postings_write_the_segment_whoosh_writes(built, tmp_path, monkeypatch):
+    wartui_segment, documents = built
+    # Whoosh on its own: its own FieldType.index and per-posting length reads
+    monkeypatch.setattr(FieldType, "index", prepared._whoosh_index)
+    monkeypatch.setattr(FieldWriter, "add_postings", prepared._whoosh_add_postings)
+    ix = whoosh_index.create_in(str(tmp_path), build_schema())
+    writer = ix.writer()
+    for fields in documents:
+        writer.add_document(**fields)
+    writer.commit()
+    whoosh_segment = _segment(ix)
+    assert len(whoosh_segment["postings"]) > 10_000
+    assert len(whoosh_segment["stored"]) == 809
+    assert wartui_segment == whoosh_segment
+
+
+def test_analysed_fields_are_prepared_unique_and_numeric_ones_left_to_whoosh(fakes_csv):
+    from wartui.ingest.pipeline import prepare
+    from wartui.ingest.sources import read_path
+
+    record = next(r for r in read_path(fakes_csv) if hasattr(r, "text"))
+    made = prepare(record, "digest")
+    fields, plain = made.fields, document_fields(made.article)
+    assert {name for name, value in fields.items() if isinstance(value, Indexed)} == {
+        name for name in ("title", "body", "source", "source_facet", "author", "path",
+                          "content_hash", "entity") if plain.get(name) is not None}
+    assert fields["id"] == plain["id"]  # unique: Whoosh deletes older versions by its value
+    assert fields["date"] == plain["date"] and fields["sortdate"] == plain["sortdate"]
+    # what is stored and put in columns is the value itself
+    assert fields["_stored_source"] == plain["source"] == made.article.source
+    body = fields["body"].postings
+    assert body == list(prepared._whoosh_index(build_schema()["body"], plain["body"]))
+    assert len(body) > 20
+    # what a worker sends back survives the trip
+    assert pickle.loads(pickle.dumps(fields))["body"].postings == body
+
+
+def test_indexed_leaves_fields_without_a_value(fakes_csv):
+    schema = build_schema()
+    out = indexed(schema, {"id": "a", "title": ["report"], "author": None, "_stored_title": "T"})
+    assert out["author"] is None and out["_stored_title"] == "T"
+    assert [term for term, *_ in out["title"].postings] == [b"report"]
