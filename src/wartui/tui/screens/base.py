@@ -10,10 +10,10 @@ from textual import events
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from ..gate import LibraryGate
+from ..widgets.footer import KeyFooter
 from ..widgets.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmall
 
 
@@ -39,7 +39,7 @@ class WartuiScreen(Screen):
 
     def on_resize(self, event: events.Resize) -> None:
         # Under 100 columns the footer drops its spacing so the keys still fit.
-        for footer in self.query(Footer):
+        for footer in self.query(KeyFooter):
             footer.compact = event.size.width < 100
         if event.size.width >= MIN_WIDTH and event.size.height >= MIN_HEIGHT:
             self.call_after_refresh(self._restore_focus)
