@@ -165,3 +165,32 @@ def test_date_ranges_read_from_the_column_match_whooshs_trie_terms(
 
 def _no_trie_terms(self, reader):
     raise AssertionError("the trie terms were read")
+
+
+def test_a_query_looks_each_term_up_once_per_segment(tmp_path, seeds_dir, fakes_csv,
+                                                     monkeypatch):
+    """The cost check (limits.check_query) and the postings read share each
+    term's lookups; the word counts it checks are Whoosh's."""
+    from whoosh.codec.whoosh3 import W3TermsReader
+
+    with Library(tmp_path / "index") as library:
+        library.add_paths([seeds_dir])  # two runs: two segments
+        library.add_paths([fakes_csv])
+        searcher = library._search
+        reader = searcher._searcher.reader()
+        for word in ("aleppo", "shelling", "nosuchword"):
+            assert searcher.fast.doc_frequency("body", word) == reader.doc_frequency("body", word)
+        looked_up = []
+        real = W3TermsReader._keycoder  # every lookup of a term in a segment
+
+        def keycoder(self, fieldname, btext):
+            looked_up.append((fieldname, btext))
+            return real(self, fieldname, btext)
+
+        monkeypatch.setattr(W3TermsReader, "_keycoder", keycoder)
+        searcher._fast = None  # a fresh evaluator: nothing looked up yet
+        segments = len(searcher.fast.leaves)
+        assert segments == 2
+        library.search("hospital bombed", limit=5)
+        assert looked_up.count(("body", b"hospit")) == segments
+        assert looked_up.count(("body", b"bomb")) == segments

@@ -56,6 +56,8 @@ VERIFY_ALL_BELOW = 3000
 # Whoosh-encoded positions counts as 4): about 24 MB. With flat postings
 # (search/flat.py) a term is read again in ~1 ms, so a small cache does.
 POSTINGS_CACHE = 1_500_000
+# Terms whose TermInfos are kept (a few hundred bytes each, per segment).
+TERM_INFOS_KEPT = 20_000
 
 
 @dataclass
@@ -187,6 +189,9 @@ class FastSearcher:
         self._cached = 0
         self._columns: dict = {}  # {field or ("dates", field): its arrays}
         self._flats: dict[int, FlatSegment | None] = {}
+        # Each term's TermInfo in the segments that have it: the query's cost
+        # check (limits.check_query) and the postings read both need them.
+        self._term_infos: dict[tuple[str, bytes], list] = {}
 
     # -- per-index arrays, loaded on first use and kept ---------------------------
 
@@ -252,16 +257,34 @@ class FastSearcher:
         self._postings[key] = found  # (re)inserted last: most recently used
         return found
 
+    def term_infos(self, fieldname: str, btext: bytes) -> list[tuple[int, object]]:
+        """(segment index, TermInfo) of each segment that has the term."""
+        key = (fieldname, btext)
+        found = self._term_infos.get(key)
+        if found is None:
+            found = []
+            for index, (leaf, _) in enumerate(self.leaves):
+                try:
+                    found.append((index, leaf.reader()._terms.term_info(fieldname, btext)))
+                except TermNotFound:
+                    pass
+            if len(self._term_infos) >= TERM_INFOS_KEPT:
+                self._term_infos.clear()
+            self._term_infos[key] = found
+        return found
+
+    def doc_frequency(self, fieldname: str, text) -> int:
+        """How many documents have the term (deleted ones too, as Whoosh's)."""
+        btext = text if isinstance(text, bytes) else self.schema[fieldname].to_bytes(text)
+        return sum(info.doc_frequency() for _, info in self.term_infos(fieldname, btext))
+
     def _read_postings(self, fieldname: str, btext: bytes, with_values: bool) -> _Postings:
         ids, weights = [], []
         values = _Values() if with_values else None
         fmt = self.schema[fieldname].format
-        for index, (leaf, offset) in enumerate(self.leaves):
+        for index, terminfo in self.term_infos(fieldname, btext):
+            leaf, offset = self.leaves[index]
             terms = leaf.reader()._terms
-            try:
-                terminfo = terms.term_info(fieldname, btext)
-            except TermNotFound:
-                continue
             flat = self._flat(index) if terminfo._inlined is None else None
             slot = flat.slot(terminfo._offset) if flat is not None else None
             if slot is not None and (values is None or type(fmt) is Positions):

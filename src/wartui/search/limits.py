@@ -71,13 +71,15 @@ def check_text(text: str, scale: int = 1) -> str:
     return _SURROGATE.sub("\ufffd", text)
 
 
-def check_query(q, reader=None) -> None:
+def check_query(q, reader=None, doc_frequency=None) -> None:
     """Raises QueryError for a parsed query too deep or too wide, with a
     leading wildcard, or (with the index's `reader`) with a wildcard or word
     range that stands for too many words or too many uses of them, or whose
     words are used too often together: what it costs to search is about the
-    number of postings it reads. Counting stops at the limits."""
-    leaves, budget = 0, _Budget(reader)
+    number of postings it reads. Counting stops at the limits.
+    `doc_frequency(fieldname, text)` counts a word's uses (default: the
+    reader's; FastSearcher's keeps the term lookups for reading postings)."""
+    leaves, budget = 0, _Budget(reader, doc_frequency)
     stack = [(q, 1)]
     while stack:
         node, depth = stack.pop()
@@ -102,13 +104,14 @@ def check_query(q, reader=None) -> None:
 class _Budget:
     """The postings (documents per word) the query's words will read."""
 
-    def __init__(self, reader):
+    def __init__(self, reader, doc_frequency=None):
         self.reader = reader
+        self.doc_frequency = doc_frequency or (reader.doc_frequency if reader else None)
         self.used = 0
 
     def _uses(self, fieldname: str, text) -> int:
         try:
-            return self.reader.doc_frequency(fieldname, text)
+            return self.doc_frequency(fieldname, text)
         except (ValueError, TypeError, KeyError, UnicodeError):  # not a word of this field
             return 0
 

@@ -138,7 +138,7 @@ class Searcher:
             if max((len(w) for w in re.findall(r"\w+", text)), default=0) < 2:
                 raise QueryError("keep typing: one-letter words are not searched")
             raise QueryError("the query has no searchable words (only stop words or operators?)")
-        limits.check_query(q, self._searcher.reader())
+        limits.check_query(q, self._searcher.reader(), self.fast.doc_frequency)
         return q
 
     def search(self, text: str, limit: int = 10, sort: str = "relevance",
