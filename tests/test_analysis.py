@@ -36,3 +36,50 @@ def test_same_terms_on_any_text(text):
 def test_same_terms_on_tricky_words(words):
     text = " ".join(words)
     assert Terms(text_analyzer()).terms(text) == whoosh_terms(text)
+
+
+# Every suffix the Porter stemmer removes or rewrites, and a few chains of them
+_SUFFIXES = ["", "s", "ss", "sses", "ies", "ed", "ing", "eed", "ly", "y", "e", "at", "bl", "iz",
+             "ational", "tional", "enci", "anci", "izer", "bli", "abli", "alli", "entli", "eli",
+             "ousli", "ization", "ation", "ator", "alism", "iveness", "fulness", "ousness",
+             "aliti", "iviti", "biliti", "logi", "icate", "ative", "alize", "iciti", "ical",
+             "ful", "ness", "al", "ance", "ence", "er", "ic", "able", "ible", "ant", "ement",
+             "ment", "ent", "ion", "ou", "ism", "ate", "iti", "ous", "ive", "ize", "ll",
+             "izations", "ationally", "fulnesses", "icated", "alizing", "bilities"]
+
+
+def test_the_stemmer_rewrites_at_most_the_last_letters_it_keeps(fakes_csv):
+    """What Terms.learn relies on to skip words: an ASCII word's indexed form
+    starts with all but its last STEM_REWRITES letters, lower-cased."""
+    import re
+
+    from wartui.search.analysis import STEM_REWRITES
+
+    terms = Terms(text_analyzer())
+    text = open(fakes_csv, encoding="utf-8", errors="replace").read()
+    stems = sorted({w.lower() for w in re.findall(r"[A-Za-z]+", text)})[::4]
+    checked = 0
+    for stem in stems:
+        for suffix in _SUFFIXES:
+            word = (stem + suffix).capitalize()
+            form = terms.term(word)
+            if form is None or len(form) <= STEM_REWRITES:
+                continue
+            assert word.lower().startswith(form[:-STEM_REWRITES]), (word, form)
+            checked += 1
+    assert checked > 100_000
+
+
+def test_learning_for_some_forms_learns_every_word_that_has_them(fakes_csv):
+    from wartui.search.analysis import STEM_REWRITES
+
+    with open(fakes_csv, encoding="utf-8", errors="replace", newline="") as f:
+        body = " ".join(row["article_content"] for row in list(csv.DictReader(f))[:50])
+    everything = Terms(text_analyzer())
+    words = {m.group() for m in everything.token.finditer(body)} | {"Évacuated", "ÉVACUATION"}
+    for forms in ({"kill", "aleppo"}, {"civilian", "bomb", "attack"}, {"evacu", "state"}):
+        learnt = Terms(text_analyzer(), rewrites=STEM_REWRITES)
+        assert learnt.learn(words, forms)
+        having = {word for word in words if everything.term(word) in forms}
+        assert having and having <= set(learnt._known)
+        assert len(learnt._known) < len(words) / 3  # and few others

@@ -55,3 +55,24 @@ def test_hits_equal_a_scan_of_every_token_where_tokens_are_cut(parts, picked):
     words = {t for word in picked for t in SNIPPETS.terms.terms(word)}
     words |= {t for t in SNIPPETS.terms.terms(body)[:2]}
     assert SNIPPETS.hits(body, words) == _every_token(body, words)
+
+
+def test_hits_equal_a_scan_when_the_words_were_never_seen():
+    """A fresh process (each `wartui search`) learns only the words that may
+    have a searched form (analysis.Terms.learn): the hits are the same."""
+    from wartui.search.analysis import STEM_REWRITES, Terms
+
+    fresh = Snippets(text_analyzer())
+    fresh.terms = Terms(text_analyzer(), rewrites=STEM_REWRITES)
+    compared = 0
+    for number, body in enumerate(_fakes_bodies()):
+        tokens = SNIPPETS.terms.terms(body)
+        if not tokens:
+            continue
+        words = {tokens[number % len(tokens)], tokens[len(tokens) // 3], "kill", "citi"}
+        expected = _every_token(body, words)
+        assert fresh.hits(body, words) == expected, number
+        compared += len(expected)
+    assert compared > 5000
+    # (forms of 3 letters or fewer, such as "01" or "us", make it learn them all)
+    assert len(fresh.terms._known) < len(SNIPPETS.terms._known) * 3 / 4

@@ -15,17 +15,27 @@ the stop filter renumbers kept words the same way, but for where it starts
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Whoosh's RegexTokenizer default (whoosh-reloaded keeps "*" in words)
 TOKEN = re.compile(r"[\w\*]+(\.?[\w\*]+)*", re.UNICODE)
 _REMEMBERED = 300_000
+# The Porter stemmer rewrites at most the last 3 letters of what it keeps of
+# a word ("-biliti" -> "-ble"): an indexed form starts with all but its last
+# 3 letters of the word lower-cased (tests/test_analysis.py, on FA-KES's words
+# with every suffix the stemmer knows: 2 at most there).
+STEM_REWRITES = 3
 
 
 class Terms:
     """Indexed forms of words, by one analyzer, remembered."""
 
-    def __init__(self, analyzer):
+    def __init__(self, analyzer, rewrites: int | None = None):
         self.analyzer = analyzer
+        # how many last letters of a lower-cased ASCII word the analyzer may
+        # change (None: unknown), so that `learn` can skip words that cannot
+        # have a given form
+        self.rewrites = rewrites
         first = analyzer.items[0] if hasattr(analyzer, "items") else analyzer
         self.token = getattr(first, "expression", TOKEN)  # the analyzer's own tokenizer
         self._known: dict[str, str | None] = {}
@@ -52,11 +62,20 @@ class Terms:
             self.forms[found] = (*self.forms.get(found, ()), word)
         return found
 
-    def learn(self, words: set[str]) -> bool:
-        """Analyses the `words` not seen yet; False if the memory was cleared
-        meanwhile (then `forms` may lack some of them)."""
+    def learn(self, words: set[str], for_forms: set[str] | None = None) -> bool:
+        """Analyses the `words` not seen yet, or with `for_forms` only those that
+        may have one of these indexed forms (a fresh process, such as each
+        `wartui search`, then stems a few words per snippet, not all of
+        them); False if the memory was cleared meanwhile (then `forms` may
+        lack some of them)."""
         generation = self.generation
-        for word in words.difference(self._known):
+        unknown = words.difference(self._known)
+        if for_forms and unknown and self.rewrites is not None:
+            starts = frozenset(form[:-self.rewrites] for form in for_forms)
+            if "" not in starts:  # (a form of 3 letters or fewer: any word may have it)
+                # the words left unknown are checked again at each call: at C speed
+                unknown = _may_start(starts).findall("\n".join(unknown))
+        for word in unknown:
             self.term(word)
         return generation == self.generation
 
@@ -64,6 +83,16 @@ class Terms:
         """The analyzer's terms of `text`, in order (stop words left out)."""
         term = self.term
         return [t for match in self.token.finditer(text) if (t := term(match.group())) is not None]
+
+
+@lru_cache(maxsize=256)
+def _may_start(starts: frozenset[str]) -> re.Pattern:
+    """Lines (words) that start with one of `starts`, in any case, or that
+    have a letter outside ASCII (lower-casing or accent folding may change
+    their length)."""
+    alternatives = "|".join(map(re.escape, sorted(starts)))
+    return re.compile(rf"^(?:(?:{alternatives})[^\n]*|[^\n]*[^\x00-\x7f][^\n]*)$",
+                      re.IGNORECASE | re.MULTILINE)
 
 
 _body_terms: Terms | None = None
@@ -75,5 +104,5 @@ def body_terms() -> Terms:
     if _body_terms is None:
         from .schema import text_analyzer
 
-        _body_terms = Terms(text_analyzer())
+        _body_terms = Terms(text_analyzer(), rewrites=STEM_REWRITES)
     return _body_terms

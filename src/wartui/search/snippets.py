@@ -44,7 +44,7 @@ class Snippets:
         pattern that matches exactly where the tokenizer would cut them."""
         terms = self.terms
         distinct = set(_WORDS.findall(body)) if terms.token.pattern == TOKEN.pattern else None
-        if distinct is None or not terms.learn(distinct):  # scan every token
+        if distinct is None or not terms.learn(distinct, words):  # scan every token
             return [(m.start(), m.end(), t) for m in terms.token.finditer(body)
                     if (t := terms.term(m.group())) in words]
         # every word seen whose indexed form is searched: the same for all the
