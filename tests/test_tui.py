@@ -506,6 +506,47 @@ def test_the_footer_follows_the_screen_and_opening_an_article_rebuilds_no_widget
     run(app, scenario)
 
 
+def test_an_article_is_shown_with_its_screen_never_as_loading(seed_index, monkeypatch):
+    """The article is read before its screen is shown: the screen is laid out
+    and painted once, with the text, not first empty ("Loading…")."""
+    from wartui.tui.widgets.passage_view import PassageView
+
+    shown = []
+    real_show = PassageView.show
+
+    def show(self, passages, *args, **kwargs):
+        shown.append(len(passages))
+        return real_show(self, passages, *args, **kwargs)
+
+    monkeypatch.setattr(PassageView, "show", show)
+    app = WartuiApp(seed_index)
+
+    async def scenario(pilot):
+        await type_query(pilot, "aleppo")
+        for _ in range(2):  # the screen made, then reused
+            shown.clear()
+            await pilot.press("down", "enter")
+            await settle(pilot)
+            assert screen_text(pilot.app).split()[:1] == ["ARTICLE"]
+            assert shown and 0 not in shown, shown
+            await pilot.press("escape")
+            await settle(pilot)
+
+    run(app, scenario)
+
+
+def test_an_id_the_index_lacks_opens_a_screen_that_says_so(seed_index):
+    app = WartuiApp(seed_index)
+
+    async def scenario(pilot):
+        await settle(pilot)
+        pilot.app.open_document("no-such-id")
+        await settle(pilot)
+        assert "No article with id no-such-id." in screen_text(pilot.app)
+
+    run(app, scenario)
+
+
 def test_a_click_on_a_key_in_the_footer_presses_it(seed_index):
     from wartui.tui.widgets.footer import KeyFooter
 

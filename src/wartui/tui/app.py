@@ -181,14 +181,22 @@ class WartuiApp(App):
 
     def open_document(self, doc_id: str, query: str = "",
                       entity_ids: set[str] | frozenset[str] = frozenset()) -> None:
+        self.run_worker(self._open_document(doc_id, query, frozenset(entity_ids)),
+                        group="open-document", exclusive=True, exit_on_error=False)
+
+    async def _open_document(self, doc_id: str, query: str, entity_ids: frozenset[str]) -> None:
+        # The article is read first (~1 ms; 10 when the store's pages are
+        # not in memory), then shown with the screen: one layout and paint,
+        # not one of "Loading…" and another of the text (~15 ms).
+        read = await DocumentScreen.read(self.gate, doc_id)
         # One installed DocumentScreen is reused (see DocumentScreen.reopen);
         # a second one only when it is already open below (document, versions,
         # then one of the versions).
         screen = self._document_screen
         if screen is not None and screen not in self.screen_stack:
-            screen.reopen(doc_id, query, frozenset(entity_ids))
+            screen.reopen(doc_id, query, entity_ids, read)
         else:
-            screen = DocumentScreen(self.gate, doc_id, query, frozenset(entity_ids))
+            screen = DocumentScreen(self.gate, doc_id, query, entity_ids, read)
             if self._document_screen is None:
                 self._document_screen = screen
                 self.install_screen(screen, name="document")

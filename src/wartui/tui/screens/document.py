@@ -48,31 +48,34 @@ class DocumentScreen(ScrollKeys, WartuiScreen):
     entities_shown = reactive(False, init=False)
 
     def __init__(self, gate, doc_id: str, query: str = "",
-                 entity_ids: set[str] | frozenset[str] = frozenset()) -> None:
+                 entity_ids: set[str] | frozenset[str] = frozenset(), read=None) -> None:
         super().__init__(gate)
-        self._reset(doc_id, query, entity_ids)
+        self._reset(doc_id, query, entity_ids, read)
 
-    def _reset(self, doc_id: str, query: str, entity_ids) -> None:
+    @staticmethod
+    async def read(gate, doc_id: str) -> tuple:
+        """The article and its entities (`read`), from the library thread."""
+        return await gate.call(lambda lib: (lib.article(doc_id), lib.entities(doc_id)))
+
+    def _reset(self, doc_id: str, query: str, entity_ids, read=None) -> None:
         self.doc_id = doc_id
         self.search_query = query
         self.terms = hit_terms(query, entity_ids)
         self.article: Article | None = None
         self._raw_page: str | None = None
         self._position: tuple[int | None, int] = (None, 0)  # mark, total
+        self._read = read  # (article, entities) when read before the screen is shown
 
     def reopen(self, doc_id: str, query: str = "",
-               entity_ids: set[str] | frozenset[str] = frozenset()) -> None:
+               entity_ids: set[str] | frozenset[str] = frozenset(), read=None) -> None:
         """Show another article in this (installed, mounted) screen: mounting
         a new screen costs ~100 ms of Textual styling, reusing one nothing.
         The entity panel stays as the reader left it."""
-        self._reset(doc_id, query, entity_ids)
+        self._reset(doc_id, query, entity_ids, read)
         self.set_reactive(DocumentScreen.raw, False)
         self.remove_class("-raw")
-        self.query_one(PassageView).show([])
-        self.query_one(EntityPanel).show_entries([])
-        self.query_one("#doc-bar", Static).update(Text(f"Loading {safe(doc_id, False)}…"))
         self.query_one(PassageView).focus()
-        self.run_job(self._load, group="document")
+        self._load()
 
     def compose_body(self) -> ComposeResult:
         yield Static(Text(f"Loading {safe(self.doc_id, False)}…"), id="doc-bar")
@@ -84,15 +87,28 @@ class DocumentScreen(ScrollKeys, WartuiScreen):
 
     def on_mount(self) -> None:
         self.query_one(PassageView).focus()
-        self.run_job(self._load, group="document")
+        self._load()
 
-    async def _load(self) -> None:
-        doc_id = self.doc_id
-        article, pairs = await self.gate.call(lambda lib: (lib.article(doc_id),
-                                                           lib.entities(doc_id)))
+    def _load(self) -> None:
+        """Show the article: at once if it was read before the screen was
+        shown (app.open_document: the screen is then laid out and painted
+        once, with the text), else "Loading…" until it is read."""
+        if self._read is not None:
+            self._show_read(*self._read)
+            return
+        self.query_one(PassageView).show([])
+        self.query_one(EntityPanel).show_entries([])
+        self.query_one("#doc-bar", Static).update(Text(f"Loading {safe(self.doc_id, False)}…"))
+        self.run_job(self._read_and_show, group="document")
+
+    async def _read_and_show(self) -> None:
+        self._show_read(*await self.read(self.gate, self.doc_id))
+
+    def _show_read(self, article: Article | None, pairs) -> None:
         view = self.query_one(PassageView)
         if article is None:
-            view.show([Passage(f"No article with id {safe(doc_id, False)}.", style="meta")])
+            view.show([Passage(f"No article with id {safe(self.doc_id, False)}.", style="meta")])
+            self.query_one(EntityPanel).show_entries([])
             self._bar()
             return
         self.article = article
