@@ -63,9 +63,9 @@ def test_the_stemmer_rewrites_at_most_the_last_letters_it_keeps(fakes_csv):
         for suffix in _SUFFIXES:
             word = (stem + suffix).capitalize()
             form = terms.term(word)
-            if form is None or len(form) <= STEM_REWRITES:
+            if form is None:
                 continue
-            assert word.lower().startswith(form[:-STEM_REWRITES]), (word, form)
+            assert word.lower().startswith(form[:max(1, len(form) - STEM_REWRITES)]), (word, form)
             checked += 1
     assert checked > 100_000
 

@@ -21,9 +21,10 @@ from functools import lru_cache
 TOKEN = re.compile(r"[\w\*]+(\.?[\w\*]+)*", re.UNICODE)
 _REMEMBERED = 300_000
 # The Porter stemmer rewrites at most the last 3 letters of what it keeps of
-# a word ("-biliti" -> "-ble"): an indexed form starts with all but its last
-# 3 letters of the word lower-cased (tests/test_analysis.py, on FA-KES's words
-# with every suffix the stemmer knows: 2 at most there).
+# a word ("-biliti" -> "-ble"), and never its first: an indexed form starts
+# with all but its last 3 letters (its first letter at least) of the word
+# lower-cased (tests/test_analysis.py, on FA-KES's words with every suffix
+# the stemmer knows: 2 at most there).
 STEM_REWRITES = 3
 
 
@@ -71,8 +72,10 @@ class Terms:
         generation = self.generation
         unknown = words.difference(self._known)
         if for_forms and unknown and self.rewrites is not None:
-            starts = frozenset(form[:-self.rewrites] for form in for_forms)
-            if "" not in starts:  # (a form of 3 letters or fewer: any word may have it)
+            # (and never the first letter: a short form comes from words that
+            # start with its first letter)
+            starts = frozenset(form[:max(1, len(form) - self.rewrites)] for form in for_forms)
+            if "" not in starts:
                 # the words left unknown are checked again at each call: at C speed
                 unknown = _may_start(starts).findall("\n".join(unknown))
         for word in unknown:
