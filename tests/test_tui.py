@@ -373,9 +373,10 @@ def test_e_shows_the_entity_panel_and_enter_searches_the_corpus(seed_index):
         await type_query(pilot, "Deir ez-Zor")
         await open_result(pilot, "002_193f624956799aae")
         screen = pilot.app.screen
-        panel = screen.query_one(EntityPanel)
-        assert not panel.display
+        assert not [panel for panel in screen.query(EntityPanel) if panel.display]
         await pilot.press("e")
+        await settle(pilot)
+        panel = screen.query_one(EntityPanel)  # (mounted when first shown)
         assert panel.display and pilot.app.focused is panel
         text = screen_text(pilot.app)
         assert "PLACES" in text and "Deir ez-Zor ×3" in text and "Deir Ezzor" in text

@@ -64,6 +64,7 @@ class DocumentScreen(ScrollKeys, WartuiScreen):
         self.article: Article | None = None
         self._raw_page: str | None = None
         self._position: tuple[int | None, int] = (None, 0)  # mark, total
+        self._entity_entries: list = []
         self._read = read  # (article, entities) when read before the screen is shown
 
     def reopen(self, doc_id: str, query: str = "",
@@ -82,7 +83,8 @@ class DocumentScreen(ScrollKeys, WartuiScreen):
         yield EntityLegend(id="legend")
         with Horizontal(id="doc-body"):
             yield PassageView(id="text")
-            yield EntityPanel(id="entities")
+            # the EntityPanel is mounted when first shown (`e`): styling it
+            # was ~20 ms of the first open of an article
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -97,7 +99,7 @@ class DocumentScreen(ScrollKeys, WartuiScreen):
             self._show_read(*self._read)
             return
         self.query_one(PassageView).show([])
-        self.query_one(EntityPanel).show_entries([])
+        self._show_entities([])
         self.query_one("#doc-bar", Static).update(Text(f"Loading {safe(self.doc_id, False)}…"))
         self.run_job(self._read_and_show, group="document")
 
@@ -108,12 +110,17 @@ class DocumentScreen(ScrollKeys, WartuiScreen):
         view = self.query_one(PassageView)
         if article is None:
             view.show([Passage(f"No article with id {safe(self.doc_id, False)}.", style="meta")])
-            self.query_one(EntityPanel).show_entries([])
+            self._show_entities([])
             self._bar()
             return
         self.article = article
-        self.query_one(EntityPanel).show_entries(entity_entries(pairs))
+        self._show_entities(entity_entries(pairs))
         self._show_text()
+
+    def _show_entities(self, entries: list) -> None:
+        self._entity_entries = entries
+        for panel in self.query(EntityPanel):  # none until first shown
+            panel.show_entries(entries)
 
     # -- what the view shows ---------------------------------------------------------
 
@@ -160,7 +167,11 @@ class DocumentScreen(ScrollKeys, WartuiScreen):
     def action_toggle_entities(self) -> None:
         self.entities_shown = not self.entities_shown
 
-    def watch_entities_shown(self, shown: bool) -> None:
+    async def watch_entities_shown(self, shown: bool) -> None:
+        if shown and not self.query(EntityPanel):
+            panel = EntityPanel(id="entities")
+            await self.query_one("#doc-body", Horizontal).mount(panel)
+            panel.show_entries(self._entity_entries)
         self.set_class(shown, "-with-entities")
         (self.query_one(EntityPanel) if shown else self.query_one(PassageView)).focus()
 
