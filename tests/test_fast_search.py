@@ -194,3 +194,24 @@ def test_a_query_looks_each_term_up_once_per_segment(tmp_path, seeds_dir, fakes_
         library.search("hospital bombed", limit=5)
         assert looked_up.count(("body", b"hospit")) == segments
         assert looked_up.count(("body", b"bomb")) == segments
+
+
+def test_after_warm_a_first_search_reads_nothing_more(tmp_path, seeds_dir, fakes_csv,
+                                                     monkeypatch):
+    """Library.warm loads what the first scored search loads first (each
+    segment's flat postings, the documents' lengths): the app calls it once
+    its first results are up, so the second letter typed does not pay it."""
+    with Library(tmp_path / "index") as library:
+        library.add_paths([seeds_dir])
+        library.add_paths([fakes_csv])
+        library.warm()
+        fast_searcher = library._search.fast
+        assert {"body", "title"} <= set(fast_searcher._lengths)
+
+        def opened_again(*args):
+            raise AssertionError("a segment's flat postings opened after warm")
+
+        body_lengths = fast_searcher._lengths["body"]
+        monkeypatch.setattr(fast.FlatSegment, "open", classmethod(opened_again))
+        assert library.search("aleppo shelling", limit=5).hits
+        assert fast_searcher._lengths["body"] is body_lengths  # loaded once

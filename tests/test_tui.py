@@ -548,6 +548,19 @@ def test_an_id_the_index_lacks_opens_a_screen_that_says_so(seed_index):
     run(app, scenario)
 
 
+def test_the_first_results_warm_the_next_search(seed_index):
+    """Once the first results are up, the library loads what the first scored
+    search reads first (Library.warm): the second letter typed does not pay it."""
+    app = WartuiApp(seed_index)
+
+    async def scenario(pilot):
+        await settle(pilot)
+        library = pilot.app.gate._main.library
+        assert {"body", "title"} <= set(library._search.fast._lengths)
+
+    run(app, scenario)
+
+
 def test_a_click_on_a_key_in_the_footer_presses_it(seed_index):
     from wartui.tui.widgets.footer import KeyFooter
 

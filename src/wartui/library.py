@@ -224,6 +224,11 @@ class Library:
             self._searcher = Searcher(self._ix, postings_cache=self.postings_cache)
         return self._searcher
 
+    def warm(self) -> None:
+        """Open the index and load what a first search reads first
+        (FastSearcher.warm), so that it does not wait for it."""
+        self._search.fast.warm()
+
     def close(self) -> None:
         if self._searcher is not None:
             self._searcher.close()

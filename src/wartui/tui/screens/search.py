@@ -80,6 +80,7 @@ class SearchScreen(WartuiScreen):
     def __init__(self, gate) -> None:
         super().__init__(gate)
         self.ready = False  # the app says when the library is open
+        self._warmed = False  # the first search's arrays loaded (Library.warm)
         self.shown: Request | None = None  # the request whose results are on screen
         self._facets_timer: Timer | None = None
         self._facets: OrderedDict[str, Facets] = OrderedDict()
@@ -128,6 +129,7 @@ class SearchScreen(WartuiScreen):
     def index_changed(self) -> None:
         """The index was written (re-index): what was counted is stale."""
         self._facets.clear()
+        self._warmed = False  # a reopened index: its arrays are not loaded
         self.search()
 
     def set_query(self, query: str) -> None:
@@ -171,10 +173,19 @@ class SearchScreen(WartuiScreen):
             return
         if self._is_current(request):  # else the box moved on: drop the answer
             self._show_results(request, results)
+            if not self._warmed:  # the first results are up: warm the next search
+                self._warmed = True
+                self.run_job(self._warm, group="warm")
             if not results.total and request.query.strip():
                 # "Did you mean" reads the index's vocabulary: aside, after
                 # "No results." shows, so the next keystroke's search never waits.
                 self.run_job(self._suggest, request, group="suggest")
+
+    async def _warm(self) -> None:
+        try:
+            await self.gate.call(lambda lib: lib.warm())
+        except WartuiError:
+            pass  # (an index being rebuilt, say: the search that needs it says so)
 
     async def _suggest(self, request: Request) -> None:
         try:
