@@ -75,9 +75,8 @@ class Terms:
             # (and never the first letter: a short form comes from words that
             # start with its first letter)
             starts = frozenset(form[:max(1, len(form) - self.rewrites)] for form in for_forms)
-            if "" not in starts:
-                # the words left unknown are checked again at each call: at C speed
-                unknown = _may_start(starts).findall("\n".join(unknown))
+            # the words left unknown are checked again at each call: at C speed
+            unknown = _may_start(starts).findall("\n".join(unknown))
         for word in unknown:
             self.term(word)
         return generation == self.generation
