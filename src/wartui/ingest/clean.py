@@ -40,11 +40,17 @@ def _other_script(line: str, latin_page: bool) -> bool:
 
 
 def _latin_share(text: str) -> float:
-    letters = [c for c in text if c.isalpha()]
+    """The share of the letters of `text` that are Latin (1.0 without letters)."""
+    if text.isascii():  # most lines: every letter in it is Latin
+        return 1.0
+    letters = sum(map(str.isalpha, text))
     if not letters:
         return 1.0
-    latin = sum(1 for c in letters if c < "\u0250" or "\u1e00" <= c <= "\u1eff")
-    return latin / len(letters)
+    other = sum(map(str.isalpha, _NOT_LATIN.findall(text)))
+    return (letters - other) / letters
+
+
+_NOT_LATIN = re.compile("[^\x00-\u024f\u1e00-\u1eff]")
 
 
 PREDICATES: dict[str, Callable[[str, bool], bool]] = {"other_script": _other_script}
