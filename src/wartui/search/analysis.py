@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import repeat
 
 # Whoosh's RegexTokenizer default (whoosh-reloaded keeps "*" in words)
 TOKEN = re.compile(r"[\w\*]+(\.?[\w\*]+)*", re.UNICODE)
@@ -83,8 +84,13 @@ class Terms:
 
     def terms(self, text: str) -> list[str]:
         """The analyzer's terms of `text`, in order (stop words left out)."""
-        term = self.term
-        return [t for match in self.token.finditer(text) if (t := term(match.group())) is not None]
+        words = list(map(re.Match.group, self.token.finditer(text)))
+        # known words looked up at C speed; the others analysed one by one
+        found = list(map(self._known.get, words, repeat(_UNKNOWN, len(words))))
+        if _UNKNOWN in found:
+            found = [self.term(word) if term is _UNKNOWN else term
+                     for word, term in zip(words, found)]
+        return [term for term in found if term is not None]
 
 
 @lru_cache(maxsize=256)
@@ -96,6 +102,8 @@ def _may_start(starts: frozenset[str]) -> re.Pattern:
     return re.compile(rf"^(?:(?:{alternatives})[^\n]*|[^\n]*[^\x00-\x7f][^\n]*)$",
                       re.IGNORECASE | re.MULTILINE)
 
+
+_UNKNOWN = object()  # (not None: None is a stop word's form)
 
 _body_terms: Terms | None = None
 
