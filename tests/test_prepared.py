@@ -58,9 +58,7 @@ def built(tmp_path_factory, seeds_dir, fakes_csv) -> tuple[dict, list]:
 
 def test_prepared_postings_write_the_segment_whoosh_writes(built, tmp_path, monkeypatch):
     wartui_segment, documents = built
-    # Whoosh on its own: its own FieldType.index and per-posting length reads
-    monkeypatch.setattr(FieldType, "index", prepared._whoosh_index)
-    monkeypatch.setattr(FieldWriter, "add_postings", prepared._whoosh_add_postings)
+    _whoosh_alone(monkeypatch)
     ix = whoosh_index.create_in(str(tmp_path), build_schema())
     writer = ix.writer()
     for fields in documents:
@@ -70,6 +68,49 @@ def test_prepared_postings_write_the_segment_whoosh_writes(built, tmp_path, monk
     assert len(whoosh_segment["postings"]) > 10_000
     assert len(whoosh_segment["stored"]) == 809
     assert wartui_segment == whoosh_segment
+
+
+def test_a_small_segment_merged_into_prepared_postings_is_written_as_whoosh_would(
+        tmp_path, seeds_dir, fakes_csv, monkeypatch):
+    """At the second commit the seeds' small segment is merged into the new
+    one: its postings come from Whoosh's pool, FA-KES's prepared, in the same
+    fields (the path of an incremental update)."""
+    from wartui.search.writer import merge_small_segments
+
+    seed_files = sorted(seeds_dir.iterdir())
+    commits = []
+    with Library(tmp_path / "index") as library:
+        for paths in ([seed_files[0]], seed_files[1:], [fakes_csv]):
+            before = set(_ids(library._ix)) if library._ix is not None else set()
+            library.add_paths(paths)
+            commits.append([doc_id for doc_id in _ids(library._ix) if doc_id not in before])
+        ix = library._ix
+        assert len(ix._segments()) == 1  # the two small ones merged into FA-KES's
+        merged, wartui_segment = _ids(ix), _segment(ix)
+        articles = library._store.get_many(merged)
+    assert merged[:len(commits[2])] == commits[2]  # the new documents, then the merged ones
+
+    _whoosh_alone(monkeypatch)
+    (tmp_path / "whoosh").mkdir()
+    plain = whoosh_index.create_in(str(tmp_path / "whoosh"), build_schema())
+    for doc_ids in commits:
+        writer = plain.writer()
+        for doc_id in doc_ids:
+            writer.add_document(**document_fields(articles[doc_id]))
+        writer.commit(mergetype=merge_small_segments)
+    assert _ids(plain) == merged
+    assert wartui_segment == _segment(plain)
+
+
+def _whoosh_alone(monkeypatch) -> None:
+    """Whoosh on its own: its own FieldType.index, and per-posting length reads."""
+    monkeypatch.setattr(FieldType, "index", prepared._whoosh_index)
+    monkeypatch.setattr(FieldWriter, "add_postings", prepared._whoosh_add_postings)
+
+
+def _ids(ix) -> list[str]:
+    with ix.searcher() as searcher:
+        return [fields["id"] for fields in searcher.all_stored_fields()]
 
 
 def test_analysed_fields_are_prepared_unique_and_numeric_ones_left_to_whoosh(fakes_csv):
@@ -86,9 +127,12 @@ def test_analysed_fields_are_prepared_unique_and_numeric_ones_left_to_whoosh(fak
     assert fields["date"] == plain["date"] and fields["sortdate"] == plain["sortdate"]
     # what is stored and put in columns is the value itself
     assert fields["_stored_source"] == plain["source"] == made.article.source
+    schema = build_schema()
+    for name in ("title", "body", "source", "entity"):
+        assert fields[name].postings == list(prepared._whoosh_index(schema[name], plain[name]))
     body = fields["body"].postings
-    assert body == list(prepared._whoosh_index(build_schema()["body"], plain["body"]))
     assert len(body) > 20
+    assert any(freq > 1 for _, freq, _, _ in body)  # positions of several occurrences
     # what a worker sends back survives the trip
     assert pickle.loads(pickle.dumps(fields))["body"].postings == body
 

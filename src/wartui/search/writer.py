@@ -77,9 +77,12 @@ def merge_small_segments(writer, segments):
 
 
 def _writer(ix, wait_seconds: float, **options):
-    """A Whoosh writer; IndexBusy if another writer holds the index."""
+    """A Whoosh writer (one that takes prepared postings a term at a time:
+    search/prepared_writer.py); IndexBusy if another writer holds the index."""
+    from .prepared_writer import PreparedWriter
+
     try:
-        return ix.writer(timeout=wait_seconds, **options)
+        return PreparedWriter(ix, timeout=wait_seconds, **options)
     except LockError as exc:
         raise IndexBusy("the index is being written by another process; "
                         "try again when it has finished") from exc
