@@ -2,15 +2,19 @@
 document lengths read once at a commit, write the very segment Whoosh
 writes on its own."""
 
+import collections
+import itertools
 import pickle
+import zlib
 
 import pytest
 from whoosh import index as whoosh_index
 from whoosh.codec.base import FieldWriter
+from whoosh.codec.whoosh3 import W3PostingsWriter
 from whoosh.fields import FieldType
 
 from wartui import Library
-from wartui.search import prepared
+from wartui.search import blocks, flat, prepared
 from wartui.search.prepared import Indexed, indexed
 from wartui.search.schema import build_schema
 from wartui.search.writer import document_fields
@@ -103,9 +107,33 @@ def test_a_small_segment_merged_into_prepared_postings_is_written_as_whoosh_woul
 
 
 def _whoosh_alone(monkeypatch) -> None:
-    """Whoosh on its own: its own FieldType.index, and per-posting length reads."""
+    """Whoosh on its own: its own FieldType.index, per-posting length reads
+    and block writer (every block compressed, no flat postings)."""
     monkeypatch.setattr(FieldType, "index", prepared._whoosh_index)
     monkeypatch.setattr(FieldWriter, "add_postings", prepared._whoosh_add_postings)
+    monkeypatch.setattr(W3PostingsWriter, "_write_block", flat._whoosh_write_block)
+
+
+def test_only_blocks_worth_it_are_compressed(corpus_library):
+    """blocks.py: a block pickled under COMPRESS_FROM bytes is stored as is;
+    the others compressed, and all read back (the test above)."""
+    ix = corpus_library._ix
+    kinds = collections.Counter()
+    with ix.reader() as reader:
+        for fieldname, btext in itertools.islice(reader.all_terms(), 0, None, 7):
+            matcher = reader.postings(fieldname, btext)
+            while matcher.is_active():
+                start = matcher._dataoffset
+                data = matcher._postfile.get(start, matcher._nextoffset - start)
+                if matcher._compression:
+                    kinds["compressed"] += 1
+                    assert len(zlib.decompress(data)) >= blocks.COMPRESS_FROM
+                else:
+                    kinds["as is"] += 1
+                    assert len(data) < blocks.COMPRESS_FROM
+                    pickle.loads(data)
+                matcher._next_block()
+    assert kinds["compressed"] > 100 and kinds["as is"] > 1000
 
 
 def _ids(ix) -> list[str]:

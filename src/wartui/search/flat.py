@@ -41,6 +41,8 @@ from whoosh.formats import Positions
 from whoosh.filedb.compound import CompoundStorage
 from whoosh.filedb.filestore import OverlayStorage
 
+from .blocks import write_block
+
 EXT = ".fpo"
 MAGIC = b"WTFLAT02"
 # Whoosh's postings writer keeps ids in an array("I"), weights in array("f").
@@ -160,7 +162,7 @@ def _write_block(self, last=False):
         positional = type(self._format) is Positions
         recorder.block(self._ids, self._weights, self._values if positional else None,
                        self._format)
-    _whoosh_write_block(self, last)
+    write_block(self, last)  # Whoosh's block, compressed if worth it (blocks.py)
 
 
 def _finish_postings(self):
