@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -158,14 +158,17 @@ class ArticleStore:
         row = self._db.execute("SELECT article FROM articles WHERE id = ?", (doc_id,)).fetchone()
         return Article.from_json(json.loads(row[0])) if row else None
 
-    def get_many(self, ids: list[str]) -> dict[str, Article]:
+    def get_many(self, ids: list[str],
+                 entity_ids: Container[str] | None = None) -> dict[str, Article]:
+        """The articles of `ids` that are stored; with `entity_ids`, only
+        their entity spans naming one of them (Article.from_json)."""
         found = {}
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
             for doc_id, data in self._db.execute(
                     f"SELECT id, article FROM articles WHERE id IN ({marks})", chunk):
-                found[doc_id] = Article.from_json(json.loads(data))
+                found[doc_id] = Article.from_json(json.loads(data), entity_ids)
         return found
 
     def raw(self, doc_id: str) -> str | None:

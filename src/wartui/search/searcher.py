@@ -46,13 +46,15 @@ class Searcher:
     def __init__(self, ix, postings_cache: int | None = None):
         self.ix = ix
         self._searcher = ix.searcher()
+        # (FileIndex.schema reads the index's TOC file again at each use)
+        self.schema = self._searcher.schema
         self._fast = None
         self.postings_cache = postings_cache
         # {expanded query: the documents it matched}, of the last searches
         # whose total was exact: their facets are counted from it.
         self._matched: dict[str, object] = {}
-        self.parser = qparser.MultifieldParser(["title", "body"], schema=ix.schema)
-        self.snippets = Snippets(ix.schema["body"].analyzer)
+        self.parser = qparser.MultifieldParser(["title", "body"], schema=self.schema)
+        self.snippets = Snippets(self.schema["body"].analyzer)
 
     def close(self) -> None:
         self._searcher.close()
@@ -98,7 +100,7 @@ class Searcher:
 
     def unknown_words(self, text: str) -> list[str]:
         """Plain words of the query that no indexed article contains."""
-        analyzer = self.ix.schema["body"].analyzer
+        analyzer = self.schema["body"].analyzer
         unknown = []
         for word in re.findall(r"(?<![\w:*?])[^\W\d_]{3,}(?![\w:*?])", text):
             if word in ("AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"):
@@ -111,7 +113,7 @@ class Searcher:
     def term_doc_counts(self, fieldname: str) -> dict[str, int]:
         """{term: number of documents} for every term of a keyword field."""
         reader = self._searcher.reader()
-        field = self.ix.schema[fieldname]
+        field = self.schema[fieldname]
         return {field.from_bytes(term): info.doc_frequency()
                 for term, info in reader.iter_field(fieldname)}
 
@@ -142,13 +144,13 @@ class Searcher:
         return q
 
     def search(self, text: str, limit: int = 10, sort: str = "relevance",
-               articles: Callable[[list[str]], dict[str, Article]] | None = None,
+               articles: Callable[[list[str], set[str]], dict[str, Article]] | None = None,
                gazetteer: Gazetteer | None = None,
                group: Callable[[str], tuple[str, int] | None] | None = None,
                collapse: bool = True) -> SearchResults:
         """Top `limit` hits. With a gazetteer, names are expanded to all their
-        spellings; `articles(ids)` supplies the cleaned text for snippets;
-        `group(id)` -> (cluster, other versions) counts each hit's versions and,
+        spellings; `articles(ids, entity_ids)` supplies the cleaned text for
+        snippets, with the spans of the entities searched at least; `group(id)` -> (cluster, other versions) counts each hit's versions and,
         with `collapse`, shows one hit per cluster."""
         if sort not in SORTS:
             raise QueryError(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
@@ -163,11 +165,11 @@ class Searcher:
             while len(self._matched) > MATCHES_KEPT:
                 self._matched.pop(next(iter(self._matched)))
         hits, sizes = _collapse(self._stored(ranked.docs), group, limit, collapse)
-        found = articles([h["id"] for h in hits]) if articles and hits else {}
-        words = self._body_words(q) if hits else set()
         # entities the query names: by expansion of a name, or as entity:ID
         wanted_ids = {entity_id for e in expansions for entity_id in e.ids}
         wanted_ids |= {_as_text(text) for field, text in q.iter_all_terms() if field == "entity"}
+        found = articles([h["id"] for h in hits], wanted_ids) if articles and hits else {}
+        words = self._body_words(q) if hits else set()
         out = SearchResults(query=text, total=ranked.total, total_exact=ranked.total_exact)
         for hit in hits:
             article = found.get(hit["id"])
@@ -195,7 +197,7 @@ class Searcher:
         (Not Query.existing_terms: its loop variable shadows its field filter,
         so it drops every field after the first it meets.)"""
         reader = self._searcher.reader()
-        field = self.ix.schema["body"]
+        field = self.schema["body"]
         words = set()
         for leaf in q.leaves():
             for fieldname, text in leaf.expanded_terms(reader, phrases=True):
