@@ -206,7 +206,7 @@ class FlatSegment:
             return None
 
     def slot(self, key: int) -> int | None:
-        i = int(np.searchsorted(self.keys, key))
+        i = int(self.keys.searchsorted(key))  # (the method: np.searchsorted dispatches first)
         return i if i < len(self.keys) and self.keys[i] == key else None
 
     def postings(self, slot: int) -> tuple[np.ndarray, np.ndarray]:
