@@ -5,13 +5,16 @@ folding, stop words, stemmer) over every token of every hit, as a chain of
 generators: at 20 hits of ~2 KB that was half of a query's time. Here a
 text's distinct words come from one `re.findall`, each analysed once
 (analysis.Terms), and only the spellings of the searched forms are located
-(`Snippets.hits`). The output is Segments, never markup, so no article text
-is read as Rich or HTML markup.
+(`Snippets.hits`). In a text whose words are all ASCII (most), not even
+that: only the words that start like a searched form are found, by one
+pattern (`_hits_by_start`). The output is Segments, never markup, so no
+article text is read as Rich or HTML markup.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..model import Segment
 from .analysis import TOKEN, Terms, body_terms
@@ -24,6 +27,8 @@ BETWEEN = " … "
 # single dots), without its capturing group, for findall.
 _WORDS = re.compile(r"[\w*]+(?:\.[\w*]+)*")
 _WORD_CHAR = re.compile(r"[\w*]")
+# (curly quotes and dashes are outside ASCII, but not word characters)
+_NON_ASCII_WORD_CHAR = re.compile(r"[^\W\x00-\x7f]")
 _JOINER = re.compile(r"^[\s\-‐–'’]{1,2}$")
 
 
@@ -43,7 +48,13 @@ class Snippets:
         (analysis.Terms.forms); only the few that hit are then located, by a
         pattern that matches exactly where the tokenizer would cut them."""
         terms = self.terms
-        distinct = set(_WORDS.findall(body)) if terms.token.pattern == TOKEN.pattern else None
+        if terms.token.pattern != TOKEN.pattern:
+            distinct = None
+        elif terms.rewrites is not None and (body.isascii()
+                                             or not _NON_ASCII_WORD_CHAR.search(body)):
+            return self._hits_by_start(body, words)  # every word is ASCII
+        else:
+            distinct = set(_WORDS.findall(body))
         if distinct is None or not terms.learn(distinct, words):  # scan every token
             return [(m.start(), m.end(), t) for m in terms.token.finditer(body)
                     if (t := terms.term(m.group())) in words]
@@ -65,6 +76,18 @@ class Snippets:
         return [(m.start(), m.end(), terms.term(m.group())) for m in pattern.finditer(body)
                 if _starts_word(body, m.start())]
 
+    def _hits_by_start(self, body: str, words: set[str]) -> list[tuple[int, int, str]]:
+        """`hits` in a text of ASCII words: the analyzer changes at most the last
+        `rewrites` letters of an ASCII word, lower-cased, so only the words
+        that start like a searched form can hit. One pattern finds them
+        (~5x faster than listing the text's distinct words, the dearest
+        part of a snippet), and each is analysed (remembered)."""
+        terms = self.terms
+        term, rewrites = terms.term, terms.rewrites
+        starts = frozenset(form[:max(1, len(form) - rewrites)] for form in words)
+        return [(m.start(), m.end(), found) for m in _starting(starts).finditer(body)
+                if _starts_word(body, m.start()) and (found := term(m.group())) in words]
+
     def snippet(self, body: str, words: set[str],
                 ranges: list[tuple[int, int]] = ()) -> list[Segment]:
         """Up to two fragments around the tokens whose indexed form is in
@@ -83,6 +106,14 @@ class Snippets:
                 out.append(Segment(BETWEEN))
             out.extend(_segments(body, start, end, spans))
         return out
+
+
+@lru_cache(maxsize=256)
+def _starting(starts: frozenset[str]) -> re.Pattern:
+    """Whole tokens (as _WORDS cuts them) that start with one of `starts`,
+    in any case; a match may begin inside a token (_starts_word says)."""
+    alternatives = "|".join(map(re.escape, sorted(starts, key=len, reverse=True)))
+    return re.compile(rf"(?i:{alternatives})[\w*]*(?:\.[\w*]+)*")
 
 
 def _starts_word(body: str, start: int) -> bool:
