@@ -8,9 +8,10 @@ per-posting calls were ~40% of it). The postings of `prepared.Indexed`
 values come as columns already; `PreparedWriter` keeps them so, a set of
 columns per field, and at the commit sorts each field's postings by term
 with numpy and loads Whoosh's postings writer a block (up to 128 postings)
-at a time. The blocks and term infos are still written by Whoosh's own code
-(`W3PostingsWriter._write_block`, `finish_postings`), so the segment is the
-one Whoosh writes; tests/test_prepared.py compares them.
+at a time. The blocks and term infos are still written by Whoosh's postings
+writer (`finish_postings`; its `_write_block` as search/blocks.py has it),
+so the segment reads as the one Whoosh writes; tests/test_prepared.py
+compares them.
 
 Everything else goes through Whoosh as before: stored fields, lengths and
 columns, fields given as plain values, and the documents of segments merged
