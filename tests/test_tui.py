@@ -536,6 +536,30 @@ def test_an_article_is_shown_with_its_screen_never_as_loading(seed_index, monkey
     run(app, scenario)
 
 
+def test_the_document_screen_is_mounted_before_the_first_open(seed_index):
+    """Once the first results are up, the screen articles open in is mounted
+    off the stack (app.prepare_document_screen): the first open shows it, and
+    meanwhile the search screen keeps the focus and the keys typed."""
+    app = WartuiApp(seed_index)
+
+    async def scenario(pilot):
+        await type_query(pilot, "aleppo")
+        prepared = pilot.app._document_screen
+        assert isinstance(prepared, DocumentScreen) and prepared.is_mounted
+        assert prepared not in pilot.app.screen_stack
+        assert isinstance(pilot.app.screen, SearchScreen)
+        assert pilot.app.focused.id == "query" and pilot.app.focused.value == "aleppo"
+        assert "aleppo" in "\n".join(screen_text(pilot.app).splitlines()[:3])  # the box
+        first = pilot.app.screen.query_one(ResultList).hits[0].id
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert pilot.app.screen is prepared
+        assert screen_text(pilot.app).split()[:2] == ["ARTICLE", first]
+        assert prepared.article is not None and prepared.article.id == first
+
+    run(app, scenario)
+
+
 def test_an_id_the_index_lacks_opens_a_screen_that_says_so(seed_index):
     app = WartuiApp(seed_index)
 

@@ -176,6 +176,7 @@ class SearchScreen(WartuiScreen):
             if not self._warmed:  # the first results are up: warm the next search
                 self._warmed = True
                 self.run_job(self._warm, group="warm")
+                self.app.prepare_document_screen()  # and the first open
             if not results.total and request.query.strip():
                 # "Did you mean" reads the index's vocabulary: aside, after
                 # "No results." shows, so the next keystroke's search never waits.
