@@ -215,3 +215,22 @@ def test_after_warm_a_first_search_reads_nothing_more(tmp_path, seeds_dir, fakes
         monkeypatch.setattr(fast.FlatSegment, "open", classmethod(opened_again))
         assert library.search("aleppo shelling", limit=5).hits
         assert fast_searcher._lengths["body"] is body_lengths  # loaded once
+
+
+def test_warm_in_pieces_loads_the_same(tmp_path, seeds_dir, fakes_csv):
+    """The app warms a piece at a time (a field's lengths, then a segment),
+    so that a search typed meanwhile waits for one piece only."""
+    with Library(tmp_path / "index") as library:
+        library.add_paths([seeds_dir])
+        library.add_paths([fakes_csv])
+        fast_searcher = library._search.fast
+        segments = len(fast_searcher.leaves)
+        assert segments >= 2
+        parts = 0
+        while library.warm(parts):
+            parts += 1
+            if parts == 2:
+                assert set(fast_searcher._lengths) == {"body", "title"}
+                assert not fast_searcher._flats  # no segment yet
+        assert parts == 2 + segments
+        assert len(fast_searcher._flats) == segments

@@ -224,10 +224,11 @@ class Library:
             self._searcher = Searcher(self._ix, postings_cache=self.postings_cache)
         return self._searcher
 
-    def warm(self) -> None:
+    def warm(self, part: int | None = None) -> bool:
         """Open the index and load what a first search reads first
-        (FastSearcher.warm), so that it does not wait for it."""
-        self._search.fast.warm()
+        (FastSearcher.warm), so that it does not wait for it; with `part`,
+        only that piece (0, 1, ...), False when there is none left."""
+        return self._search.fast.warm(part)
 
     def close(self) -> None:
         if self._searcher is not None:

@@ -183,8 +183,12 @@ class SearchScreen(WartuiScreen):
                 self.run_job(self._suggest, request, group="suggest")
 
     async def _warm(self) -> None:
+        # a piece at a time: a search typed meanwhile waits for one piece (a
+        # field's lengths or a segment's arrays), not for all of them
+        part = 0
         try:
-            await self.gate.call(lambda lib: lib.warm())
+            while await self.gate.call(lambda lib, part=part: lib.warm(part)):
+                part += 1
         except WartuiError:
             pass  # (an index being rebuilt, say: the search that needs it says so)
 
