@@ -560,6 +560,20 @@ def test_the_document_screen_is_mounted_before_the_first_open(seed_index):
     run(app, scenario)
 
 
+def test_a_watch_tick_while_the_app_closes_does_nothing(seed_index):
+    """The timer that watches the index for other writers can fire after the
+    app's screens are gone (closing): it must not raise then."""
+    app = WartuiApp(seed_index)
+
+    async def scenario(pilot):
+        await settle(pilot)
+        assert pilot.app._index_stamp is not None
+
+    run(app, scenario)
+    assert app.screen_stack == []
+    app._watch_index()  # (raised ScreenStackError: "No screens on stack")
+
+
 def test_an_id_the_index_lacks_opens_a_screen_that_says_so(seed_index):
     app = WartuiApp(seed_index)
 

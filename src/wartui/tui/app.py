@@ -139,8 +139,10 @@ class WartuiApp(App):
     def _watch_index(self) -> None:
         from .screens.indexing import IndexingScreen
 
-        if self._index_stamp is None or isinstance(self.screen, IndexingScreen):
-            return  # not open yet, or this app is writing it
+        if self._index_stamp is None or not self.screen_stack:
+            return  # not open yet, or closing (its screens gone, the timer not yet)
+        if isinstance(self.screen, IndexingScreen):
+            return  # this app is writing it
         self.run_worker(self._check_index(), name="watch-index", group="watch-index",
                         exclusive=True, exit_on_error=False)
 
