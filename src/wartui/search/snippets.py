@@ -111,9 +111,11 @@ class Snippets:
 @lru_cache(maxsize=256)
 def _starting(starts: frozenset[str]) -> re.Pattern:
     """Whole tokens (as _WORDS cuts them) that start with one of `starts`,
-    in any case; a match may begin inside a token (_starts_word says)."""
+    in any case; a match may begin inside a token (_starts_word says). The
+    start is a lookahead: matched itself, one with a dot ("u.s") would carry
+    the match over a dot that ends the token ("U..S")."""
     alternatives = "|".join(map(re.escape, sorted(starts, key=len, reverse=True)))
-    return re.compile(rf"(?i:{alternatives})[\w*]*(?:\.[\w*]+)*")
+    return re.compile(rf"(?=(?i:{alternatives}))[\w*]+(?:\.[\w*]+)*")
 
 
 def _starts_word(body: str, start: int) -> bool:
