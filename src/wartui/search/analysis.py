@@ -73,14 +73,18 @@ class Terms:
         generation = self.generation
         unknown = words.difference(self._known)
         if for_forms and unknown and self.rewrites is not None:
-            # (and never the first letter: a short form comes from words that
-            # start with its first letter)
-            starts = frozenset(form[:max(1, len(form) - self.rewrites)] for form in for_forms)
             # the words left unknown are checked again at each call: at C speed
-            unknown = _may_start(starts).findall("\n".join(unknown))
+            unknown = _may_start(self.starts(for_forms)).findall("\n".join(unknown))
         for word in unknown:
             self.term(word)
         return generation == self.generation
+
+    def starts(self, forms: set[str]) -> frozenset[str]:
+        """How a lower-cased ASCII word with one of these indexed `forms`
+        starts: all but the form's last `rewrites` letters, and never less
+        than its first (a short form comes from words that start with its
+        first letter). Only for an analyzer whose `rewrites` is known."""
+        return frozenset(form[:max(1, len(form) - self.rewrites)] for form in forms)
 
     def terms(self, text: str) -> list[str]:
         """The analyzer's terms of `text`, in order (stop words left out)."""

@@ -83,9 +83,8 @@ class Snippets:
         (~5x faster than listing the text's distinct words, the dearest
         part of a snippet), and each is analysed (remembered)."""
         terms = self.terms
-        term, rewrites = terms.term, terms.rewrites
-        starts = frozenset(form[:max(1, len(form) - rewrites)] for form in words)
-        return [(m.start(), m.end(), found) for m in _starting(starts).finditer(body)
+        term = terms.term
+        return [(m.start(), m.end(), found) for m in _starting(terms.starts(words)).finditer(body)
                 if _starts_word(body, m.start()) and (found := term(m.group())) in words]
 
     def snippet(self, body: str, words: set[str],
