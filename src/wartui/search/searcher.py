@@ -150,8 +150,9 @@ class Searcher:
                collapse: bool = True) -> SearchResults:
         """Top `limit` hits. With a gazetteer, names are expanded to all their
         spellings; `articles(ids, entity_ids)` supplies the cleaned text for
-        snippets, with the spans of the entities searched at least; `group(id)` -> (cluster, other versions) counts each hit's versions and,
-        with `collapse`, shows one hit per cluster."""
+        snippets, with the spans of the entities searched at least;
+        `group(id)` -> (cluster, other versions) counts each hit's versions
+        and, with `collapse`, shows one hit per cluster."""
         if sort not in SORTS:
             raise QueryError(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
         expansions = []
