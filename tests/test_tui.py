@@ -560,6 +560,62 @@ def test_the_document_screen_is_mounted_before_the_first_open(seed_index):
     run(app, scenario)
 
 
+def test_the_document_screen_is_laid_out_before_its_first_open(seed_index):
+    """The screen mounted ahead is laid out at the app's size too (its text
+    wrapped to its width, its breakpoint classes set), so the first open lays
+    it out and paints it once. A terminal resized meanwhile still gets a
+    screen laid out at its new size."""
+    app = WartuiApp(seed_index)
+
+    async def scenario(pilot):
+        await type_query(pilot, "aleppo")
+        prepared = pilot.app._document_screen
+        assert prepared not in pilot.app.screen_stack
+        assert prepared.size == pilot.app.size
+        assert prepared.query_one(PassageView).scrollable_content_region.width > 0
+        assert prepared.has_class("-wide") and prepared.has_class("-tall")
+        await pilot.resize_terminal(80, 26)
+        await settle(pilot)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert pilot.app.screen is prepared and prepared.size == (80, 26)
+        assert not prepared.has_class("-wide")
+        view = prepared.query_one(PassageView)
+        assert 0 < max(len(line) for line in view.visible_text().splitlines()) <= 80
+
+    run(app, scenario)
+
+
+def test_a_screen_shown_is_painted_without_waiting_for_a_frame(seed_index, monkeypatch):
+    """Textual paints a screen at the next tick of its frame timer, which
+    starts when the screen is first shown (~17 ms late). With the timer
+    stopped (a tick every hour), the article opened is painted all the same."""
+    import textual.screen
+
+    monkeypatch.setattr(textual.screen, "UPDATE_PERIOD", 3600.0)
+    app = WartuiApp(seed_index)
+    painted = []
+    display = app._display
+    app._display = lambda screen, update: (painted.append(screen), display(screen, update))
+
+    async def scenario(pilot):
+        await type_query(pilot, "aleppo")
+        await pilot.press("down")
+        painted.clear()
+        # not pilot.press, nor pilot.pause: they run a frame themselves
+        pilot.app.post_message(events.Key("enter", None))
+        for _ in range(500):
+            await asyncio.sleep(0.01)
+            screen = pilot.app.screen
+            if isinstance(screen, DocumentScreen) and screen.article is not None:
+                break
+        await asyncio.sleep(0.1)
+        assert isinstance(pilot.app.screen, DocumentScreen)
+        assert pilot.app.screen in painted
+
+    run(app, scenario)
+
+
 def test_a_watch_tick_while_the_app_closes_does_nothing(seed_index):
     """The timer that watches the index for other writers can fire after the
     app's screens are gone (closing): it must not raise then."""

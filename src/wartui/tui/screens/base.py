@@ -44,6 +44,17 @@ class WartuiScreen(Screen):
         if event.size.width >= MIN_WIDTH and event.size.height >= MIN_HEIGHT:
             self.call_after_refresh(self._restore_focus)
 
+    def on_screen_resume(self) -> None:
+        # Textual paints a screen at the next tick of its frame timer (60 a
+        # second), and a screen's timer starts at its first show: the first
+        # open of an article waited ~17-20 ms for it, a later one up to a
+        # frame. Shown now, the screen is laid out and painted at once, after
+        # Textual's own handling of the resume (call_later: it runs next).
+        # The timer's callback is private; without it the next tick paints.
+        paint = getattr(self, "_on_timer_update", None)
+        if paint is not None:
+            self.call_later(paint)
+
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         self._last_focused = event.widget
 

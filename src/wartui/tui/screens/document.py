@@ -90,6 +90,20 @@ class DocumentScreen(ScrollKeys, WartuiScreen):
     def on_mount(self) -> None:
         self.query_one(PassageView).focus()
         self._load()
+        if self not in self.app.screen_stack:  # mounted ahead (app.prepare_document_screen)
+            self.call_after_refresh(self._lay_out_ahead)  # once its widgets are mounted too
+
+    def _lay_out_ahead(self) -> None:
+        """Lay the screen out at the app's size before it is first shown.
+
+        Its first show otherwise lays it out twice (the screen's size, then
+        its breakpoint classes) before the one paint: ~20 ms of the first
+        open. Off the stack nothing is painted. Textual has no public call
+        for it; without the private one the first show lays it out, as
+        before, and so does a terminal resized meanwhile."""
+        lay_out = getattr(self, "_refresh_layout", None)
+        if lay_out is not None and self.app.size:
+            lay_out(self.app.size)
 
     def _load(self) -> None:
         """Show the article: at once if it was read before the screen was
