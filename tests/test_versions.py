@@ -121,3 +121,29 @@ def test_cli_diff_unknown_id(corpus_library, capsys):
     status = main(["--index-dir", str(corpus_library.index_dir), "diff", SEED_000, "nope"])
     assert status == 2
     assert "no article with id 'nope'" in capsys.readouterr().err
+
+
+def test_signatures_from_the_workers_find_the_pairs_found_without_them(corpus_library):
+    """The ingest workers send each article's signature (shingle hashes and
+    band keys), not its words: the pairs found from them, in batches whose
+    candidates reach back into earlier batches, are the pairs found when the
+    version index computes everything itself."""
+    import sqlite3
+
+    from wartui.versions.detect import VersionIndex, signature
+
+    articles = list(corpus_library._store.get_many(corpus_library.ids()).values())
+    bodies = {a.id: a.body for a in articles}
+
+    def found(with_signatures: bool) -> list:
+        versions = VersionIndex(sqlite3.connect(":memory:"),
+                                lambda ids: {i: bodies[i] for i in ids})
+        for start in range(0, len(articles), 100):
+            batch = articles[start:start + 100]
+            versions.update(batch, signatures={a.id: signature(a.body) for a in batch}
+                            if with_signatures else None)
+        return versions.pairs()
+
+    pairs = found(with_signatures=True)
+    assert len(pairs) >= 30
+    assert pairs == found(with_signatures=False) == corpus_library._version_index.pairs()

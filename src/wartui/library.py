@@ -350,7 +350,7 @@ class Library:
                 self._store.put_many((article, raw) for article, raw, _, _ in batch)
                 report.version_pairs += versions.update(
                     [article for article, _, _, _ in batch],
-                    shingles={article.id: shingles for article, _, _, shingles in batch})
+                    signatures={article.id: signature for article, _, _, signature in batch})
                 self._store.add_vocabulary(_vocabulary(article for article, _, _, _ in batch))
             (self.index_dir / WRITE_PENDING).touch()  # readers' `stamp` changes
             self._vocabulary = None
@@ -399,7 +399,7 @@ class Library:
                     continue
                 was_known = record.id in known
                 index_batch.add(prepared.fields, was_known)
-                batch.append((prepared.article, record.text, was_known, prepared.shingles))
+                batch.append((prepared.article, record.text, was_known, prepared.signature))
                 if len(batch) >= BATCH_SIZE:
                     flush()
             flush()

@@ -1,9 +1,9 @@
 """Cleaning and entity recognition of many pages, in worker processes.
 
-Cleaning an article, finding its entities, hashing its shingles for version
-detection and computing its Whoosh postings (search/prepared.py) take about
-half of the time an article costs; the rest is writing Whoosh, SQLite and
-the version tables, which one process must do. So on a large run
+Cleaning an article, finding its entities, its shingle hashes and MinHash
+band keys for version detection and its Whoosh postings (search/prepared.py)
+take about half of the time an article costs; the rest is writing Whoosh,
+SQLite and the version tables, which one process must do. So on a large run
 (PARALLEL_MIN_BYTES of input or more) that first half runs in worker
 processes while the main process writes: chunks of pages go out in input
 order and come back in input order, IN_FLIGHT chunks at most, so memory
@@ -38,12 +38,12 @@ IN_FLIGHT = 2
 class Prepared:
     """A page made ready for the index: its article (or why there is none),
     its Whoosh document with the postings computed (search/prepared.py), and
-    its words and shingle hashes for version detection."""
+    its shingle hashes and band keys for version detection (detect.signature)."""
     record: RawRecord
     digest: str
     article: Article | None
     error: str | None = None
-    shingles: tuple | None = None
+    signature: tuple | None = None
     fields: dict | None = None
 
 
@@ -88,7 +88,7 @@ def prepare(record: RawRecord, digest: str, rules=None, recognizer=None) -> Prep
     a worker loads the rules and the recognizer once, as the caller did."""
     from ..search.prepared import indexed
     from ..search.writer import document_fields
-    from ..versions.detect import shingle_hashes, words
+    from ..versions.detect import signature
     from .clean import clean
 
     if rules is None or recognizer is None:
@@ -99,8 +99,7 @@ def prepare(record: RawRecord, digest: str, rules=None, recognizer=None) -> Prep
     except Exception as exc:  # a cleaner bug must not cost the other pages
         return Prepared(record, digest, None, f"could not clean: {exc!r}")
     article.content_hash = digest
-    word_list = words(article.body)
-    return Prepared(record, digest, article, shingles=(word_list, shingle_hashes(word_list)),
+    return Prepared(record, digest, article, signature=signature(article.body),
                     fields=indexed(_whoosh_schema(), document_fields(article)))
 
 

@@ -134,6 +134,21 @@ class _MinHasher:
         return keys.astype(np.int64).tolist()  # SQLite integers are signed
 
 
+@lru_cache(maxsize=1)
+def _min_hasher() -> _MinHasher:
+    return _MinHasher()
+
+
+def signature(body: str) -> tuple:
+    """What version detection needs of one text, computed where it is
+    cleaned (an ingest worker): its shingle hashes and its LSH band keys
+    (none for a text under MIN_SHINGLES shingles). Its word list is not part
+    of it: only the few texts that a candidate pair names need one."""
+    hashes = shingle_hashes(words(body))
+    keys = _min_hasher().band_keys(hashes) if len(hashes) >= MIN_SHINGLES else []
+    return hashes, keys
+
+
 def verify(a_words: list[str], b_words: list[str], a_hashes, b_hashes) -> tuple[float, float]:
     """(resemblance, containment) of two texts."""
     import numpy as np
@@ -152,7 +167,6 @@ class VersionIndex:
     def __init__(self, db: sqlite3.Connection, load_bodies):
         self.db = db
         self.load_bodies = load_bodies  # ids -> {id: body text}
-        self._hasher: _MinHasher | None = None
         self._clusters: dict[str, str] | None = None
         # 64 MB of page cache: the bands table is large and keyed at random
         db.execute("PRAGMA cache_size=-65536")
@@ -160,29 +174,22 @@ class VersionIndex:
             with db:  # a new store (readers need no schema statement)
                 db.executescript(SCHEMA)
 
-    def update(self, articles: Iterable[Article], shingles: dict | None = None) -> int:
+    def update(self, articles: Iterable[Article], signatures: dict | None = None) -> int:
         """Add or replace articles; returns the number of version pairs found.
-        `shingles`: {id: (words, shingle_hashes(words))} already computed
-        (by the ingest workers) for some or all of them."""
+        `signatures`: {id: signature(body)} already computed (by the ingest
+        workers) for some or all of them."""
         articles = list(articles)
         if not articles:
             return 0
         self._clusters = None
-        if self._hasher is None:
-            self._hasher = _MinHasher()
-        prepared = {}
-        for article in articles:
-            found = shingles.get(article.id) if shingles else None
-            if found is None:
-                word_list = words(article.body)
-                found = (word_list, shingle_hashes(word_list))
-            prepared[article.id] = found
+        hashes, bodies = {}, {}
         with transaction(self.db):  # joins the caller's transaction, if any
             self._remove([a.id for a in articles])
             rows, batch_keys = [], []
             for article in articles:
-                word_list, hashes = prepared[article.id]
-                keys = self._hasher.band_keys(hashes) if len(hashes) >= MIN_SHINGLES else []
+                found = signatures.get(article.id) if signatures else None
+                hashes[article.id], keys = found if found is not None else signature(article.body)
+                bodies[article.id] = article.body
                 cursor = self.db.execute(
                     "INSERT INTO version_docs (id, keys) VALUES (?, ?)",
                     (article.id, b"".join(k.to_bytes(8, "big", signed=True) for k in keys)))
@@ -192,7 +199,7 @@ class VersionIndex:
             self.db.executemany("INSERT OR IGNORE INTO version_bands (key, num) VALUES (?, ?)",
                                 rows)
             candidates = self._candidates(batch_keys)
-            found = self._verify(candidates, prepared)
+            found = self._verify(candidates, hashes, bodies)
             self.db.executemany(
                 "INSERT OR REPLACE INTO version_pairs (a, b, resemblance, containment) "
                 "VALUES (?, ?, ?, ?)",
@@ -237,11 +244,17 @@ class VersionIndex:
         self.db.execute("DELETE FROM batch_keys")
         return pairs
 
-    def _verify(self, candidates, prepared) -> list[VersionPair]:
-        missing = sorted({i for pair in candidates for i in pair} - set(prepared))
-        for doc_id, body in self.load_bodies(missing).items():
+    def _verify(self, candidates, hashes: dict, bodies: dict) -> list[VersionPair]:
+        """The candidate pairs that are versions. `hashes` and `bodies`: of
+        this batch's articles; the other articles' bodies are read here."""
+        named = {i for pair in candidates for i in pair}
+        bodies = {**self.load_bodies(sorted(named - bodies.keys())),
+                  **{i: bodies[i] for i in named & bodies.keys()}}
+        prepared = {}
+        for doc_id, body in bodies.items():
             word_list = words(body)
-            prepared[doc_id] = (word_list, shingle_hashes(word_list))
+            known = hashes.get(doc_id)
+            prepared[doc_id] = (word_list, shingle_hashes(word_list) if known is None else known)
         found = []
         for a, b in sorted(candidates):
             if a not in prepared or b not in prepared:
