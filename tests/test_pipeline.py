@@ -1,6 +1,12 @@
 """Large runs clean in worker processes (ingest/pipeline.py): the index they
 build is the one a single process builds."""
 
+import itertools
+import os
+from pathlib import Path
+
+import pytest
+
 from wartui import Library
 from wartui.ingest import pipeline
 
@@ -45,3 +51,39 @@ def test_a_page_the_cleaner_fails_on_is_skipped_with_its_reason(tmp_path, monkey
         assert [(s.where, "could not clean" in s.reason) for s in report.skipped] == [
             ("bad", True)]
         assert [hit.id for hit in library.search("Jarabulus").hits] == ["good"]
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_workers_run_at_a_lower_priority_than_the_writer(fakes_csv):
+    """The writer is the process everything waits for: the workers are niced
+    (pipeline.WORKER_NICE), so that it keeps its core while they share."""
+    from wartui.ingest.sources import read_path
+
+    def niceness(pid) -> int:
+        # /proc/PID/stat: field 19 is the nice value; the name (2) may hold spaces
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+
+    def workers() -> list[int]:
+        """This process's pool workers (not multiprocessing's resource tracker)."""
+        found = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                if (int(stat.read_text().rsplit(")", 1)[1].split()[1]) == os.getpid()
+                        and b"spawn_main" in (stat.parent / "cmdline").read_bytes()):
+                    found.append(int(stat.parent.name))
+            except (OSError, ValueError):
+                pass  # a process that ended meanwhile
+        return found
+
+    jobs = ((record, "x") for record in itertools.islice(read_path(fakes_csv), 20))
+    rules, recognizer = pipeline._setup()
+    seen = []
+    for prepared in pipeline.prepare_all(jobs, 2, rules, recognizer):
+        if not seen:  # the pool is up while its results come
+            seen = [niceness(pid) for pid in workers()]
+        assert prepared.article is not None
+    mine = niceness(os.getpid())
+    if mine >= 19:
+        pytest.skip("this process already runs at the lowest priority")
+    assert len(seen) == 2 and all(nice > mine for nice in seen), (mine, seen)
+    assert all(nice == min(19, mine + pipeline.WORKER_NICE) for nice in seen), (mine, seen)

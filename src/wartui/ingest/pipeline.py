@@ -28,10 +28,15 @@ from ..model import Article, RawRecord
 
 PARALLEL_MIN_BYTES = 4_000_000  # smaller runs: start-up of workers (~1 s) costs more
 CHUNK = 1000  # pages per round trip to the workers
-# Chunks submitted ahead of the caller. More keep the workers busy through a
-# commit, but each holds ~50 MB of prepared articles: 8 saved 3% of the 10k
-# build for 240 MB more.
-IN_FLIGHT = 2
+# Chunks submitted ahead of the caller, so that the workers go on through a
+# commit (~8 s of the writer's at every BATCH_SIZE articles). Each holds ~40 MB
+# of prepared articles. At 30k, 4 against 2: ~11% less time per second of CPU
+# used, 90 MB more.
+IN_FLIGHT = 4
+# Workers run at a lower priority (nice): the writer is the one process that
+# everything waits for, and with a worker per core it otherwise shares its
+# core with one. 7-11% faster at 30k; the app's own thread stays responsive.
+WORKER_NICE = 10
 
 
 @dataclass
@@ -103,6 +108,13 @@ def prepare(record: RawRecord, digest: str, rules=None, recognizer=None) -> Prep
                     fields=indexed(_whoosh_schema(), document_fields(article)))
 
 
+def _lower_priority() -> None:
+    try:
+        os.nice(WORKER_NICE)
+    except (AttributeError, OSError):  # no nice on this system: same priority
+        pass
+
+
 def _prepare_job(job: tuple[RawRecord, str]) -> Prepared:
     prepared = prepare(*job)
     prepared.record = None  # the parent has it: don't send the raw page back
@@ -120,7 +132,7 @@ def prepare_all(jobs: Iterable[tuple[RawRecord, str]], workers: int, rules,
             yield prepare(record, digest, rules, recognizer)
         return
     context = multiprocessing.get_context("spawn")
-    with context.Pool(workers) as pool:
+    with context.Pool(workers, initializer=_lower_priority) as pool:
         in_flight: collections.deque = collections.deque()
         for chunk in _chunks(jobs, CHUNK):
             submitted = pool.map_async(_prepare_job, chunk, chunksize=max(1, CHUNK // 8 // workers))
