@@ -170,3 +170,29 @@ def test_indexed_leaves_fields_without_a_value(fakes_csv):
     out = indexed(schema, {"id": "a", "title": ["report"], "author": None, "_stored_title": "T"})
     assert out["author"] is None and out["_stored_title"] == "T"
     assert [term for term, *_ in out["title"].postings] == [b"report"]
+
+
+def test_positions_sorted_by_term_are_the_encoded_ones_decoded(fakes_csv):
+    """The writer hands the flat postings each block's positions decoded
+    (Indexed.positions, reordered with the postings) instead of decoding
+    Whoosh's encoded values again: they must be the same positions."""
+    from whoosh.formats import Positions
+
+    from wartui.ingest.pipeline import prepare
+    from wartui.ingest.sources import read_path
+    from wartui.search.prepared_writer import _FieldPostings
+
+    records = [r for r in itertools.islice(read_path(fakes_csv), 60) if hasattr(r, "text")]
+    postings, interned = _FieldPostings(), {}
+    for docnum, record in enumerate(records):
+        postings.add(docnum, prepare(record, "digest").fields["body"], interned)
+    done = postings.sorted_by_term()
+    assert done.positions is not None
+    decode = Positions().decode_positions
+    assert len(done.values) == len(done.counts) > 5_000
+    for i, value in enumerate(done.values):
+        assert done.positions[done.starts[i]:done.starts[i + 1]].tolist() == decode(value)
+    # one document whose field has no decoded positions: the field goes without
+    plain = Indexed.of(prepared._whoosh_index(build_schema()["body"], ["shelling", "aleppo"]))
+    postings.add(len(records), plain, interned)
+    assert postings.sorted_by_term().positions is None

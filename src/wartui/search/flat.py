@@ -71,9 +71,7 @@ class _Recorder:
     def block(self, ids: array, weights: array, values: list[bytes] | None, fmt) -> None:
         """One block of postings; `values` (encoded positions) when `fmt` is
         Whoosh's Positions format, else None."""
-        self.ids.append(ids.tobytes())
-        self.weights.append(weights.tobytes())
-        self.postings += len(ids)
+        self._ids_and_weights(ids, weights)
         if values is None:
             self.counts.extend(bytes(len(ids)))  # zeros
             return
@@ -87,6 +85,20 @@ class _Recorder:
                 found = decoded[value] = tuple(decode(value))
             self.counts.append(len(found))
             self.positions.extend(found)
+
+    def decoded_block(self, ids: array, weights: array, counts: np.ndarray,
+                      positions: np.ndarray) -> None:
+        """One block of postings of a Positions field, its positions already
+        decoded (search/prepared_writer.py): each posting's count, then all
+        of them in turn."""
+        self._ids_and_weights(ids, weights)
+        self.counts.frombytes(counts.astype(_NATIVE_IDS).tobytes())
+        self.positions.frombytes(positions.astype(_NATIVE_IDS).tobytes())
+
+    def _ids_and_weights(self, ids: array, weights: array) -> None:
+        self.ids.append(ids.tobytes())
+        self.weights.append(weights.tobytes())
+        self.postings += len(ids)
 
     def term(self, key: int) -> None:
         self.keys.append(key)
@@ -158,10 +170,14 @@ def _close(self):
 
 def _write_block(self, last=False):
     recorder = self._flat
+    decoded = self.__dict__.pop("_flat_decoded", None)  # (prepared_writer.py)
     if recorder is not None:
         positional = type(self._format) is Positions
-        recorder.block(self._ids, self._weights, self._values if positional else None,
-                       self._format)
+        if positional and decoded is not None:
+            recorder.decoded_block(self._ids, self._weights, *decoded)
+        else:
+            recorder.block(self._ids, self._weights, self._values if positional else None,
+                           self._format)
     write_block(self, last)  # Whoosh's block, compressed if worth it (blocks.py)
 
 

@@ -21,6 +21,7 @@ All are exact: the postings are Whoosh's own for the same schema
 from __future__ import annotations
 
 from array import array
+from itertools import chain
 
 from whoosh.codec.base import FieldWriter
 from whoosh.fields import FieldType
@@ -33,13 +34,18 @@ class Indexed:
     postings an article: as columns they pickle ~5x and unpickle ~4x
     faster than as tuples, and the writer takes them a field at a time)."""
 
-    __slots__ = ("terms", "freqs", "weights", "values")
+    __slots__ = ("terms", "freqs", "weights", "values", "positions")
 
-    def __init__(self, terms: list[bytes], freqs: array, weights: array, values: list[bytes]):
+    def __init__(self, terms: list[bytes], freqs: array, weights: array, values: list[bytes],
+                 positions: array | None = None):
         self.terms = terms  # UTF-8, in first-seen order
         self.freqs = freqs  # array("I"): occurrences in the field
         self.weights = weights  # array("f"): Whoosh's weight (freq x field boost)
         self.values = values  # Whoosh's encoded value (positions), b"" for none
+        # The positions of a Positions field, decoded: each posting's `freq`
+        # of them in turn, as array("I"). The writer's flat postings
+        # (search/flat.py) take them as they are; None: it decodes `values`.
+        self.positions = positions
 
     @classmethod
     def of(cls, postings) -> Indexed:
@@ -54,10 +60,10 @@ class Indexed:
         return list(zip(self.terms, self.freqs, self.weights, self.values))
 
     def __getstate__(self):
-        return self.terms, self.freqs, self.weights, self.values
+        return self.terms, self.freqs, self.weights, self.values, self.positions
 
     def __setstate__(self, state):
-        self.terms, self.freqs, self.weights, self.values = state
+        self.terms, self.freqs, self.weights, self.values, self.positions = state
 
 
 def indexed(schema, fields: dict) -> dict:
@@ -97,7 +103,8 @@ def _positions(words: list[str], field_boost: float) -> Indexed:
     return Indexed([word.encode("utf-8") for word in positions], freqs,
                    array("f", [freq * field_boost for freq in freqs]),
                    [(one.get(found[0]) or _one_position(found[0])) if len(found) == 1
-                    else encode(found) for found in positions.values()])
+                    else encode(found) for found in positions.values()],
+                   array("I", chain.from_iterable(positions.values())))
 
 
 def _one_position(position: int) -> bytes:

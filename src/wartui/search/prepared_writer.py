@@ -25,6 +25,7 @@ from __future__ import annotations
 from array import array
 from itertools import groupby
 from operator import itemgetter
+from typing import NamedTuple
 
 import numpy as np
 from whoosh.writing import SegmentWriter
@@ -38,16 +39,25 @@ class _FieldPostings:
 
     def __init__(self):
         self.terms: list[bytes] = []
+        self.freqs = array("I")
         self.weights = array("f")
         self.values: list[bytes] = []
+        # every posting's positions decoded (Indexed.positions), while all have them
+        self.positions: array | None = array("I")
         self.docs = array("I")  # each document's number ...
         self.counts = array("I")  # ... and how many postings it has here
 
     def add(self, docnum: int, value: Indexed, interned: dict[bytes, bytes]) -> None:
         # one bytes object per distinct term: ~40 bytes a posting less
         self.terms += map(interned.setdefault, value.terms, value.terms)
+        self.freqs += value.freqs
         self.weights += value.weights
         self.values += value.values
+        if self.positions is not None:
+            if value.positions is None:
+                self.positions = None
+            else:
+                self.positions += value.positions
         self.docs.append(docnum)
         self.counts.append(len(value.terms))
 
@@ -59,9 +69,8 @@ class _FieldPostings:
                 term, weight, value = next(postings)
                 yield fieldname, term, docnum, weight, value or None
 
-    def sorted_by_term(self) -> tuple[list[bytes], np.ndarray, np.ndarray, np.ndarray, list[bytes]]:
-        """(distinct terms in order, where each term's postings end, then
-        the postings sorted by term: documents, weights, values)."""
+    def sorted_by_term(self) -> _Sorted:
+        """The postings sorted by term (documents ascending within a term)."""
         distinct = sorted(set(self.terms))
         rank = dict(zip(distinct, range(len(distinct))))
         term_ids = np.fromiter(map(rank.__getitem__, self.terms), np.int64, len(self.terms))
@@ -70,7 +79,32 @@ class _FieldPostings:
         docs = np.repeat(np.frombuffer(self.docs, np.uint32), np.frombuffer(self.counts, np.uint32))
         weights = np.frombuffer(self.weights, np.float32)
         values = list(map(self.values.__getitem__, order.tolist()))
-        return distinct, ends, docs[order], weights[order], values
+        counts = positions = starts = None
+        freqs = np.frombuffer(self.freqs, np.uint32).astype(np.int64)
+        if self.positions is not None and int(freqs.sum()) == len(self.positions):
+            # each posting's run of positions, the runs put in the postings' new order
+            counts = freqs[order]
+            starts = np.zeros(len(counts) + 1, np.int64)
+            np.cumsum(counts, out=starts[1:])
+            was = np.cumsum(freqs) - freqs  # where each run starts in the added order
+            take = np.repeat(was[order] - starts[:-1], counts) + np.arange(starts[-1])
+            positions = np.frombuffer(self.positions, np.uint32)[take]
+        return _Sorted(distinct, ends, docs[order], weights[order], values,
+                       counts, positions, starts)
+
+
+class _Sorted(NamedTuple):
+    """A field's prepared postings sorted by term."""
+    terms: list[bytes]  # distinct, in order
+    ends: np.ndarray  # where each term's postings end
+    docs: np.ndarray
+    weights: np.ndarray
+    values: list[bytes]
+    # With every posting's positions decoded (else None): how many each
+    # posting has, all of them in posting order, and where each posting's start.
+    counts: np.ndarray | None
+    positions: np.ndarray | None
+    starts: np.ndarray | None
 
 
 class PreparedWriter(SegmentWriter):
@@ -155,7 +189,7 @@ class PreparedWriter(SegmentWriter):
         """One field's prepared postings, a block at a time, into Whoosh's
         postings writer: the buffer `add_posting` would have filled, and the
         block statistics it would have kept."""
-        terms, ends, docs, weights, values = postings.sorted_by_term()
+        terms, ends, docs, weights, values, counts, positions, starts = postings.sorted_by_term()
         if lengths is not None:
             table = lengths.table(name)  # (None for a length of 0)
             doc_lengths = np.fromiter((length or 0 for length in table), np.int64, len(table))[docs]
@@ -181,6 +215,9 @@ class PreparedWriter(SegmentWriter):
                 positive = block_lengths[block_lengths > 0]
                 writer._minlength = int(positive.min()) if len(positive) else None
                 writer._maxlength = max(0, int(block_lengths.max()))
+                if positions is not None:  # for the flat postings (flat._write_block)
+                    writer._flat_decoded = (counts[block], positions[
+                        starts[block_start]:starts[block_end]])
             field_writer.finish_term()
             start = end
         field_writer.finish_field()
