@@ -28,14 +28,15 @@ from ..model import Article, RawRecord
 
 PARALLEL_MIN_BYTES = 4_000_000  # smaller runs: start-up of workers (~1 s) costs more
 CHUNK = 1000  # pages per round trip to the workers
-# Chunks submitted ahead of the caller, so that the workers go on through a
-# commit (~8 s of the writer's at every BATCH_SIZE articles). Each holds ~40 MB
-# of prepared articles. At 30k, 4 against 2: ~11% less time per second of CPU
-# used, 90 MB more.
+# Chunks submitted ahead of the caller, so that the workers go on through the
+# writer's commits (~8 s each, every library.BATCH_SIZE articles). Each holds
+# ~45 MB of prepared articles. At 30k, 4 against 2: ~11% less time for the
+# same CPU time, 90 MB more.
 IN_FLIGHT = 4
 # Workers run at a lower priority (nice): the writer is the one process that
 # everything waits for, and with a worker per core it otherwise shares its
-# core with one. 7-11% faster at 30k; the app's own thread stays responsive.
+# core with one. 7-11% faster at 30k (paired runs); an app indexing from a
+# thread stays responsive too.
 WORKER_NICE = 10
 
 

@@ -101,7 +101,8 @@ class _Sorted(NamedTuple):
     weights: np.ndarray
     values: list[bytes]
     # With every posting's positions decoded (else None): how many each
-    # posting has, all of them in posting order, and where each posting's start.
+    # posting has, all of them in posting order, and where each posting's run
+    # of them starts (one more entry: the end).
     counts: np.ndarray | None
     positions: np.ndarray | None
     starts: np.ndarray | None
