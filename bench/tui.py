@@ -28,7 +28,8 @@ when missing. The app runs headless at 120x40 (`App.run_test`).
   (the typed query's first hit: a generated article, about 2 KB;
   open_document_chars is its cleaned text's length). It is the first open of
   the session: the app mounted the document screen, off the screen stack,
-  once its first results were up (app.prepare_document_screen).
+  once its first results were up, and laid it out there
+  (app.prepare_document_screen, DocumentScreen._lay_out_ahead).
 - app_query_ms, rss_mb_after_queries: then every query of bench/run.py's
   QUERIES is put in the box (as the palette or an entity does: `set_query`),
   timed until its results are painted (p50, p95, max), and the app is left
