@@ -39,25 +39,26 @@ class _FieldPostings:
 
     def __init__(self):
         self.terms: list[bytes] = []
-        self.freqs = array("I")
         self.weights = array("f")
         self.values: list[bytes] = []
-        # every posting's positions decoded (Indexed.positions), while all have them
+        # every posting's positions decoded (Indexed.positions), while all
+        # have them, and how many each posting has
         self.positions: array | None = array("I")
+        self.freqs = array("I")
         self.docs = array("I")  # each document's number ...
         self.counts = array("I")  # ... and how many postings it has here
 
     def add(self, docnum: int, value: Indexed, interned: dict[bytes, bytes]) -> None:
         # one bytes object per distinct term: ~40 bytes a posting less
         self.terms += map(interned.setdefault, value.terms, value.terms)
-        self.freqs += value.freqs
         self.weights += value.weights
         self.values += value.values
         if self.positions is not None:
             if value.positions is None:
-                self.positions = None
+                self.positions = None  # (and freqs are of no more use)
             else:
                 self.positions += value.positions
+                self.freqs += value.freqs
         self.docs.append(docnum)
         self.counts.append(len(value.terms))
 
