@@ -15,28 +15,40 @@ the stop filter renumbers kept words the same way, but for where it starts
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from itertools import repeat
 
 # Whoosh's RegexTokenizer default (whoosh-reloaded keeps "*" in words)
 TOKEN = re.compile(r"[\w\*]+(\.?[\w\*]+)*", re.UNICODE)
 _REMEMBERED = 300_000
-# The Porter stemmer rewrites at most the last 3 letters of what it keeps of
-# a word ("-biliti" -> "-ble"), and never its first: an indexed form starts
-# with all but its last 3 letters (its first letter at least) of the word
-# lower-cased (tests/test_analysis.py, on FA-KES's words with every suffix
-# the stemmer knows: 2 at most there).
-STEM_REWRITES = 3
+
+
+def stem_rewrites(form: str) -> int:
+    """How many last letters of an indexed `form` the Porter stemmer may have
+    written itself, rather than kept from the word: a lower-cased ASCII word
+    with this form starts with all the form's other letters. The stemmer
+    cuts suffixes, and writes only an "e" ("hoping" -> "hope", "-ation" ->
+    "-ate", "-enci" -> "-ence"), an "i" for a "y" ("army" -> "armi") and
+    "-ble"/"-bl" for "-biliti". So a form ending otherwise starts every word
+    it comes from: "sham" is found among the words that start with "sham",
+    not with "s" (tests/test_analysis.py checks the rule on FA-KES's words
+    with every suffix the stemmer knows)."""
+    if form.endswith("ble"):
+        return 2
+    if form.endswith(("e", "i", "bl")):
+        return 1
+    return 0
 
 
 class Terms:
     """Indexed forms of words, by one analyzer, remembered."""
 
-    def __init__(self, analyzer, rewrites: int | None = None):
+    def __init__(self, analyzer, rewrites: Callable[[str], int] | None = None):
         self.analyzer = analyzer
-        # how many last letters of a lower-cased ASCII word the analyzer may
-        # change (None: unknown), so that `learn` can skip words that cannot
-        # have a given form
+        # how many last letters of an indexed form the analyzer may have
+        # written (a function of the form; None: unknown), so that `learn`
+        # and snippets can skip words that cannot have a given form
         self.rewrites = rewrites
         first = analyzer.items[0] if hasattr(analyzer, "items") else analyzer
         self.token = getattr(first, "expression", TOKEN)  # the analyzer's own tokenizer
@@ -81,10 +93,11 @@ class Terms:
 
     def starts(self, forms: set[str]) -> frozenset[str]:
         """How a lower-cased ASCII word with one of these indexed `forms`
-        starts: all but the form's last `rewrites` letters, and never less
-        than its first (a short form comes from words that start with its
-        first letter). Only for an analyzer whose `rewrites` is known."""
-        return frozenset(form[:max(1, len(form) - self.rewrites)] for form in forms)
+        starts: all but the letters of the form that `rewrites` says the
+        analyzer may have written, and never less than its first. Only for
+        an analyzer whose `rewrites` is known."""
+        rewrites = self.rewrites
+        return frozenset(form[:max(1, len(form) - rewrites(form))] for form in forms)
 
     def terms(self, text: str) -> list[str]:
         """The analyzer's terms of `text`, in order (stop words left out)."""
@@ -118,5 +131,5 @@ def body_terms() -> Terms:
     if _body_terms is None:
         from .schema import text_analyzer
 
-        _body_terms = Terms(text_analyzer(), rewrites=STEM_REWRITES)
+        _body_terms = Terms(text_analyzer(), rewrites=stem_rewrites)
     return _body_terms

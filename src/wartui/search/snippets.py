@@ -47,6 +47,8 @@ class Snippets:
         matched to the searched forms through the words seen of each form
         (analysis.Terms.forms); only the few that hit are then located, by a
         pattern that matches exactly where the tokenizer would cut them."""
+        if not words:  # (a query on other fields: else every word would be looked at)
+            return []
         terms = self.terms
         if terms.token.pattern != TOKEN.pattern:
             distinct = None
@@ -77,9 +79,9 @@ class Snippets:
                 if _starts_word(body, m.start())]
 
     def _hits_by_start(self, body: str, words: set[str]) -> list[tuple[int, int, str]]:
-        """`hits` in a text of ASCII words: the analyzer changes at most the last
-        `rewrites` letters of an ASCII word, lower-cased, so only the words
-        that start like a searched form can hit. One pattern finds them
+        """`hits` in a text of ASCII words: the analyzer writes at most the last
+        few letters of an indexed form (analysis.stem_rewrites), so only the
+        words that start like a searched form can hit. One pattern finds them
         (~5x faster than listing the text's distinct words, the dearest
         part of a snippet), and each is analysed (remembered)."""
         terms = self.terms
