@@ -66,8 +66,10 @@ class Rule:
     pattern: re.Pattern | None = None
     predicate: str | None = None
 
-    def matches(self, line: str, latin_page: bool) -> re.Match | bool | None:
-        if len(line.split()) > self.max_words:
+    def matches(self, line: str, latin_page: bool,
+                words: int | None = None) -> re.Match | bool | None:
+        """Whether the rule holds for `line` (of `words` words, if counted)."""
+        if (len(line.split()) if words is None else words) > self.max_words:
             return None
         if self.predicate:
             return PREDICATES[self.predicate](line, latin_page)
@@ -212,7 +214,8 @@ def _mark_lines(blocks: list[list[_Line]], rules: Rules, state: _State) -> None:
             block[0].reason, block[0].explicit = tail, True
             continue
         for line in block:
-            rule, match = _first_rule(line.text, rules, latin_page, top=not prose_seen)
+            words = len(line.text.split())
+            rule, match = _first_rule(line.text, rules, latin_page, not prose_seen, words)
             if rule is not None:
                 line.reason, line.explicit = rule.reason, True
                 if rule.action == "tail" and prose_seen:
@@ -225,16 +228,17 @@ def _mark_lines(blocks: list[list[_Line]], rules: Rules, state: _State) -> None:
                         state.metadata[rule.capture] = value
             elif tail:
                 line.reason = tail
-            elif len(line.text.split()) >= PROSE_WORDS:
+            elif words >= PROSE_WORDS:
                 prose_seen = True
     _extend_donation_lead_in(blocks)
 
 
-def _first_rule(text: str, rules: Rules, latin_page: bool, top: bool):
+def _first_rule(text: str, rules: Rules, latin_page: bool, top: bool, words: int):
+    # (each rule counted the line's words again: a third of cleaning's time)
     for rule in rules.rules:
         if rule.where == "top" and not top:
             continue
-        match = rule.matches(text, latin_page)
+        match = rule.matches(text, latin_page, words)
         if match:
             return rule, match
     return None, None
@@ -269,9 +273,13 @@ def _paragraphs(blocks: list[list[_Line]]) -> tuple[list[_Paragraph], list[Dropp
     return paragraphs, dropped
 
 
+_WORD_RUN = re.compile(r"\w+")
+
+
 def _key(text: str) -> str:
-    """Comparison key: case, punctuation and spacing do not matter."""
-    return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
+    """Comparison key: case, punctuation and spacing do not matter (its runs
+    of word characters, one space apart)."""
+    return " ".join(_WORD_RUN.findall(text.casefold()))
 
 
 def _is_title_like(paragraph: _Paragraph) -> bool:
