@@ -100,11 +100,15 @@ def shingle_hashes(word_list: list[str]):
     if not span:
         return np.zeros(0, dtype=np.uint64)
     count = len(word_list) - span + 1
-    mixed = np.zeros(count, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for offset in range(span):
-            mixed = mixed * np.uint64(0x9E3779B97F4A7C15) + word_hashes[offset:offset + count]
-    return np.unique(mixed >> np.uint64(32))
+    # (in place, and unique by sorting: np.unique was half the time of this)
+    mix = np.uint64(0x9E3779B97F4A7C15)
+    mixed = word_hashes[:count].copy()
+    for offset in range(1, span):  # (uint64 arrays wrap silently)
+        mixed *= mix
+        mixed += word_hashes[offset:offset + count]
+    mixed >>= np.uint64(32)
+    mixed.sort()
+    return mixed[np.concatenate(([True], mixed[1:] != mixed[:-1]))]
 
 
 class _MinHasher:
@@ -125,8 +129,10 @@ class _MinHasher:
         top byte, a 56-bit mix of the band's ROWS signature values below."""
         np = self.np
         with np.errstate(over="ignore"):
-            values = (np.outer(self.a, hashes) + self.b[:, None]) >> np.uint64(32)
-            bands = values.min(axis=1).reshape(BANDS, ROWS)
+            values = np.outer(self.a, hashes)
+            values += self.b[:, None]
+            # (the shift keeps the order: shifting the minimum saves a pass)
+            bands = (values.min(axis=1) >> np.uint64(32)).reshape(BANDS, ROWS)
             mixed = np.zeros(BANDS, dtype=np.uint64)
             for row in range(ROWS):
                 mixed = mixed * np.uint64(0x9E3779B97F4A7C15) + bands[:, row]
