@@ -147,3 +147,22 @@ def test_signatures_from_the_workers_find_the_pairs_found_without_them(corpus_li
     pairs = found(with_signatures=True)
     assert len(pairs) >= 30
     assert pairs == found(with_signatures=False) == corpus_library._version_index.pairs()
+
+
+def test_signatures_stay_those_stored_in_existing_indexes():
+    """Band keys are kept in the index's store: a faster computation of them
+    must give the very same values, or an article added later would no longer
+    meet its versions indexed before (values from wartui before the change)."""
+    import hashlib
+
+    from wartui.versions.detect import signature
+
+    text = ("Syrian government forces backed by Russian air strikes pushed into the last "
+            "rebel-held districts of eastern Aleppo on Tuesday, the Syrian Observatory for "
+            "Human Rights said, as thousands of civilians fled towards the west of the city.")
+    hashes, keys = signature(text)
+    assert len(hashes) == 34 and [int(h) for h in hashes[:4]] == [
+        29328853, 79704655, 202657313, 472522426]
+    assert keys[:3] == [9248064107902007, 110522035583447271, 186382963598674986]
+    everything = repr(([int(h) for h in hashes], keys)).encode()
+    assert hashlib.sha256(everything).hexdigest()[:16] == "4a23e742aa09dbfb"
