@@ -120,14 +120,15 @@ class Recognizer:
 
     # -- public -------------------------------------------------------------------
 
-    def find(self, text: str) -> list[Span]:
-        """All entity, date and figure spans in `text`, sorted, not overlapping."""
+    def find(self, text: str, paragraph: int = 0) -> list[Span]:
+        """All entity, date and figure spans in `text` (paragraph number
+        `paragraph` of its article), sorted, not overlapping."""
         spans: list[Span] = []
         for run in RUN.finditer(text):
-            spans.extend(self._names_in_run(text, run.start(), run.group(0)))
+            spans.extend(self._names_in_run(text, run.start(), run.group(0), paragraph))
         starts = [s.start for s in spans]
         ends = [s.end for s in spans]
-        for span in self._dates_and_figures(text):
+        for span in self._dates_and_figures(text, paragraph):
             # spans are sorted and disjoint: only the neighbour to the left can overlap
             at = bisect.bisect_left(starts, span.end)
             if at and ends[at - 1] > span.start:
@@ -142,20 +143,21 @@ class Recognizer:
         found = []
         headings = set(article.headings)
         for number, paragraph in enumerate(article.paragraphs):
-            found.extend(Span(s.start, s.end, s.type, s.id, s.text, number)
-                         for s in self.find(paragraph)
-                         if number not in headings or s.type != "other")
+            if number in headings:
+                found.extend(s for s in self.find(paragraph, number) if s.type != "other")
+            else:
+                found.extend(self.find(paragraph, number))
         return found
 
     # -- names -----------------------------------------------------------------------
 
-    def _names_in_run(self, text: str, offset: int, run: str) -> list[Span]:
+    def _names_in_run(self, text: str, offset: int, run: str, paragraph: int = 0) -> list[Span]:
         # Runs repeat across a corpus ("Damascus", "Islamic State"): their
         # analysis is cached, keyed by the run and whether it opens a sentence.
         after_initial = bool(INITIAL_BEFORE.search(text, max(0, offset - 4), offset))
         found = self._run_cache(run, _at_sentence_start(text, offset), after_initial)
-        return [Span(offset + s, offset + e, kind, entity_id, text[offset + s:offset + e])
-                for s, e, kind, entity_id in found]
+        return [Span(offset + s, offset + e, kind, entity_id, text[offset + s:offset + e],
+                     paragraph) for s, e, kind, entity_id in found]
 
     def _analyse_run(self, run: str, opens_sentence: bool, after_initial: bool) -> tuple:
         """((start, end, type, id), ...) relative to the run. After an initial
@@ -256,16 +258,17 @@ class Recognizer:
     # -- dates and figures ----------------------------------------------------------
 
     @staticmethod
-    def _dates_and_figures(text: str) -> list[Span]:
+    def _dates_and_figures(text: str, paragraph: int = 0) -> list[Span]:
         if not _DIGIT.search(text):
             return []
-        spans = [Span(m.start(), m.end(), "date", "", m.group(0)) for m in DATE.finditer(text)]
+        spans = [Span(m.start(), m.end(), "date", "", m.group(0), paragraph)
+                 for m in DATE.finditer(text)]
         date_ends = [s.end for s in spans]
         for m in FIGURE.finditer(text):
             at = bisect.bisect_right(date_ends, m.start())
             if at < len(spans) and spans[at].start < m.end():
                 continue  # the number is part of a date
-            spans.append(Span(m.start(), m.end(), "figure", "", m.group(0)))
+            spans.append(Span(m.start(), m.end(), "figure", "", m.group(0), paragraph))
         return spans
 
 
