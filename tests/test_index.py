@@ -199,3 +199,35 @@ def test_did_you_mean(corpus_library, query, suggestion):
 
 def test_no_suggestion_for_known_words(corpus_library):
     assert corpus_library.suggest("Aleppo AND chemical") is None
+
+
+def test_a_build_leaves_the_garbage_collector_as_it_found_it(tmp_path, seeds_dir, monkeypatch):
+    """A build turns Python's automatic garbage collection off (it runs it
+    per batch): it must be on again afterwards, or the app would keep every
+    reference cycle it makes from then on; also when the build fails."""
+    import gc
+
+    from wartui.search.writer import IndexBatch
+
+    assert gc.isenabled()
+    library = Library(tmp_path / "index")
+    assert library.add_paths([seeds_dir]).new == 5
+    assert gc.isenabled()
+
+    def broken(self, fields, known):
+        assert not gc.isenabled()  # (off while it builds)
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(IndexBatch, "add", broken)
+    changed = tmp_path / "changed.txt"
+    changed.write_text("A new report\n\nShelling hit the old city of Aleppo on Monday.\n")
+    with pytest.raises(RuntimeError):
+        library.add_paths([changed])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        monkeypatch.undo()
+        library.add_paths([changed])
+        assert not gc.isenabled()  # left off, as it was found
+    finally:
+        gc.enable()

@@ -14,6 +14,7 @@ It owns an index directory:
 from __future__ import annotations
 
 import errno
+import gc
 import hashlib
 import json
 import os
@@ -361,6 +362,7 @@ class Library:
                 else:
                     report.new += 1
             batch.clear()
+            gc.collect(1)  # (see _collected_per_batch)
 
         items = list(discover(paths))
         files = [item for item in items if isinstance(item, Path)]
@@ -391,21 +393,22 @@ class Library:
                     progress(file_number, len(files), records_read)
 
         workers = worker_count(sum(_size(path) for path in files))
-        try:
-            for prepared in prepare_all(changed(), workers, rules, recognizer):
-                record = prepared.record
-                if prepared.article is None:
-                    report.skipped.append(Skipped(record.id, prepared.error))
-                    continue
-                was_known = record.id in known
-                index_batch.add(prepared.fields, was_known)
-                batch.append((prepared.article, record.text, was_known, prepared.signature))
-                if len(batch) >= BATCH_SIZE:
-                    flush()
-            flush()
-        except BaseException:
-            index_batch.cancel()  # nothing of the uncommitted batch stays in Whoosh
-            raise
+        with _collected_per_batch():
+            try:
+                for prepared in prepare_all(changed(), workers, rules, recognizer):
+                    record = prepared.record
+                    if prepared.article is None:
+                        report.skipped.append(Skipped(record.id, prepared.error))
+                        continue
+                    was_known = record.id in known
+                    index_batch.add(prepared.fields, was_known)
+                    batch.append((prepared.article, record.text, was_known, prepared.signature))
+                    if len(batch) >= BATCH_SIZE:
+                        flush()
+                flush()
+            except BaseException:
+                index_batch.cancel()  # nothing of the uncommitted batch stays in Whoosh
+                raise
         if self._searcher is not None:
             self._searcher.refresh()
         return report
@@ -603,6 +606,23 @@ class Library:
     def ids(self) -> list[str]:
         self._open()
         return list(self._store.ids())
+
+
+@contextmanager
+def _collected_per_batch() -> Iterator[None]:
+    """Python's cyclic garbage collector off for a build, and run over the
+    young objects at each batch's end instead. A build keeps millions of
+    objects alive (the gazetteer, the batch's articles, the chunks in
+    flight), and each automatic full collection walked them all: 18 s of a
+    30k build (37 collections, up to 0.9 s each), while nearly everything a
+    build leaves behind is freed by reference counting."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _size(path: Path) -> int:
