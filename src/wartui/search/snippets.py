@@ -17,15 +17,12 @@ import re
 from functools import lru_cache
 
 from ..model import Segment
-from .analysis import TOKEN, Terms, body_terms
+from .analysis import TOKEN, WORDS, Terms, body_terms
 
 FRAGMENTS = 2
 MAX_CHARS = 300  # one fragment, at most
 SURROUND = 60  # context kept on each side of a hit
 BETWEEN = " … "
-# The tokenizer's words (analysis.TOKEN: runs of word characters joined by
-# single dots), without its capturing group, for findall.
-_WORDS = re.compile(r"[\w*]+(?:\.[\w*]+)*")
 _WORD_CHAR = re.compile(r"[\w*]")
 # (curly quotes and dashes are outside ASCII, but not word characters)
 _NON_ASCII_WORD_CHAR = re.compile(r"[^\W\x00-\x7f]")
@@ -56,7 +53,7 @@ class Snippets:
                                              or not _NON_ASCII_WORD_CHAR.search(body)):
             return self._hits_by_start(body, words)  # every word is ASCII
         else:
-            distinct = set(_WORDS.findall(body))
+            distinct = set(WORDS.findall(body))
         if distinct is None or not terms.learn(distinct, words):  # scan every token
             return [(m.start(), m.end(), t) for m in terms.token.finditer(body)
                     if (t := terms.term(m.group())) in words]
@@ -111,7 +108,7 @@ class Snippets:
 
 @lru_cache(maxsize=256)
 def _starting(starts: frozenset[str]) -> re.Pattern:
-    """Whole tokens (as _WORDS cuts them) that start with one of `starts`,
+    """Whole tokens (as WORDS cuts them) that start with one of `starts`,
     in any case; a match may begin inside a token (_starts_word says). The
     start is a lookahead: matched itself, one with a dot ("u.s") would carry
     the match over a dot that ends the token ("U..S")."""
