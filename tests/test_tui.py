@@ -655,6 +655,44 @@ def test_a_screen_shown_is_painted_without_waiting_for_a_frame(seed_index, monke
     run(app, scenario)
 
 
+def test_the_results_of_a_keystroke_are_painted_without_waiting_for_a_frame(seed_index,
+                                                                            monkeypatch):
+    """Textual paints a screen at its frame timer's next tick, and resumes
+    the timer only when the screen next goes idle: a keystroke's results
+    waited 15-30 ms for it, with nothing else to do. With the timer stopped
+    (a tick every hour), the results of each word typed are painted."""
+    import textual.screen
+
+    monkeypatch.setattr(textual.screen, "UPDATE_PERIOD", 3600.0)
+    app = WartuiApp(seed_index)
+    painted = []
+    display = app._display
+    app._display = lambda screen, update: (
+        painted.append(getattr(screen, "shown_query", None)), display(screen, update))
+
+    async def until(condition) -> None:
+        for _ in range(500):
+            if condition():
+                return
+            await asyncio.sleep(0.01)
+        raise AssertionError("not in 5 s")
+
+    async def scenario(pilot):
+        screen = pilot.app.screen
+        await until(lambda: screen.shown_query == "")
+        for query in ("aleppo", "aleppo OR taqsis"):
+            painted.clear()
+            # not pilot.press, nor pilot.pause: they run a frame themselves
+            for char in query[len(screen.query_text):]:
+                pilot.app.post_message(events.Key(char, char))
+                await asyncio.sleep(0.02)
+            await until(lambda: screen.shown_query == query)
+            await asyncio.sleep(0.1)
+            assert query in painted, painted
+
+    run(app, scenario)
+
+
 def test_a_watch_tick_while_the_app_closes_does_nothing(seed_index):
     """The timer that watches the index for other writers can fire after the
     app's screens are gone (closing): it must not raise then."""

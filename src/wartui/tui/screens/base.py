@@ -67,12 +67,17 @@ class WartuiScreen(Screen):
         # handler runs before Textual's own: handlers run subclass first.)
         if self._styled_for is not None and self._styled_for == self._app_style_state():
             event.refresh_styles = False
-        # Textual paints a screen at the next tick of its frame timer (60 a
-        # second), and a screen's timer starts at its first show: the first
-        # open of an article waited ~17-20 ms for it, a later one up to a
-        # frame. Shown now, the screen is laid out and painted at once, after
-        # Textual's own handling of the resume (call_later: it runs next).
-        # The timer's callback is private; without it the next tick paints.
+        # A screen's frame timer starts at its first show: the first open of
+        # an article waited ~17-20 ms for it, a later one up to a frame.
+        self.paint_now()  # (after Textual's own handling of the resume)
+
+    def paint_now(self) -> None:
+        """Lay out and paint what changed as soon as the current handler
+        returns (call_later), not at the next tick of the screen's frame
+        timer. Textual resumes that timer only when the screen next goes
+        idle: the results of a keystroke waited 15-30 ms for it, with
+        nothing else to do. The timer's callback is private; without it
+        the next tick paints, as before."""
         paint = getattr(self, "_on_timer_update", None)
         if paint is not None:
             self.call_later(paint)

@@ -170,9 +170,11 @@ class SearchScreen(WartuiScreen):
         except QueryError as error:
             if self._is_current(request):
                 self._show_error(request, str(error))
+                self.paint_now()
             return
         if self._is_current(request):  # else the box moved on: drop the answer
             self._show_results(request, results)
+            self.paint_now()
             if not self._warmed:  # the first results are up: warm the next search
                 self._warmed = True
                 self.run_job(self._warm, group="warm")
