@@ -42,7 +42,8 @@ _JOIN = (rf"(?:[ ]?[-‐–][ ]?|[ ]|[ ]{_ARTICLE}[-‐–]|[-‐–]{_ARTICLE}[
          r"|[ ](?:of|for|de|bin|ibn|bint)[ ](?:the[ ])?)")
 # A run of capitalised words: "Deir ez-Zor", "Syrian Observatory for Human Rights".
 # (The lookahead for a possible first letter first: ~30% faster a scan.)
-RUN = re.compile(rf"(?=[AaEe{_UPPER}])(?<![\w'’])(?:{_ARTICLE}[-‐–])?{_WORD}(?:{_JOIN}{_WORD})*")
+RUN = re.compile(rf"(?=[AaEe{_UPPER}])(?<![\w'’])"
+                 rf"(?:{_ARTICLE}[-‐–])?{_WORD}(?:{_JOIN}{_WORD})*")
 
 # Capitalised words that open sentences or headlines but name nothing.
 NOT_NAMES = frozenset("""
@@ -85,7 +86,8 @@ _MONTH_NAMES = "|".join(sorted((m.capitalize() for m in MONTHS if len(m) > 3 or 
 _DIGIT = re.compile(r"\d")
 _MONTH_INITIALS = "".join(sorted({name[0] for name in _MONTH_NAMES.split("|")}))
 DATE = re.compile(
-    r"(?=[" + _MONTH_INITIALS + r"\d])\b(?:(?:" + _MONTH_NAMES + r")\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:[,.]?\s+(?:19|20)\d\d)?"
+    r"(?=[" + _MONTH_INITIALS + r"\d])\b"
+    r"(?:(?:" + _MONTH_NAMES + r")\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:[,.]?\s+(?:19|20)\d\d)?"
     r"|\d{1,2}\s+(?:" + _MONTH_NAMES + r")\.?(?:,?\s+(?:19|20)\d\d)?"
     r"|(?:" + _MONTH_NAMES + r")\s+(?:19|20)\d\d"
     r"|(?:19|20)\d\d(?![\d,]))\b")
