@@ -100,15 +100,24 @@ def shingle_hashes(word_list: list[str]):
     if not span:
         return np.zeros(0, dtype=np.uint64)
     count = len(word_list) - span + 1
-    # (in place, and unique by sorting: np.unique was half the time of this)
-    mix = np.uint64(0x9E3779B97F4A7C15)
-    mixed = word_hashes[:count].copy()
-    for offset in range(1, span):  # (uint64 arrays wrap silently)
-        mixed *= mix
-        mixed += word_hashes[offset:offset + count]
+    mixed = _mixed([word_hashes[offset:offset + count] for offset in range(span)])
     mixed >>= np.uint64(32)
-    mixed.sort()
+    mixed.sort()  # (unique by sorting: np.unique was half the time of this)
     return mixed[np.concatenate(([True], mixed[1:] != mixed[:-1]))]
+
+
+def _mixed(parts):
+    """Equal-length uint64 arrays mixed element-wise into one, in order:
+    ((p0 * M + p1) * M + p2) ..., M a fixed odd multiplier. In place on a
+    copy of the first (uint64 arrays wrap silently: the mod 2**64)."""
+    import numpy as np
+
+    multiplier = np.uint64(0x9E3779B97F4A7C15)
+    mixed = parts[0].copy()
+    for part in parts[1:]:
+        mixed *= multiplier
+        mixed += part
+    return mixed
 
 
 class _MinHasher:
@@ -133,9 +142,7 @@ class _MinHasher:
             values += self.b[:, None]
             # (the shift keeps the order: shifting the minimum saves a pass)
             bands = (values.min(axis=1) >> np.uint64(32)).reshape(BANDS, ROWS)
-            mixed = np.zeros(BANDS, dtype=np.uint64)
-            for row in range(ROWS):
-                mixed = mixed * np.uint64(0x9E3779B97F4A7C15) + bands[:, row]
+        mixed = _mixed([bands[:, row] for row in range(ROWS)])
         keys = (mixed >> np.uint64(8)) | (np.arange(BANDS, dtype=np.uint64) << np.uint64(56))
         return keys.astype(np.int64).tolist()  # SQLite integers are signed
 
