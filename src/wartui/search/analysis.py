@@ -56,6 +56,9 @@ class Terms:
         self.rewrites = rewrites
         first = analyzer.items[0] if hasattr(analyzer, "items") else analyzer
         self.token = getattr(first, "expression", TOKEN)  # the analyzer's own tokenizer
+        # all the words of a text at once, when the tokenizer is Whoosh's
+        # default (else None: its own pattern, a match at a time)
+        self.findall = WORDS.findall if self.token.pattern == TOKEN.pattern else None
         self._known: dict[str, str | None] = {}
         # the words seen of each indexed form ('report' -> ('Reports', 'reported')):
         # tuples of strings, which the garbage collector stops tracking (100k
@@ -105,8 +108,8 @@ class Terms:
 
     def terms(self, text: str) -> list[str]:
         """The analyzer's terms of `text`, in order (stop words left out)."""
-        if self.token.pattern == TOKEN.pattern:
-            words = WORDS.findall(text)
+        if self.findall is not None:
+            words = self.findall(text)
         else:
             words = list(map(re.Match.group, self.token.finditer(text)))
         # known words looked up at C speed; the others analysed one by one

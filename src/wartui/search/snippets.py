@@ -17,7 +17,7 @@ import re
 from functools import lru_cache
 
 from ..model import Segment
-from .analysis import TOKEN, WORDS, Terms, body_terms
+from .analysis import Terms, body_terms
 
 FRAGMENTS = 2
 MAX_CHARS = 300  # one fragment, at most
@@ -47,13 +47,13 @@ class Snippets:
         if not words:  # (a query on other fields: else every word would be looked at)
             return []
         terms = self.terms
-        if terms.token.pattern != TOKEN.pattern:
+        if terms.findall is None:
             distinct = None
         elif terms.rewrites is not None and (body.isascii()
                                              or not _NON_ASCII_WORD_CHAR.search(body)):
             return self._hits_by_start(body, words)  # every word is ASCII
         else:
-            distinct = set(WORDS.findall(body))
+            distinct = set(terms.findall(body))
         if distinct is None or not terms.learn(distinct, words):  # scan every token
             return [(m.start(), m.end(), t) for m in terms.token.finditer(body)
                     if (t := terms.term(m.group())) in words]
@@ -108,7 +108,7 @@ class Snippets:
 
 @lru_cache(maxsize=256)
 def _starting(starts: frozenset[str]) -> re.Pattern:
-    """Whole tokens (as WORDS cuts them) that start with one of `starts`,
+    """Whole tokens (as analysis.WORDS cuts them) that start with one of `starts`,
     in any case; a match may begin inside a token (_starts_word says). The
     start is a lookahead: matched itself, one with a dot ("u.s") would carry
     the match over a dot that ends the token ("U..S")."""
