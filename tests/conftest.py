@@ -43,3 +43,26 @@ def library(tmp_path) -> Library:
     library = Library(tmp_path / "index")
     yield library
     library.close()
+
+
+_test_cache = None
+
+
+def pytest_configure(config):
+    """The tests (and the worker processes they start) keep the gazetteer's
+    cached tables in a folder of their own, not in the user's cache."""
+    global _test_cache
+    import os
+    import tempfile
+
+    from wartui.config import CACHE_ENV
+
+    if CACHE_ENV not in os.environ:
+        _test_cache = os.environ[CACHE_ENV] = tempfile.mkdtemp(prefix="wartui-test-cache-")
+
+
+def pytest_unconfigure(config):
+    import shutil
+
+    if _test_cache:
+        shutil.rmtree(_test_cache, ignore_errors=True)

@@ -8,16 +8,27 @@ Loading it builds the lookup tables the recogniser walks:
   first token that cannot continue any name;
 - `caps_only`: keys that exist only as all-caps abbreviations ("HTS", "IS"),
   which must be written in capitals to match.
+
+Building them takes ~100 ms (a name_key per spelling), and every process
+that searches or recognises needs them first thing: the CLI at each command,
+the app at its first search, each ingest worker. So they are kept in the
+user's cache (config.cache_dir), named by a digest of the gazetteer file and
+of the code that builds them: a changed file or a changed spelling rule is
+never read from stale tables. Reading them back takes ~12 ms.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import marshal
 import os
+import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from . import normalize
 from .normalize import name_key
 
 DATA_PATH = Path(__file__).with_name("data") / "gazetteer.json"
@@ -97,8 +108,74 @@ def gazetteer_path() -> Path:
 
 @lru_cache(maxsize=2)
 def _load(path: Path) -> Gazetteer:
-    with open(path, encoding="utf-8") as handle:
-        return Gazetteer.from_data(json.load(handle))
+    raw = path.read_bytes()
+    tables = _tables_path(raw)
+    gazetteer = _read_tables(tables) if tables else None
+    if gazetteer is None:
+        gazetteer = Gazetteer.from_data(json.loads(raw))
+        if tables:
+            _write_tables(tables, gazetteer)
+    return gazetteer
+
+
+# Table files kept in the cache, the most recently written: this gazetteer
+# and others ($WARTUI_GAZETTEER), or tables of older code.
+TABLES_KEPT = 4
+
+
+def _tables_path(raw: bytes) -> Path | None:
+    """The cache file for the tables of this gazetteer file's bytes, as this
+    code builds them; None when there is no cache (no home directory)."""
+    from ..config import cache_dir
+
+    digest = hashlib.blake2b(raw, digest_size=16)
+    for module in (normalize.__file__, __file__):  # the spelling rules and the builder
+        try:
+            digest.update(Path(module).read_bytes())
+        except OSError:  # no source to hash (a zipped install): no cache
+            return None
+    digest.update(f"{sys.version_info[:2]} {marshal.version}".encode())
+    try:
+        return cache_dir() / f"gazetteer-{digest.hexdigest()}.marshal"
+    except RuntimeError:  # no home directory to put a cache in
+        return None
+
+
+def _read_tables(path: Path) -> Gazetteer | None:
+    """The gazetteer from its cached tables; None if there are none or they
+    do not read back (then they are made again)."""
+    try:
+        version, rows, keys, prefixes, caps_only = marshal.loads(path.read_bytes())
+        return Gazetteer(version, {row[0]: Entity(*row) for row in rows}, keys, prefixes,
+                         caps_only)
+    except (OSError, EOFError, ValueError, TypeError, IndexError):
+        return None
+
+
+def _write_tables(path: Path, gazetteer: Gazetteer) -> None:
+    """Cache the tables; a cache that cannot be written is only slower."""
+    rows = [(e.id, e.type, e.name, e.aliases, e.kind, e.predecessors, e.parent)
+            for e in gazetteer.entities.values()]
+    data = marshal.dumps((gazetteer.version, rows, gazetteer.keys, gazetteer.prefixes,
+                          gazetteer.caps_only))
+    partial = path.with_name(f".{path.name}.{os.getpid()}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(data)
+        os.replace(partial, path)  # whole or not at all, also with workers racing
+    except OSError:
+        try:
+            partial.unlink(missing_ok=True)
+        except OSError:
+            pass
+        return
+    try:
+        kept = sorted(path.parent.glob("gazetteer-*.marshal"),
+                      key=lambda p: p.stat().st_mtime, reverse=True)
+        for stale in kept[TABLES_KEPT:]:
+            stale.unlink(missing_ok=True)
+    except OSError:  # (another process tidying at the same time)
+        pass
 
 
 def load_gazetteer(path: Path | None = None) -> Gazetteer:
