@@ -25,3 +25,17 @@ def test_import_wartui_is_cheap():
             "if m in sys.modules]; print(heavy)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_json_commands_do_not_import_rich(tmp_path, seeds_dir):
+    """Scripts call `wartui search --json` in loops: Rich's import (~65 ms)
+    is for what prints with it, not for JSON."""
+    index = str(tmp_path / "index")
+    code = (f"import sys; from wartui.cli import main; main(['--index-dir', {index!r}, "
+            f"'index', {str(seeds_dir)!r}, '--json']); "
+            f"main(['--index-dir', {index!r}, 'search', 'Manbij', '--json']); "
+            "print([m for m in sys.modules if m.split('.')[0] == 'rich'], file=sys.stderr)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert '"total"' in result.stdout and "Manbij" in result.stdout
+    assert result.stderr.strip() == "[]"

@@ -1,5 +1,9 @@
 """The scriptable command line. Presentation only: all work is in `Library`.
 
+Rich is imported only by what prints with it: a command that prints JSON
+(`wartui search --json`, for scripts calling it in a loop) does not pay its
+~65 ms of import.
+
 Exit status: 0 success; 1 something was skipped or not found; 2 bad usage or
 a query/index problem (with a one-line message on stderr); 3 the index is
 being written by another process (try again later).
@@ -11,15 +15,17 @@ import argparse
 import sqlite3
 import sys
 from pathlib import Path
-
-from rich.console import Console
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .config import INDEX_ENV, default_index_dir, seeds_dir
 from .errors import IndexBusy, WartuiError
 from .model import Article, IngestReport, SearchResults
 from .textsafe import dumps_json, printable
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
 ENTITY_TYPES = ("place", "armed-group", "person", "organisation", "country")
@@ -108,8 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     for name in ("doc_id", "doc_a", "doc_b"):  # bytes of argv that are not UTF-8: as in ids
         if isinstance(getattr(args, name, None), str):
             setattr(args, name, shown_path(getattr(args, name)))
-    out = Console(highlight=False, soft_wrap=False)
-    err = Console(stderr=True, highlight=False)
+    out = LazyConsole(highlight=False, soft_wrap=False)
+    err = LazyConsole(stderr=True, highlight=False)
     from .library import Library
 
     library = Library(args.index_dir or default_index_dir())
@@ -128,15 +134,12 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_entities(library, args, out, err)
         return cmd_default(library, parser, out)
     except WartuiError as exc:
-        err.print(Text("wartui: " + printable(str(exc), keep_newlines=False), style="red"),
-                  soft_wrap=True)  # one line, however long (scripts read it)
+        print_error(str(exc), err)
         return EXIT_BUSY if isinstance(exc, IndexBusy) else EXIT_USAGE
     except sqlite3.DatabaseError as exc:  # a store damaged where opening it did not look
         from .library import damaged
 
-        message = str(damaged(library.index_dir, f"articles.sqlite: {exc}"))
-        err.print(Text("wartui: " + printable(message, keep_newlines=False), style="red"),
-                  soft_wrap=True)
+        print_error(str(damaged(library.index_dir, f"articles.sqlite: {exc}")), err)
         return EXIT_USAGE
     except KeyboardInterrupt:
         err.print("wartui: interrupted; the index keeps every batch committed so far")
@@ -151,6 +154,8 @@ def cmd_default(library, parser: argparse.ArgumentParser, out: Console) -> int:
     """No command: open the app on a terminal (it builds the seed index first
     if there is none). Without a terminal (a pipe, CI), build the seed index
     if needed and print the help."""
+    from rich.text import Text
+
     if sys.stdin.isatty() and sys.stdout.isatty():
         from .tui.app import run_app
 
@@ -184,7 +189,7 @@ def cmd_index(library, args, out: Console) -> int:
 
     report = work(None) if args.json else run_with_progress(out, work)
     if args.json:
-        print_json(out, report_json(report))
+        print_json(report_json(report))
     else:
         print_report(report, out)
     return EXIT_PARTIAL if report.skipped else EXIT_OK
@@ -196,13 +201,15 @@ def cmd_search(library, args, out: Console) -> int:
     results = library.search(args.query, limit=args.limit, sort=args.sort,
                              all_versions=args.all_versions)
     if args.json:
-        print_json(out, results.to_json())
+        print_json(results.to_json())
     else:
         print_results(results, out)
     return EXIT_OK
 
 
 def cmd_show(library, args, out: Console, err: Console) -> int:
+    from rich.text import Text
+
     article = library.article(args.doc_id)
     if article is None:
         message = f"wartui: no article with id {printable(args.doc_id, False)!r}"
@@ -216,7 +223,7 @@ def cmd_show(library, args, out: Console, err: Console) -> int:
         data.pop("content_hash", None)
         if args.raw:
             data["raw"] = library.raw(article.id)
-        print_json(out, data)
+        print_json(data)
     elif args.raw:
         print_raw(library.raw(article.id) or "", article if args.dropped else None, out)
     else:
@@ -225,11 +232,13 @@ def cmd_show(library, args, out: Console, err: Console) -> int:
 
 
 def cmd_dupes(library, args, out: Console) -> int:
+    from rich.text import Text
+
     if args.threshold is not None and not 0 <= args.threshold <= 1:
         raise SystemExit("wartui dupes: --threshold is a share between 0 and 1")
     clusters = library.clusters(args.threshold)
     if args.json:
-        print_json(out, {"clusters": [c.to_json() for c in clusters]})
+        print_json({"clusters": [c.to_json() for c in clusters]})
         return EXIT_OK
     out.print(Text(f"{len(clusters)} groups of versions, "
                    f"{sum(len(c.ids) for c in clusters)} articles", style="bold"))
@@ -247,7 +256,7 @@ def cmd_dupes(library, args, out: Console) -> int:
 def cmd_diff(library, args, out: Console) -> int:
     result = library.diff(args.doc_a, args.doc_b)
     if args.json:
-        print_json(out, result.to_json())
+        print_json(result.to_json())
     else:
         from .diffview import render_diff
 
@@ -256,10 +265,12 @@ def cmd_diff(library, args, out: Console) -> int:
 
 
 def cmd_entities(library, args, out: Console, err: Console) -> int:
+    from rich.text import Text
+
     if args.top:
         ranked = library.top_entities(args.entity_type, limit=max(1, args.limit))
         if args.json:
-            print_json(out, {"entities": [
+            print_json({"entities": [
                 {"id": e.id, "name": e.name, "type": e.type, "count": n} for e, n in ranked]})
         else:
             for entity, count in ranked:
@@ -276,7 +287,7 @@ def cmd_entities(library, args, out: Console, err: Console) -> int:
                        style="red"))
         return EXIT_PARTIAL
     if args.json:
-        print_json(out, {"id": args.doc_id, "entities": [
+        print_json({"id": args.doc_id, "entities": [
             {"text": s.text, "start": s.start, "end": s.end, "paragraph": s.paragraph,
              "type": s.type, "id": s.id or None, "name": e.name if e else s.text}
             for s, e in found]})
@@ -287,6 +298,8 @@ def cmd_entities(library, args, out: Console, err: Console) -> int:
 
 def print_entity_groups(found, out: Console) -> None:
     """Entities by type, each with its count and the spellings used."""
+    from rich.text import Text
+
     groups: dict[str, dict[str, list[str]]] = {}
     for span, entity in found:
         key = entity.name if entity else span.text
@@ -314,9 +327,33 @@ def suggest_ids(library, doc_id: str) -> list[str]:
 
 # -- presentation ----------------------------------------------------------------
 
-def print_json(out: Console, data) -> None:
-    """JSON as it is: no markup, no highlighting, no ":emoji:" codes replaced."""
-    out.print(dumps_json(data), markup=False, emoji=False, highlight=False, soft_wrap=True)
+class LazyConsole:
+    """A Rich Console made (and Rich imported) when it is first used."""
+
+    def __init__(self, **options):
+        self._options = options
+        self._console = None
+
+    def __getattr__(self, name: str):
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return getattr(self._console, name)
+
+
+def print_error(message: str, err: Console) -> None:
+    """`wartui: message` in red, on one line however long (scripts read it)."""
+    from rich.text import Text
+
+    err.print(Text("wartui: " + printable(message, keep_newlines=False), style="red"),
+              soft_wrap=True)
+
+def print_json(data) -> None:
+    """JSON as it is: no markup, no highlighting, no ":emoji:" codes replaced
+    (so not through Rich, whose import it saves; dumps_json escapes every
+    control character)."""
+    sys.stdout.write(dumps_json(data) + "\n")
 
 
 def run_with_progress(out: Console, work):
@@ -345,6 +382,8 @@ def report_json(report: IngestReport) -> dict:
 
 
 def print_report(report: IngestReport, out: Console) -> None:
+    from rich.text import Text
+
     out.print(Text(report.summary(), style="bold"))
     for label, items, style in (("skipped", report.skipped, "yellow"),
                                 ("repaired", report.notes, "dim")):
@@ -357,6 +396,8 @@ def print_report(report: IngestReport, out: Console) -> None:
 
 
 def snippet_text(segments, style: str = "bold reverse") -> Text:
+    from rich.text import Text
+
     text = Text()
     for segment in segments:
         text.append(printable(segment.text, keep_newlines=False), style=style if segment.hit else "")
@@ -364,6 +405,8 @@ def snippet_text(segments, style: str = "bold reverse") -> Text:
 
 
 def print_results(results: SearchResults, out: Console) -> None:
+    from rich.text import Text
+
     shown = len(results.hits)
     about = "" if results.total_exact else "about "
     out.print(Text(f"{about}{results.total} result{'s' if results.total != 1 else ''}"
@@ -385,6 +428,8 @@ def print_results(results: SearchResults, out: Console) -> None:
 
 
 def print_article(article: Article, out: Console, with_dropped: bool = False) -> None:
+    from rich.text import Text
+
     out.print(Text(printable(article.display_title, False), style="bold"))
     meta = " · ".join(p for p in (article.source, article.date, article.author and
                                   f"by {article.author}") if p)
@@ -400,6 +445,8 @@ def print_article(article: Article, out: Console, with_dropped: bool = False) ->
 
 
 def print_dropped(article: Article, out: Console) -> None:
+    from rich.text import Text
+
     out.print()
     out.print(Text(f"Dropped ({len(article.dropped)})", style="bold"))
     for item in article.dropped:
@@ -410,6 +457,8 @@ def print_dropped(article: Article, out: Console) -> None:
 
 def print_raw(raw: str, article: Article | None, out: Console) -> None:
     """The raw page; with an article, its dropped lines marked with the reason."""
+    from rich.text import Text
+
     reasons = {d.line: d.reason for d in article.dropped if d.line} if article else {}
     for number, line in enumerate(raw.split("\n"), 1):
         text = Text(printable(line, keep_newlines=False))
