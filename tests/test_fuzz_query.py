@@ -126,6 +126,19 @@ def test_a_wildcard_standing_for_too_many_words_is_refused(corpus_library, monke
     assert corpus_library.search("date:[2016-01-01 to 2016-12-31]").total  # not words
 
 
+def test_a_refused_wildcard_is_searched_whole_once_allowed(corpus_library, monkeypatch):
+    """The cost check stops listing a wildcard's words at its limit; what it
+    listed is not taken for all of them by a later search (the words of a
+    search's wildcards are kept for the next one: FastSearcher.expansion)."""
+    monkeypatch.setattr(limits, "MAX_EXPANSION", 2)
+    with pytest.raises(QueryError, match=r"wildcard 'milit\*' stands for too many"):
+        corpus_library.search("milit*")  # 6 words in FA-KES: militants, military, ...
+    monkeypatch.undo()
+    q = corpus_library._search.parse("milit*")
+    whoosh = {hit.docnum for hit in corpus_library._search._searcher.search(q, limit=None)}
+    assert corpus_library.search("milit*").total == len(whoosh) > 300
+
+
 def test_a_wildcard_whose_words_are_too_common_is_refused(corpus_library, monkeypatch):
     assert corpus_library.search("s*").total
     monkeypatch.setattr(limits, "MAX_EXPANSION_POSTINGS", 1_000)  # FA-KES is small

@@ -58,6 +58,8 @@ VERIFY_ALL_BELOW = 3000
 POSTINGS_CACHE = 1_500_000
 # Terms whose TermInfos are kept (a few hundred bytes each, per segment).
 TERM_INFOS_KEPT = 20_000
+# Wildcards and ranges whose words are kept (as-you-type repeats them).
+EXPANSIONS_KEPT = 64
 
 
 @dataclass
@@ -192,6 +194,8 @@ class FastSearcher:
         # Each term's TermInfo in the segments that have it: the query's cost
         # check (limits.check_query) and the postings read both need them.
         self._term_infos: dict[tuple[str, bytes], list] = {}
+        # The words of recent wildcards and ranges (`expansion`).
+        self._expansions: dict[tuple, list[bytes]] = {}
 
     # -- per-index arrays, loaded on first use and kept ---------------------------
 
@@ -297,6 +301,29 @@ class FastSearcher:
                 self._term_infos.clear()
             self._term_infos[key] = found
         return found
+
+    def expansion(self, q, most: int | None = None) -> list[bytes]:
+        """The index's words that a wildcard, prefix or range query `q`
+        stands for, sorted. With `most`, the listing stops after `most` + 1
+        words (a query's cost check: `a*` is refused without listing all).
+        A search needs them three times (its cost check, its ranking, its
+        snippets' words), each ~2-4 ms at 100k: they are listed once."""
+        key = (type(q), q.field(), getattr(q, "text", None), getattr(q, "start", None),
+               getattr(q, "end", None), getattr(q, "startexcl", None),
+               getattr(q, "endexcl", None))
+        found = self._expansions.get(key)
+        if found is not None:
+            return found
+        words = []
+        for btext in q._btexts(self.searcher.reader()):
+            if btext:
+                words.append(btext)
+            if most is not None and len(words) > most:
+                return words  # cut short: not kept
+        if len(self._expansions) >= EXPANSIONS_KEPT:
+            self._expansions.pop(next(iter(self._expansions)))
+        self._expansions[key] = words
+        return words
 
     def doc_frequency(self, fieldname: str, text) -> int:
         """How many documents have the term (deleted ones too, as Whoosh's)."""
@@ -534,13 +561,9 @@ class FastSearcher:
         return self._from_postings(q, fieldname, [btext], q.boost)
 
     def _expanded(self, q) -> _Node:
-        fieldname = q.field()
-        words = set()
-        for leaf, _ in self.leaves:
-            words.update(q._btexts(leaf.reader()))
         # Scored as the OR of the words it expands to. (Whoosh's own scoring
         # of a multi-word expansion varies with the index size and the field.)
-        return self._from_postings(q, fieldname, sorted(w for w in words if w), q.boost)
+        return self._from_postings(q, q.field(), self.expansion(q), q.boost)
 
     def _from_postings(self, q, fieldname: str, btexts: list[bytes], boost: float) -> _Node:
         mask = np.zeros(self.size, dtype=bool)

@@ -71,15 +71,17 @@ def check_text(text: str, scale: int = 1) -> str:
     return _SURROGATE.sub("\ufffd", text)
 
 
-def check_query(q, reader=None, doc_frequency=None) -> None:
+def check_query(q, reader=None, doc_frequency=None, expansion=None) -> None:
     """Raises QueryError for a parsed query too deep or too wide, with a
     leading wildcard, or (with the index's `reader`) with a wildcard or word
     range that stands for too many words or too many uses of them, or whose
     words are used too often together: what it costs to search is about the
     number of postings it reads. Counting stops at the limits.
     `doc_frequency(fieldname, text)` counts a word's uses (default: the
-    reader's; FastSearcher's keeps the term lookups for reading postings)."""
-    leaves, budget = 0, _Budget(reader, doc_frequency)
+    reader's; FastSearcher's keeps the term lookups for reading postings).
+    `expansion(node, most)` lists a wildcard's or range's words, stopping
+    after `most` + 1 (default: the reader's; FastSearcher's keeps them)."""
+    leaves, budget = 0, _Budget(reader, doc_frequency, expansion)
     stack = [(q, 1)]
     while stack:
         node, depth = stack.pop()
@@ -104,9 +106,10 @@ def check_query(q, reader=None, doc_frequency=None) -> None:
 class _Budget:
     """The postings (documents per word) the query's words will read."""
 
-    def __init__(self, reader, doc_frequency=None):
+    def __init__(self, reader, doc_frequency=None, expansion=None):
         self.reader = reader
         self.doc_frequency = doc_frequency or (reader.doc_frequency if reader else None)
+        self.expansion = expansion or (lambda node, most: node._btexts(reader))
         self.used = 0
 
     def _uses(self, fieldname: str, text) -> int:
@@ -133,7 +136,7 @@ class _Budget:
     def _expansion(self, node, fieldname: str) -> int:
         words = uses = 0
         try:
-            for btext in node._btexts(self.reader):
+            for btext in self.expansion(node, MAX_EXPANSION):
                 words += 1
                 uses += self._uses(fieldname, btext)
                 if words > MAX_EXPANSION or uses > MAX_EXPANSION_POSTINGS:

@@ -140,7 +140,8 @@ class Searcher:
             if max((len(w) for w in re.findall(r"\w+", text)), default=0) < 2:
                 raise QueryError("keep typing: one-letter words are not searched")
             raise QueryError("the query has no searchable words (only stop words or operators?)")
-        limits.check_query(q, self._searcher.reader(), self.fast.doc_frequency)
+        limits.check_query(q, self._searcher.reader(), self.fast.doc_frequency,
+                           self.fast.expansion)
         return q
 
     def search(self, text: str, limit: int = 10, sort: str = "relevance",
@@ -201,6 +202,10 @@ class Searcher:
         field = self.schema["body"]
         words = set()
         for leaf in q.leaves():
+            if isinstance(leaf, (wq.Prefix, wq.Wildcard, wq.TermRange)):
+                if leaf.field() == "body":  # (listed already, by the search)
+                    words.update(field.from_bytes(text) for text in self.fast.expansion(leaf))
+                continue
             for fieldname, text in leaf.expanded_terms(reader, phrases=True):
                 if fieldname == "body":
                     words.add(field.from_bytes(text) if isinstance(text, bytes) else text)
