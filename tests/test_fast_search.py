@@ -5,12 +5,16 @@ top-N skips blocks and misses hits of AND queries (chemical AND idlib:
 Whoosh's top 20 lacks the best-scoring article), so it is no reference.
 """
 
+import functools
 import itertools
 
+import numpy as np
 import pytest
+from whoosh import query as wq
 
 from wartui import Library
 from wartui.entities.gazetteer import load_gazetteer
+from wartui.errors import QueryError
 from wartui.search import fast
 from wartui.search.expand import expand_query
 from wartui.search.fast import FastSearcher
@@ -61,6 +65,7 @@ def test_a_phrase_over_many_candidates_is_ranked_exactly_and_counted_roughly(
     """Above the threshold a phrase's positions are checked lazily: the top
     hits are still exact, the total is an estimate and says so."""
     monkeypatch.setattr(fast, "VERIFY_ALL_BELOW", 10)
+    monkeypatch.setattr(fast, "CHECKED_AT_ONCE", 10)
     q = _parsed(corpus_library, '"Syrian Observatory for Human Rights" OR homs')
     expected = _whoosh(corpus_library, q)
     ranked = FastSearcher(corpus_library._search._searcher).rank(q)
@@ -70,6 +75,48 @@ def test_a_phrase_over_many_candidates_is_ranked_exactly_and_counted_roughly(
     assert abs(ranked.total - len(expected)) <= 0.1 * len(expected)
     assert sorted(doc for doc, _ in itertools.chain(got, ranked.docs)) == sorted(
         d for d, _ in expected)
+
+
+PHRASES = ['"Syrian Observatory for Human Rights"', '"Free Syrian Army"', '"barrel bombs"',
+           '"chemical weapons"', '"White Helmets"', '"Deir Ezzor"', '"killed killed"',
+           '"said that the"', '"of the Syrian"', '"Syrian Syrian"']
+
+
+def test_phrases_checked_at_once_hold_where_checked_one_by_one(corpus_library):
+    """The array check of a phrase's positions (_PhraseCheck.held) agrees
+    with the check of one document at a time on every candidate, words
+    repeated and stop words inside included; the first few words of FA-KES
+    articles too, as phrases."""
+    searcher = FastSearcher(corpus_library._search._searcher)
+    reader = corpus_library._search._searcher.reader()
+    texts = list(PHRASES)
+    for docnum in range(0, 800, 40):
+        words = corpus_library.article(reader.stored_fields(docnum)["id"]).body.split()
+        texts.append('"' + " ".join(words[5:8]).replace('"', "") + '"')
+    checked = 0
+    for text in texts:
+        try:
+            q = corpus_library._search.parse(text)
+        except QueryError:  # stop words only
+            continue
+        for leaf in q.leaves():
+            if not isinstance(leaf, wq.Phrase):
+                continue
+            postings = [searcher.postings(leaf.fieldname, w.encode(), with_values=True)
+                        for w in leaf.words]
+            if not all(len(p.ids) for p in postings):
+                continue
+            docs = functools.reduce(np.intersect1d, [p.ids for p in postings])
+            check = fast._PhraseCheck(postings, leaf.slop)
+            assert check.held(docs).tolist() == [check._check(int(d)) for d in docs], text
+            checked += len(docs)
+    assert checked > 2000
+
+
+def test_a_phrase_of_many_candidates_is_counted_exactly(corpus_library):
+    q = _parsed(corpus_library, '"Syrian Observatory for Human Rights"')
+    ranked = FastSearcher(corpus_library._search._searcher).rank(q)
+    assert ranked.total_exact and ranked.total == len(_whoosh(corpus_library, q)) > 100
 
 
 def test_newest_first(corpus_library):
