@@ -118,6 +118,28 @@ def test_bad_files_are_skipped_with_a_reason(tmp_path, monkeypatch):
     assert missing.reason == "no such file or directory"
 
 
+JUNK = bytes(range(32)).replace(b"\n", b"").replace(b"\r", b"") * 4  # control bytes only
+
+
+def test_a_binary_line_does_not_cost_a_collection_its_good_rows(tmp_path):
+    """A JSONL or CSV file whose start is mostly control bytes, because one
+    row is junk, keeps its good rows; only the junk is a bad line. (Found by
+    the ingest fuzz test: the whole file was skipped as binary.)"""
+    good = {"id": "a", "title": "T", "text": "line text about Manbij"}
+    jsonl = tmp_path / "rows.jsonl"
+    jsonl.write_bytes(json.dumps(good).encode() + b"\n" + JUNK + b"\n")
+    assert [r.id for r in records(jsonl)] == ["rows:a"]
+    (bad,) = problems(jsonl)
+    assert bad.where.endswith("rows.jsonl:2") and bad.reason.startswith("invalid JSON")
+    csv_file = tmp_path / "rows.csv"
+    csv_file.write_bytes(b"id,title,text\na,T,line text about Manbij\nb,U," + JUNK + b"\n")
+    assert [r.id for r in records(csv_file)][:1] == ["rows:a"]
+    # a binary file with a collection's name is still one binary file
+    (tmp_path / "archive.jsonl").write_bytes(b"\x1f\x8b\x08" + JUNK * 20 + b"\n1\n")
+    (skipped,) = problems(tmp_path / "archive.jsonl")
+    assert skipped.reason == "binary file, not text"
+
+
 def test_unreadable_file_is_reported(tmp_path, monkeypatch):
     path = tmp_path / "locked.txt"
     path.write_text("text")

@@ -21,6 +21,7 @@ from .decode import decode_bytes, looks_binary
 
 PAGE_SUFFIXES = {".txt": "text", ".md": "text", ".html": "html", ".htm": "html"}
 ROW_SUFFIXES = {".csv", ".jsonl"}
+HEAD_BYTES = 8192  # read first, to tell text from binary
 SUPPORTED_SUFFIXES = set(PAGE_SUFFIXES) | ROW_SUFFIXES
 
 MAX_PAGE_BYTES = 10 * 1024 * 1024  # one scraped page; larger is not an article
@@ -76,6 +77,19 @@ def shown_path(path: str | os.PathLike) -> str:
                           if "\udc80" <= m.group(0) <= "\udcff" else "\ufffd", text)
 
 
+def _has_text_rows(head: bytes, suffix: str) -> bool:
+    """Whether a CSV or JSONL file whose start looks binary has rows of
+    text all the same: a line of text opening a JSON object, or a CSV header
+    line of text. Then only its unreadable lines are bad lines (each
+    reported), and its good rows are not lost with them. A binary file (an
+    archive, an image renamed) has neither."""
+    lines = head.split(b"\n")
+    if suffix == ".csv":
+        header = lines[0].rstrip(b"\r")
+        return b"," in header and not looks_binary(header)
+    return any(line.lstrip().startswith(b"{") and not looks_binary(line) for line in lines)
+
+
 def read_path(path: Path) -> Iterator[RawRecord | Skipped]:
     """Read one file into records: one per page, or one per CSV/JSONL row.
     Collections are streamed line by line, so a large CSV/JSONL costs memory
@@ -89,14 +103,14 @@ def read_path(path: Path) -> Iterator[RawRecord | Skipped]:
                           f"too large: {size / 1e6:.1f} MB (limit {limit / 1e6:.0f} MB)")
             return
         with open(path, "rb") as handle:
-            head = handle.read(8192)
+            head = handle.read(HEAD_BYTES)
     except OSError as exc:
         yield Skipped(shown_path(path), f"cannot read: {exc.strerror or exc}")
         return
     if not head:
         yield Skipped(shown_path(path), "empty file")
         return
-    if looks_binary(head):
+    if looks_binary(head) and not (suffix in ROW_SUFFIXES and _has_text_rows(head, suffix)):
         yield Skipped(shown_path(path), "binary file, not text")
         return
     if shown_path(path.name) != path.name:
