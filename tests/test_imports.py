@@ -34,6 +34,8 @@ def test_json_commands_do_not_import_rich(tmp_path, seeds_dir):
     code = (f"import sys; from wartui.cli import main; main(['--index-dir', {index!r}, "
             f"'index', {str(seeds_dir)!r}, '--json']); "
             f"main(['--index-dir', {index!r}, 'search', 'Manbij', '--json']); "
+            f"main(['--index-dir', {index!r}, 'dupes', '--json']); "
+            f"main(['--index-dir', {index!r}, 'entities', '--top', '--json']); "
             "print([m for m in sys.modules if m.split('.')[0] == 'rich'], file=sys.stderr)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

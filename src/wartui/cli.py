@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import sqlite3
 import sys
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -114,35 +115,34 @@ def main(argv: list[str] | None = None) -> int:
     for name in ("doc_id", "doc_a", "doc_b"):  # bytes of argv that are not UTF-8: as in ids
         if isinstance(getattr(args, name, None), str):
             setattr(args, name, shown_path(getattr(args, name)))
-    out = LazyConsole(highlight=False, soft_wrap=False)
-    err = LazyConsole(stderr=True, highlight=False)
+    con = Consoles()
     from .library import Library
 
     library = Library(args.index_dir or default_index_dir())
     try:
         if args.command == "index":
-            return cmd_index(library, args, out)
+            return cmd_index(library, args, con)
         if args.command == "search":
-            return cmd_search(library, args, out)
+            return cmd_search(library, args, con)
         if args.command == "show":
-            return cmd_show(library, args, out, err)
+            return cmd_show(library, args, con)
         if args.command == "dupes":
-            return cmd_dupes(library, args, out)
+            return cmd_dupes(library, args, con)
         if args.command == "diff":
-            return cmd_diff(library, args, out)
+            return cmd_diff(library, args, con)
         if args.command == "entities":
-            return cmd_entities(library, args, out, err)
-        return cmd_default(library, parser, out)
+            return cmd_entities(library, args, con)
+        return cmd_default(library, parser, con.out)
     except WartuiError as exc:
-        print_error(str(exc), err)
+        print_error(str(exc), con.err)
         return EXIT_BUSY if isinstance(exc, IndexBusy) else EXIT_USAGE
     except sqlite3.DatabaseError as exc:  # a store damaged where opening it did not look
         from .library import damaged
 
-        print_error(str(damaged(library.index_dir, f"articles.sqlite: {exc}")), err)
+        print_error(str(damaged(library.index_dir, f"articles.sqlite: {exc}")), con.err)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        err.print("wartui: interrupted; the index keeps every batch committed so far")
+        con.err.print("wartui: interrupted; the index keeps every batch committed so far")
         return 130
     finally:
         library.close()
@@ -174,7 +174,7 @@ def cmd_default(library, parser: argparse.ArgumentParser, out: Console) -> int:
     return status
 
 
-def cmd_index(library, args, out: Console) -> int:
+def cmd_index(library, args, con: Consoles) -> int:
     from .library import WRITE_WAIT
 
     wait = WRITE_WAIT if args.wait is None else args.wait
@@ -187,15 +187,15 @@ def cmd_index(library, args, out: Console) -> int:
             library.add_paths([], rebuild=True, wait=wait)
         return library.add_paths([seeds_dir()], progress=progress, wait=wait)
 
-    report = work(None) if args.json else run_with_progress(out, work)
+    report = work(None) if args.json else run_with_progress(con.out, work)
     if args.json:
         print_json(report_json(report))
     else:
-        print_report(report, out)
+        print_report(report, con.out)
     return EXIT_PARTIAL if report.skipped else EXIT_OK
 
 
-def cmd_search(library, args, out: Console) -> int:
+def cmd_search(library, args, con: Consoles) -> int:
     if args.limit < 1:
         raise SystemExit("wartui search: --limit must be at least 1")
     results = library.search(args.query, limit=args.limit, sort=args.sort,
@@ -203,20 +203,18 @@ def cmd_search(library, args, out: Console) -> int:
     if args.json:
         print_json(results.to_json())
     else:
-        print_results(results, out)
+        print_results(results, con.out)
     return EXIT_OK
 
 
-def cmd_show(library, args, out: Console, err: Console) -> int:
-    from rich.text import Text
-
+def cmd_show(library, args, con: Consoles) -> int:
     article = library.article(args.doc_id)
     if article is None:
-        message = f"wartui: no article with id {printable(args.doc_id, False)!r}"
+        message = f"no article with id {printable(args.doc_id, False)!r}"
         guesses = suggest_ids(library, args.doc_id)
         if guesses:
             message += "; did you mean: " + ", ".join(printable(g) for g in guesses)
-        err.print(Text(message, style="red"))
+        print_error(message, con.err)
         return EXIT_PARTIAL
     if args.json:
         data = article.to_json()
@@ -225,21 +223,22 @@ def cmd_show(library, args, out: Console, err: Console) -> int:
             data["raw"] = library.raw(article.id)
         print_json(data)
     elif args.raw:
-        print_raw(library.raw(article.id) or "", article if args.dropped else None, out)
+        print_raw(library.raw(article.id) or "", article if args.dropped else None, con.out)
     else:
-        print_article(article, out, with_dropped=args.dropped)
+        print_article(article, con.out, with_dropped=args.dropped)
     return EXIT_OK
 
 
-def cmd_dupes(library, args, out: Console) -> int:
-    from rich.text import Text
-
+def cmd_dupes(library, args, con: Consoles) -> int:
     if args.threshold is not None and not 0 <= args.threshold <= 1:
         raise SystemExit("wartui dupes: --threshold is a share between 0 and 1")
     clusters = library.clusters(args.threshold)
     if args.json:
         print_json({"clusters": [c.to_json() for c in clusters]})
         return EXIT_OK
+    from rich.text import Text
+
+    out = con.out
     out.print(Text(f"{len(clusters)} groups of versions, "
                    f"{sum(len(c.ids) for c in clusters)} articles", style="bold"))
     for cluster in clusters:
@@ -253,38 +252,37 @@ def cmd_dupes(library, args, out: Console) -> int:
     return EXIT_OK
 
 
-def cmd_diff(library, args, out: Console) -> int:
+def cmd_diff(library, args, con: Consoles) -> int:
     result = library.diff(args.doc_a, args.doc_b)
     if args.json:
         print_json(result.to_json())
     else:
         from .diffview import render_diff
 
-        out.print(render_diff(result, out.width))
+        con.out.print(render_diff(result, con.out.width))
     return EXIT_OK
 
 
-def cmd_entities(library, args, out: Console, err: Console) -> int:
-    from rich.text import Text
-
+def cmd_entities(library, args, con: Consoles) -> int:
     if args.top:
         ranked = library.top_entities(args.entity_type, limit=max(1, args.limit))
         if args.json:
             print_json({"entities": [
                 {"id": e.id, "name": e.name, "type": e.type, "count": n} for e, n in ranked]})
         else:
+            from rich.text import Text
+
             for entity, count in ranked:
-                out.print(Text(f"{count:>7}  ") + Text(printable(entity.name, False),
+                con.out.print(Text(f"{count:>7}  ") + Text(printable(entity.name, False),
                                                        style=ENTITY_STYLES[entity.type])
                           + Text(f"  {entity.type} · {entity.id}", style="dim"))
         return EXIT_OK
     if not args.doc_id:
-        err.print("wartui entities: give a DOC_ID, or --top for corpus-wide counts")
+        con.err.print("wartui entities: give a DOC_ID, or --top for corpus-wide counts")
         return EXIT_USAGE
     found = library.entities(args.doc_id)
     if found is None:
-        err.print(Text(f"wartui: no article with id {printable(args.doc_id, False)!r}",
-                       style="red"))
+        print_error(f"no article with id {printable(args.doc_id, False)!r}", con.err)
         return EXIT_PARTIAL
     if args.json:
         print_json({"id": args.doc_id, "entities": [
@@ -292,7 +290,7 @@ def cmd_entities(library, args, out: Console, err: Console) -> int:
              "type": s.type, "id": s.id or None, "name": e.name if e else s.text}
             for s, e in found]})
         return EXIT_OK
-    print_entity_groups(found, out)
+    print_entity_groups(found, con.out)
     return EXIT_OK
 
 
@@ -327,19 +325,21 @@ def suggest_ids(library, doc_id: str) -> list[str]:
 
 # -- presentation ----------------------------------------------------------------
 
-class LazyConsole:
-    """A Rich Console made (and Rich imported) when it is first used."""
+class Consoles:
+    """Rich consoles for stdout and stderr, made (and Rich imported) when a
+    command first prints with one."""
 
-    def __init__(self, **options):
-        self._options = options
-        self._console = None
+    @cached_property
+    def out(self) -> Console:
+        from rich.console import Console
 
-    def __getattr__(self, name: str):
-        if self._console is None:
-            from rich.console import Console
+        return Console(highlight=False, soft_wrap=False)
 
-            self._console = Console(**self._options)
-        return getattr(self._console, name)
+    @cached_property
+    def err(self) -> Console:
+        from rich.console import Console
+
+        return Console(stderr=True, highlight=False)
 
 
 def print_error(message: str, err: Console) -> None:
