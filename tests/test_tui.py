@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import weakref
 import io
 import os
 import time
@@ -781,6 +782,40 @@ def test_start_up_is_kept_out_of_the_garbage_collectors_sight(seed_index):
 
     async def scenario(pilot):
         assert gc.get_freeze_count() > 10_000  # Textual, Whoosh, the modules
+
+    run(app, scenario)
+
+
+def test_garbage_is_settled_once_the_first_results_are_warm(seed_index, monkeypatch):
+    """Once the first results and the index's warm-up are done, garbage is
+    collected and what is left frozen (the gazetteer, the warmed arrays, the
+    premounted document screen), so that a full collection does not fall
+    into the next keystroke or the first open of an article."""
+    settled = []
+    original = WartuiApp.settle_garbage
+
+    def settle_garbage(self):
+        settled.append(self.screen.query_one(ResultList).hits)
+        original(self)
+
+    monkeypatch.setattr(WartuiApp, "settle_garbage", settle_garbage)
+    app = WartuiApp(seed_index)
+
+    async def scenario(pilot):
+        await settle(pilot)
+        assert len(settled) == 1 and settled[0]  # once, with results on the screen
+        frozen = gc.get_freeze_count()
+
+        class Node:
+            pass
+
+        cycle = Node()
+        cycle.me = cycle
+        alive = weakref.ref(cycle)
+        del cycle
+        pilot.app.settle_garbage()
+        assert alive() is None  # collected, not frozen
+        assert gc.get_freeze_count() >= frozen
 
     run(app, scenario)
 

@@ -192,7 +192,8 @@ class SearchScreen(WartuiScreen):
             while await self.gate.call(lambda lib, part=part: lib.warm(part)):
                 part += 1
         except WartuiError:
-            pass  # (an index being rebuilt, say: the search that needs it says so)
+            return  # (an index being rebuilt, say: the search that needs it says so)
+        self.app.settle_garbage()
 
     async def _suggest(self, request: Request) -> None:
         try:
