@@ -59,9 +59,10 @@ ONE_DATE_FIELDS = frozenset({"date"})
 CHECKED_AT_ONCE = 20_000
 # Up to this many candidates, those are all checked (exact total).
 VERIFY_ALL_BELOW = 3000
-# Postings kept between queries, in postings (16 bytes each; a kept list of
-# Whoosh-encoded positions counts as 4, flat positions as 1): about 24 MB. With flat postings
-# (search/flat.py) a term is read again in ~1 ms, so a small cache does.
+# Postings kept between queries, in postings (16 bytes each; one with its
+# Whoosh-encoded positions counts 5, with its flat positions 2): about 24 MB.
+# With flat postings (search/flat.py) a term is read again in ~1 ms, so a
+# small cache does.
 POSTINGS_CACHE = 1_500_000
 # Terms whose TermInfos are kept (a few hundred bytes each, per segment).
 TERM_INFOS_KEPT = 20_000
