@@ -70,13 +70,17 @@ def decode_bytes(data: bytes) -> Decoded:
     return Decoded(text=text, encoding=encoding, fallback_bytes=fallback, nul_bytes=nuls)
 
 
+# How much of a file's start tells text from binary (looks_binary).
+BINARY_SAMPLE = 8192
+
+
 def looks_binary(head: bytes) -> bool:
     """True for data that is not text: many NULs or control bytes early on.
 
     A few stray NULs in a text file are repaired (removed and reported); a
     file whose first 8 KB is more than 10% NUL or control bytes is binary.
     """
-    sample = head[:8192]
+    sample = head[:BINARY_SAMPLE]
     if not sample:
         return False
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

@@ -17,11 +17,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..model import RawRecord, Repaired, Skipped
-from .decode import decode_bytes, looks_binary
+from .decode import BINARY_SAMPLE, decode_bytes, looks_binary
 
 PAGE_SUFFIXES = {".txt": "text", ".md": "text", ".html": "html", ".htm": "html"}
 ROW_SUFFIXES = {".csv", ".jsonl"}
-HEAD_BYTES = 8192  # read first, to tell text from binary
 SUPPORTED_SUFFIXES = set(PAGE_SUFFIXES) | ROW_SUFFIXES
 
 MAX_PAGE_BYTES = 10 * 1024 * 1024  # one scraped page; larger is not an article
@@ -103,7 +102,7 @@ def read_path(path: Path) -> Iterator[RawRecord | Skipped]:
                           f"too large: {size / 1e6:.1f} MB (limit {limit / 1e6:.0f} MB)")
             return
         with open(path, "rb") as handle:
-            head = handle.read(HEAD_BYTES)
+            head = handle.read(BINARY_SAMPLE)
     except OSError as exc:
         yield Skipped(shown_path(path), f"cannot read: {exc.strerror or exc}")
         return
