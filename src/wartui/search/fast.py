@@ -173,8 +173,9 @@ class _PhraseCheck:
         for k, postings in enumerate(self.postings):
             ends, positions = postings.values.flat
             at = np.searchsorted(postings.ids, docs)
-            counts = np.diff(ends, prepend=0)[at]
-            firsts = np.repeat(ends[at] - counts - (np.cumsum(counts) - counts), counts)
+            starts = np.where(at > 0, ends[at - 1], 0)  # (of the candidates' postings only)
+            counts = ends[at] - starts
+            firsts = np.repeat(starts - (np.cumsum(counts) - counts), counts)
             taken = positions[firsts + np.arange(len(firsts))].astype(np.int64) - k
             found = np.repeat(which, counts) << 32 | taken  # ascending, as positions are
             if k:
