@@ -33,10 +33,10 @@ def test_workers_build_the_same_index(tmp_path, seeds_dir, fakes_csv, monkeypatc
 
 
 def test_a_page_the_cleaner_fails_on_is_skipped_with_its_reason(tmp_path, monkeypatch):
-    def broken(record, rules):
+    def broken(record, rules, furniture=None):
         if "poison" in record.text:
             raise ValueError("boom")
-        return clean(record, rules)
+        return clean(record, rules, furniture=furniture)
 
     from wartui.ingest.clean import clean
 

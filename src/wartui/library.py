@@ -30,6 +30,7 @@ from .config import default_index_dir, seeds_dir
 from .errors import (ArticleMissing, IndexBusy, IndexMissing, IndexReadOnly, IndexVersionError,
                      WartuiError)
 from .ingest.clean import load_rules
+from .ingest.furniture import FurnitureTable, Learner, scope_of
 from .ingest.sources import discover, read_path
 from .entities.gazetteer import Entity, load_gazetteer
 from .model import (Article, Cluster, EntitySpan, Facets, IngestReport, RawRecord,
@@ -41,6 +42,10 @@ WHOOSH_DIR = "whoosh"
 WRITE_LOCK = "write.lock"
 WRITE_PENDING = "write.pending"
 BATCH_SIZE = 5000  # articles per Whoosh commit: a killed run loses at most one batch
+# Changed pages kept in memory between the run's two passes (furniture is
+# counted in the first), in characters of text; a larger run reads its files
+# twice (~3 s a pass at 100k articles).
+KEPT_BETWEEN_PASSES = 64_000_000
 WRITE_WAIT = 10.0  # seconds a second writer waits for the first, then IndexBusy
 
 # progress(files_done, files_total, records_read)
@@ -356,11 +361,13 @@ class Library:
             (self.index_dir / WRITE_PENDING).touch()  # readers' `stamp` changes
             self._vocabulary = None
             for article, _, was_known, _ in batch:
-                known[article.id] = article.content_hash
-                if was_known:
+                if article.id in again and known.get(article.id) == article.content_hash:
+                    report.recleaned += 1  # (counted as unchanged too)
+                elif was_known:
                     report.changed += 1
                 else:
                     report.new += 1
+                known[article.id] = article.content_hash
             batch.clear()
             gc.collect(1)  # (see _collected_per_batch)
 
@@ -368,34 +375,65 @@ class Library:
         files = [item for item in items if isinstance(item, Path)]
         report.skipped.extend(item for item in items if isinstance(item, Skipped))
 
-        def changed() -> Iterator[tuple[RawRecord, str]]:
-            """The records to (re)index, with their content hash."""
-            records_read = 0
+        def read(quiet: bool = False) -> Iterator[tuple[int, RawRecord, str | None]]:
+            """(file number, record, content hash if it is to be (re)indexed
+            else None) of every record; `quiet`: a second reading, that
+            reports nothing again."""
+            seen: set[str] = set() if quiet else seen_ids
+            said = IngestReport() if quiet else report
             for file_number, path in enumerate(files, 1):
                 for item in read_path(path):
                     if isinstance(item, Repaired):
-                        report.notes.append(item)
+                        said.notes.append(item)
                         continue
                     if isinstance(item, Skipped):
-                        report.skipped.append(item)
+                        said.skipped.append(item)
                         continue
-                    record = self._unique(item, seen_ids, report)
-                    records_read += 1
-                    report.notes.extend(Skipped(record.id, note) for note in record.notes)
+                    record = self._unique(item, seen, said)
+                    if not quiet:
+                        report.notes.extend(Skipped(record.id, note) for note in record.notes)
                     digest = content_hash(record, pipeline)
-                    if known.get(record.id) == digest:
-                        report.unchanged += 1
-                    else:
-                        yield record, digest
-                    if progress and records_read % 200 == 0:
-                        progress(file_number - 1, len(files), records_read)
-                if progress:
-                    progress(file_number, len(files), records_read)
+                    yield file_number, record, None if known.get(record.id) == digest else digest
+
+        # Pass 1: count the site furniture of the pages to (re)index, so that
+        # each is cleaned knowing what the others share (ingest/furniture.py).
+        # The changed pages are kept for pass 2 while they are few; a larger
+        # run reads its files again.
+        learner = Learner(FurnitureTable(self._store.db, create=True))
+        kept: list[tuple[int, RawRecord, str]] | None = []
+        kept_chars = 0
+        for file_number, record, digest in read():
+            if digest is None:
+                report.unchanged += 1
+                continue
+            if record.kind != "html":
+                learner.add(record.id, scope_of(record), record.text)
+            if kept is not None:
+                kept.append((file_number, record, digest))
+                kept_chars += len(record.text)
+                if kept_chars > KEPT_BETWEEN_PASSES:
+                    kept = None
+        furniture = learner.knowledge()
+        again = learner.pages_to_reclean()
+
+        def changed() -> Iterator[tuple[RawRecord, str]]:
+            """Pass 2: the records to (re)index, with their content hash."""
+            records = kept if kept is not None else (
+                item for item in read(quiet=True) if item[2] is not None)
+            records_read = 0
+            for file_number, record, digest in records:
+                records_read += 1
+                yield record, digest
+                if progress and records_read % 200 == 0:
+                    progress(file_number - 1, len(files), records_read)
+            yield from self._recleaned(again, pipeline, report)
+            if progress:
+                progress(len(files), len(files), records_read)
 
         workers = worker_count(sum(_size(path) for path in files))
         with _collected_per_batch():
             try:
-                for prepared in prepare_all(changed(), workers, rules, recognizer):
+                for prepared in prepare_all(changed(), workers, rules, recognizer, furniture):
                     record = prepared.record
                     if prepared.article is None:
                         report.skipped.append(Skipped(record.id, prepared.error))
@@ -406,12 +444,33 @@ class Library:
                     if len(batch) >= BATCH_SIZE:
                         flush()
                 flush()
+                with transaction(self._store.db):
+                    learner.table.save(learner)
             except BaseException:
                 index_batch.cancel()  # nothing of the uncommitted batch stays in Whoosh
                 raise
         if self._searcher is not None:
             self._searcher.refresh()
         return report
+
+    def _recleaned(self, ids: set[str], pipeline: str,
+                   report: IngestReport) -> Iterator[tuple[RawRecord, str]]:
+        """The pages of earlier runs to clean again, now that their site's
+        furniture is known: read again from their files (a page's path), the
+        ones whose file no longer holds them left as they are."""
+        if not ids:
+            return
+        by_path: dict[str, set[str]] = {}
+        for doc_id, article in self._store.get_many(sorted(ids)).items():
+            by_path.setdefault(article.path, set()).add(doc_id)
+        for path, wanted in sorted(by_path.items()):
+            seen: set[str] = set()
+            for item in read_path(Path(path)):
+                if isinstance(item, (Skipped, Repaired)):
+                    continue
+                record = self._unique(item, seen, IngestReport())
+                if record.id in wanted:
+                    yield record, content_hash(record, pipeline)
 
     @staticmethod
     def _unique(record: RawRecord, seen: set[str], report: IngestReport) -> RawRecord:

@@ -46,7 +46,7 @@ from .dates import MONTHS
 
 THRESHOLD = 3  # stories (pages that are not versions of each other)
 VERSION_CONTAINMENT = 0.5  # of the smaller page's prose sentences in the other's
-EDGE_FRAGMENTS = 3
+EDGE_FRAGMENTS = 8
 EDGE_WORDS = (3, 5, 8, 12, 20, 32)
 PROSE_FRAGMENT_WORDS = 8  # a sentence this long is prose, for the version check
 SAMPLE = THRESHOLD
@@ -58,7 +58,7 @@ UNIT_WORDS = 45
 ONE_LINE_PAGE = 2  # pages kept per unit: the version check and the re-cleaning
 
 # after . ! ? …, but not after an initial ("H. Said", "M. al-Frieh")
-_SENTENCE_SPLIT = re.compile(r"(?<![\s/(][A-Z]\.)(?<=[.!?…])[\"'”’»)]*\s+")
+_SENTENCE_SPLIT = re.compile(r"(?<![\s/(.][A-Z]\.)(?<!^[A-Z]\.)(?<=[.!?…])[\"'”’»)]*\s+")
 
 
 # Punctuation to spaces and digits to 0, in one pass (a regex per line cost
@@ -146,25 +146,32 @@ def page_units(text: str) -> list[str]:
 
 
 def fingerprint(text: str) -> np.ndarray:
-    """The page's prose lines (or, for an article on one line, sentences), as
-    sorted keys: what versions of one story share. (A CRC of each case-folded sentence: stable across
-    processes, and ~20 times cheaper than a unit key; a collision among a
-    page's sentences costs nothing but a shared sentence more.)"""
+    """The page's prose lines (or, for an article on one line, sentences),
+    as sorted int64s: each line's key (a CRC of it, case-folded) in the high
+    32 bits and its length in the low ones, so that a page's long paragraphs
+    weigh more than its tagline. (A CRC is stable across processes and ~20
+    times cheaper than a unit key; a collision among a page's lines costs
+    nothing but one shared line more.)"""
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     if len(lines) <= ONE_LINE_PAGE:  # an article on one line: its sentences
         lines = [part for line in lines for part in sentences(line)]
-    keys = {zlib.crc32(line.casefold().encode("utf-8", "surrogatepass"))
-            for line in lines if line.count(" ") >= PROSE_FRAGMENT_WORDS - 1}
-    return np.array(sorted(keys), dtype=np.int64)
+    found = {zlib.crc32(line.casefold().encode("utf-8", "surrogatepass")): len(line)
+             for line in lines if line.count(" ") >= PROSE_FRAGMENT_WORDS - 1}
+    return np.array(sorted((key << 32) | min(size, 0xFFFFFFFF) for key, size in found.items()),
+                    dtype=np.uint64).astype(np.int64)
 
 
 def are_versions(a: np.ndarray, b: np.ndarray) -> bool:
-    """Whether two pages are versions of one story (by their fingerprints)."""
-    smaller = min(len(a), len(b))
-    if not smaller:
+    """Whether two pages are versions of one story: most of the smaller
+    one's prose (by length) is the other's. Pages of one site share their
+    furniture too, but it is a small part of each."""
+    if not len(a) or not len(b):
         return False
-    shared = len(np.intersect1d(a, b, assume_unique=True))
-    return shared >= VERSION_CONTAINMENT * smaller
+    keys_a, keys_b = a.view(np.uint64) >> 32, b.view(np.uint64) >> 32
+    sizes_a, sizes_b = a.view(np.uint64) & 0xFFFFFFFF, b.view(np.uint64) & 0xFFFFFFFF
+    shared = np.isin(keys_a, keys_b, assume_unique=True)
+    return int(sizes_a[shared].sum()) >= VERSION_CONTAINMENT * min(int(sizes_a.sum()),
+                                                                   int(sizes_b.sum()))
 
 
 # A sentence that reads like prose is furniture only when it is on this
@@ -208,28 +215,38 @@ class Counted:
 
 
 class Learner:
-    """Counts the units of pages, a story at a time. `past` holds the counts
-    of units from earlier runs ({key: Counted}, filled by the caller for the
-    keys it is asked about) and `fingerprints` the sampled pages'."""
+    """Counts the units of pages, a story at a time. With a `table`
+    (FurnitureTable), the counts of earlier runs are read for the units a
+    page has, when it is added, and `save` writes what changed."""
 
-    def __init__(self, past: dict[int, Counted] | None = None,
-                 fingerprints: dict[str, np.ndarray] | None = None):
-        self.counts: dict[int, Counted] = past if past is not None else {}
-        self.fingerprints: dict[str, np.ndarray] = fingerprints if fingerprints is not None else {}
+    def __init__(self, table: FurnitureTable | None = None):
+        self.table = table
+        self.counts: dict[int, Counted] = {}
+        self.fingerprints: dict[str, np.ndarray] = {}
         self.became: set[int] = set()  # keys that reached THRESHOLD in this run
-        self.scope_pages: dict[str, int] = {}
+        self.touched: set[int] = set()
+        self.scope_pages: dict[str, int] = table.scope_pages() if table else {}
+        self.added_pages: dict[str, int] = {}
+        self.added: set[str] = set()  # the pages of this run
 
     def add(self, page_id: str, scope: str, text: str) -> None:
+        self.added.add(page_id)
         keys = {unit_key(scope, unit) for unit in page_units(text)}
         if not keys:
             return
+        if self.table is not None:
+            self._load(keys)
         self.scope_pages[scope] = self.scope_pages.get(scope, 0) + 1
+        self.added_pages[scope] = self.added_pages.get(scope, 0) + 1
         mine = fingerprint(text)
         self.fingerprints[page_id] = mine
+        self.touched |= keys
         for key in keys:
             counted = self.counts.get(key)
             if counted is None:
                 counted = self.counts[key] = Counted()
+            if page_id in counted.sample:
+                continue  # the same page again (re-indexed): counted already
             counted.pages += 1
             if counted.stories >= THRESHOLD:
                 continue  # furniture already: no need to tell versions apart
@@ -241,14 +258,117 @@ class Learner:
             if counted.stories == THRESHOLD:
                 self.became.add(key)
 
+    def _load(self, keys: set[int]) -> None:
+        missing = [key for key in keys if key not in self.counts]
+        if not missing:
+            return
+        found = self.table.counts(missing)
+        self.counts.update(found)
+        samples = {page for counted in found.values() for page in counted.sample
+                   if page not in self.fingerprints}
+        if samples:
+            self.fingerprints.update(self.table.fingerprints(samples))
+
     def knowledge(self) -> Furniture:
+        """The furniture among the units counted (every unit of the pages
+        added: what cleaning them looks up)."""
         return Furniture({key: counted.pages for key, counted in self.counts.items()
                           if counted.stories >= THRESHOLD}, dict(self.scope_pages))
+
+    def pages_to_reclean(self) -> set[str]:
+        """Pages of earlier runs that hold a unit which became furniture in
+        this one: cleaned without knowing it, they are to be cleaned again."""
+        return {page for key in self.became for page in self.counts[key].sample
+                if page not in self.added}
 
 
 def learn(records: Iterable[RawRecord]) -> Furniture:
     """The furniture of a set of pages, counted from them alone."""
     learner = Learner()
     for record in records:
-        learner.add(record.id, scope_of(record), record.text)
+        if record.kind != "html":
+            learner.add(record.id, scope_of(record), record.text)
     return learner.knowledge()
+
+
+class FurnitureTable:
+    """The counts, kept in the index's SQLite store beside the articles, so
+    that a page indexed alone later is cleaned with what earlier runs
+    learned (a unit of one page is a row too: its next page may come in the
+    next run). Counts only grow: a page re-indexed with other text adds its
+    new lines, and one removed leaves its own."""
+
+    SCHEMA = """
+    CREATE TABLE IF NOT EXISTS furniture_units (
+        key INTEGER PRIMARY KEY,   -- unit_key: a line (or a line's end) within a scope
+        pages INTEGER NOT NULL,
+        stories INTEGER NOT NULL,
+        sample TEXT NOT NULL       -- the first pages of distinct stories, one id a line
+    );
+    CREATE TABLE IF NOT EXISTS furniture_pages (
+        id TEXT PRIMARY KEY,       -- a sampled page
+        fingerprint BLOB NOT NULL  -- its prose lines' keys (int64, sorted)
+    ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS furniture_scopes (
+        scope TEXT PRIMARY KEY,    -- a source, or '' for pages of unknown source
+        pages INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    """
+
+    def __init__(self, db, create: bool = False):
+        self.db = db
+        if create:
+            self.db.executescript(self.SCHEMA)
+
+    def exists(self) -> bool:
+        return bool(self.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                                    "AND name = 'furniture_units'").fetchone())
+
+    def counts(self, keys: list[int]) -> dict[int, Counted]:
+        found = {}
+        if not self.exists():
+            return found
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for key, pages, stories, sample in self.db.execute(
+                    f"SELECT key, pages, stories, sample FROM furniture_units "
+                    f"WHERE key IN ({marks})", chunk):
+                found[key] = Counted(pages, stories, sample.split("\n") if sample else [])
+        return found
+
+    def fingerprints(self, ids: set[str]) -> dict[str, np.ndarray]:
+        found = {}
+        if not self.exists():
+            return found
+        wanted = list(ids)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for page, blob in self.db.execute(
+                    f"SELECT id, fingerprint FROM furniture_pages WHERE id IN ({marks})", chunk):
+                found[page] = np.frombuffer(blob, dtype=np.int64)
+        return found
+
+    def scope_pages(self) -> dict[str, int]:
+        if not self.exists():
+            return {}
+        return dict(self.db.execute("SELECT scope, pages FROM furniture_scopes"))
+
+    def save(self, learner: Learner) -> None:
+        """Write the units the learner counted in this run, the fingerprints
+        of the pages it sampled and the pages per scope (in the caller's
+        transaction)."""
+        rows = [(key, c.pages, c.stories, "\n".join(c.sample))
+                for key in learner.touched if (c := learner.counts.get(key)) is not None]
+        self.db.executemany("INSERT OR REPLACE INTO furniture_units (key, pages, stories, sample) "
+                            "VALUES (?, ?, ?, ?)", rows)
+        sampled = {page for key in learner.touched for page in learner.counts[key].sample}
+        self.db.executemany(
+            "INSERT OR REPLACE INTO furniture_pages (id, fingerprint) VALUES (?, ?)",
+            ((page, learner.fingerprints[page].tobytes()) for page in sampled
+             if page in learner.fingerprints))
+        self.db.executemany(
+            "INSERT INTO furniture_scopes (scope, pages) VALUES (?, ?) "
+            "ON CONFLICT(scope) DO UPDATE SET pages = pages + excluded.pages",
+            learner.added_pages.items())

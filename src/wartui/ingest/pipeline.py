@@ -91,9 +91,12 @@ def _whoosh_schema():
     return _schema
 
 
-def prepare(record: RawRecord, digest: str, rules=None, recognizer=None) -> Prepared:
-    """Clean one page and find its entities (in whichever process runs it);
-    a worker loads the rules and the recognizer once, as the caller did."""
+def prepare(record: RawRecord, digest: str, rules=None, recognizer=None,
+            furniture=None) -> Prepared:
+    """Clean one page (knowing the collection's `furniture`) and find its
+    entities, in whichever process runs it; a worker loads the rules and the
+    recognizer once, as the caller did, and is handed the furniture when it
+    starts."""
     from ..search.prepared import indexed
     from ..search.writer import document_fields
     from ..versions.detect import signature
@@ -101,8 +104,10 @@ def prepare(record: RawRecord, digest: str, rules=None, recognizer=None) -> Prep
 
     if rules is None or recognizer is None:
         rules, recognizer = _setup()
+    if furniture is None:
+        furniture = _furniture
     try:
-        article = clean(record, rules)
+        article = clean(record, rules, furniture=furniture)
         article.entities = recognizer.find_in_article(article)
     except Exception as exc:  # a cleaner bug must not cost the other pages
         return Prepared(record, digest, None, f"could not clean: {exc!r}")
@@ -111,7 +116,12 @@ def prepare(record: RawRecord, digest: str, rules=None, recognizer=None) -> Prep
                     fields=indexed(_whoosh_schema(), document_fields(article)))
 
 
-def _lower_priority() -> None:
+_furniture = None  # a worker's: the site furniture of the run (ingest/furniture.py)
+
+
+def _start_worker(furniture) -> None:
+    global _furniture
+    _furniture = furniture
     try:
         os.nice(WORKER_NICE)
     except (AttributeError, OSError):  # no nice on this system: same priority
@@ -125,17 +135,18 @@ def _prepare_job(job: tuple[RawRecord, str]) -> Prepared:
 
 
 def prepare_all(jobs: Iterable[tuple[RawRecord, str]], workers: int, rules,
-                recognizer) -> Iterator[Prepared]:
+                recognizer, furniture=None) -> Iterator[Prepared]:
     """`prepare` every (record, digest), in order: in this process with these
-    `rules` and `recognizer`, or with `workers` > 0 in that many worker
-    processes (which load their own, from the same files and environment),
-    the next chunk being prepared while the caller works through this one."""
+    `rules`, `recognizer` and `furniture`, or with `workers` > 0 in that many
+    worker processes (which load their own rules and recognizer, from the
+    same files and environment, and are handed the furniture), the next
+    chunk being prepared while the caller works through this one."""
     if workers <= 0:
         for record, digest in jobs:
-            yield prepare(record, digest, rules, recognizer)
+            yield prepare(record, digest, rules, recognizer, furniture)
         return
     context = multiprocessing.get_context("spawn")
-    with context.Pool(workers, initializer=_lower_priority) as pool:
+    with context.Pool(workers, initializer=_start_worker, initargs=(furniture,)) as pool:
         in_flight: collections.deque = collections.deque()
         for chunk in _chunks(jobs, CHUNK):
             submitted = pool.map_async(_prepare_job, chunk, chunksize=max(1, CHUNK // 8 // workers))
