@@ -451,23 +451,37 @@ def print_dropped(article: Article, out: Console) -> None:
     out.print(Text(f"Dropped ({len(article.dropped)})", style="bold"))
     for item in article.dropped:
         where = f"L{item.line}" if item.line else "  "
-        out.print(Text(f"  {where:>5} ", style="dim") + Text(f"[{item.reason}] ", style="yellow")
+        why = f"[{item.reason}{': ' + item.detail if item.detail else ''}] "
+        out.print(Text(f"  {where:>5} ", style="dim") + Text(why, style="yellow")
                   + Text(printable(item.text, keep_newlines=False)))
 
 
 def print_raw(raw: str, article: Article | None, out: Console) -> None:
-    """The raw page; with an article, its dropped lines marked with the reason."""
+    """The raw page; with an article, its dropped lines (or the dropped parts
+    of a line) struck through and marked with their reasons."""
     from rich.text import Text
 
-    reasons = {d.line: d.reason for d in article.dropped if d.line} if article else {}
+    from .model import dropped_spans
+
+    spans = dropped_spans(raw, article.dropped) if article else {}
     for number, line in enumerate(raw.split("\n"), 1):
-        text = Text(printable(line, keep_newlines=False))
-        if number in reasons:
-            text.stylize("strike dim")
-            text = Text(f"{reasons[number]:>18} │ ", style="yellow") + text
-        elif reasons:
-            text = Text(" " * 18 + " │ ", style="dim") + text
-        out.print(text)
+        marks = spans.get(number)
+        if not marks:
+            text = Text(printable(line, keep_newlines=False))
+            if spans:
+                text = Text(" " * 18 + " │ ", style="dim") + text
+            out.print(text)
+            continue
+        text = Text()
+        position = 0
+        for start, end, _ in marks:
+            text.append(printable(line[position:start], keep_newlines=False))
+            text.append(printable(line[start:end], keep_newlines=False), style="strike dim")
+            position = end
+        text.append(printable(line[position:], keep_newlines=False))
+        reasons = ", ".join(dict.fromkeys(reason for _, _, reason in marks))
+        label = reasons if len(reasons) <= 18 else reasons[:17] + "…"
+        out.print(Text(f"{label:>18} │ ", style="yellow") + text)
 
 
 if __name__ == "__main__":

@@ -130,6 +130,34 @@ class Article:
         return article
 
 
+def dropped_spans(raw: str, dropped: list[Dropped]) -> dict[int, list[tuple[int, int, str]]]:
+    """{raw line number: [(start, end, reason)]}: exactly the dropped parts
+    of each raw line, in order and not overlapping; a line dropped whole is
+    one span over all of it. (For the raw view and `show --raw --dropped`.)"""
+    lengths = [len(line) for line in raw.split("\n")]
+    found: dict[int, list[tuple[int, int, str]]] = {}
+    for item in dropped:
+        if not 0 < item.line <= len(lengths):
+            continue
+        size = lengths[item.line - 1]
+        start, end = (0, size) if item.start is None else (max(0, item.start),
+                                                          min(size, item.end or 0))
+        if end > start:
+            found.setdefault(item.line, []).append((start, end, item.reason))
+    for number, spans in found.items():
+        spans.sort()
+        merged: list[tuple[int, int, str]] = []
+        for start, end, reason in spans:
+            if merged and start < merged[-1][1]:  # overlapping: the earlier span goes on
+                previous = merged[-1]
+                if end > previous[1]:
+                    merged.append((previous[1], end, reason))
+                continue
+            merged.append((start, end, reason))
+        found[number] = merged
+    return found
+
+
 def _dropped_json(item: Dropped) -> dict:
     """text, reason and line; the span and the detail only when there are."""
     found = {"text": item.text, "reason": item.reason, "line": item.line}
@@ -161,6 +189,8 @@ class IngestReport:
     changed: int = 0
     unchanged: int = 0
     version_pairs: int = 0  # near-duplicate pairs found among what was indexed
+    # unchanged pages cleaned again: their site's furniture became known in this run
+    recleaned: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     notes: list[Skipped] = field(default_factory=list)  # repaired, still indexed
 
@@ -170,6 +200,9 @@ class IngestReport:
 
     def summary(self) -> str:
         text = f"{self.new} new, {self.changed} changed, {self.unchanged} unchanged"
+        if self.recleaned:
+            text += (f" ({self.recleaned} of them cleaned again: their site's furniture is "
+                     "known now)")
         if self.skipped:
             text += f", {len(self.skipped)} skipped"
         return text

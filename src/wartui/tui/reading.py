@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from ..model import Article, Dropped, EntitySpan
+from ..model import Article, Dropped, EntitySpan, dropped_spans
 from ..textsafe import printable
 from .passages import Mark, Passage, Span
 
@@ -199,34 +199,38 @@ def article_passages(article: Article, terms: HitTerms = HitTerms()
 
 
 def raw_passages(raw: str | None, dropped: list[Dropped]) -> tuple[list[Passage], list[Mark]]:
-    """The raw page line by line with line numbers; the lines the cleaner
-    dropped are marked with their reasons (and are the `n`/`N` marks)."""
+    """The raw page line by line with line numbers; exactly the parts the
+    cleaner dropped are marked (a whole line, or the repeated title at the
+    start of a row, the furniture glued to its end), each with its reason,
+    and are the `n`/`N` marks."""
     if raw is None:
         return [Passage("(the raw page is not stored)", style="meta")], []
-    reasons: dict[int, list[str]] = {}
-    elsewhere: list[Dropped] = []
-    for item in dropped:
-        if item.line > 0:
-            reasons.setdefault(item.line, []).append(item.reason)
-        else:
-            elsewhere.append(item)
+    spans = dropped_spans(raw, dropped)
+    elsewhere = [item for item in dropped if item.line <= 0]
     lines = raw.split("\n")
     digits = len(str(len(lines)))
     passages: list[Passage] = []
     marks: list[Mark] = []
     for number, line in enumerate(lines, 1):
         gutter = f"{number:>{digits}} │ "
-        body = safe(line.rstrip("\r"), keep_newlines=False)
-        spans = [Span(0, len(gutter), "gutter")]
-        why = reasons.get(number)
-        if why:
-            label = "  ◂ dropped: " + ", ".join(dict.fromkeys(why))
-            spans += [Span(len(gutter), len(gutter) + len(body), "dropped"),
-                      Span(len(gutter) + len(body), len(gutter) + len(body) + len(label),
-                           "reason")]
-            body += label
-            marks.append(Mark(len(passages), len(gutter), len(gutter) + len(body), style=""))
-        passages.append(Passage(gutter + body, tuple(spans), space_after=0, indent=len(gutter)))
+        line = line.rstrip("\r")
+        styled = [Span(0, len(gutter), "gutter")]
+        text = gutter
+        position = 0
+        line_spans = spans.get(number, [])
+        for start, end, _ in line_spans:
+            text += safe(line[position:start], keep_newlines=False)
+            begin = len(text)
+            text += safe(line[start:end], keep_newlines=False)
+            styled.append(Span(begin, len(text), "dropped"))
+            position = end
+        text += safe(line[position:], keep_newlines=False)
+        if line_spans:
+            label = "  ◂ dropped: " + ", ".join(dict.fromkeys(r for _, _, r in line_spans))
+            styled.append(Span(len(text), len(text) + len(label), "reason"))
+            text += label
+            marks.append(Mark(len(passages), len(gutter), len(text), style=""))
+        passages.append(Passage(text, tuple(styled), space_after=0, indent=len(gutter)))
     if elsewhere:
         passages[-1] = replace(passages[-1], space_after=1)
         passages.append(Passage("Dropped, not from one line of the page:", style="heading",
