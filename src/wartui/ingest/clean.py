@@ -346,14 +346,14 @@ def _mark_furniture(blocks: list[list[_Line]], furniture: Furniture | None, scop
     with other pages is dropped only beside other furniture: a story's
     sentences shared by a few unrelated pages (a background paragraph, a
     recombined corpus) are article."""
-    if not furniture:
-        return
     lines = [line for block in blocks for line in block]
     if not lines:
         return
     if len(lines) <= ONE_LINE_PAGE:
         _trim_edges(lines[0], furniture, scope, rules, at_end=False)
         _trim_edges(lines[-1], furniture, scope, rules, at_end=True)
+    if not furniture:
+        return
     prose_candidates = []
     for line in lines:
         if line.reason and line.explicit or line.text.count(" ") >= UNIT_WORDS:
@@ -385,7 +385,7 @@ def _seen_detail(seen: int, scope: str) -> str:
     return f"seen on {seen} pages of {where}"
 
 
-def _trim_edges(line: _Line, furniture: Furniture, scope: str, rules: Rules,
+def _trim_edges(line: _Line, furniture: Furniture | None, scope: str, rules: Rules,
                 at_end: bool) -> None:
     """Cut the furniture glued to one end of a long line (a whole article on
     one line, as CSV collections keep them): the longest learned run of
@@ -395,15 +395,16 @@ def _trim_edges(line: _Line, furniture: Furniture, scope: str, rules: Rules,
         text = line.text
         if len(text.split()) < 8:
             return
-        part = _furniture_end(text, furniture, scope, at_end, anchored)
-        if part is None:
-            part = _rule_end(text, rules, at_end)
-            if part is None:
-                return
-            reason, part = part
+        known = _rule_end(text, rules, at_end)  # (a known shape first: it cuts where it ends)
+        if known is not None:
+            reason, part = known
             line.cut(part, reason, at_end)
+            anchored = True
             continue
-        seen, part = part
+        found = _furniture_end(text, furniture, scope, at_end, anchored) if furniture else None
+        if found is None:
+            return
+        seen, part = found
         line.cut(part, "site-furniture", at_end, _seen_detail(seen, scope))
         anchored = True
 
@@ -450,13 +451,17 @@ def _furniture_end(text: str, furniture: Furniture, scope: str, at_end: bool,
             following = words[count]
             boundary = part.endswith(_CLAUSE_END) and (following[:1].isupper()
                                                        or following[:1].isdigit())
-        if boundary and (not _prose_like(part) or anchored and furniture.everywhere(scope, seen)):
+        # (or, in a known source, where the run is on a large share of its
+        # pages: "... Damascus Community standards Comment via Facebook")
+        common = (bool(scope) and furniture.everywhere(scope, seen)
+                  and (part[:1].isupper() or part[:1] in "(-–—|"))
+        if (boundary or common) and (not _prose_like(part) or anchored and common):
             best = (seen, part)
     return best
 
 
-END_SEARCHED = 400  # characters at a line's end where glued furniture is looked for
-_CLAUSE_END = (".", "!", "?", "…", ":", ";", "|", "»", ")", "\"", "”")
+END_SEARCHED = 1500  # characters at a line's end where glued furniture is looked for
+_CLAUSE_END = (".", "!", "?", "…", ":", "|", "»", ")", "\"", "”")
 
 
 def _rule_end(text: str, rules: Rules, at_end: bool) -> tuple[str, str] | None:
@@ -468,7 +473,8 @@ def _rule_end(text: str, rules: Rules, at_end: bool) -> tuple[str, str] | None:
         # search from every place of a 2 KB line costs ~0.5 ms)
         offset = max(0, len(text) - END_SEARCHED)
         for reason, pattern in (("tag", regions.TRAILING_TAGS),
-                                ("sign-off", regions.TRAILING_SIGNOFF)):
+                                ("sign-off", regions.TRAILING_SIGNOFF),
+                                ("related-links", regions.TRAILING_RELATED)):
             match = pattern.search(text, offset)
             if match and match.start() > 0:
                 return reason, text[match.start():].strip()
@@ -528,6 +534,10 @@ def _resolve_in_context(blocks: list[list[_Line]], rules: Rules) -> None:
     step = last + 1
     while step < len(lines):
         if _joins_body(lines[step], kinds):
+            rule = _after_rule(lines[step].text, rules)
+            if rule is not None:  # a short bio or appeal right after the article
+                lines[step].drop(rule.reason)
+                break
             last = step
         elif not (lines[step].explicit and lines[step].reason in INLINE_REASONS):
             break
@@ -561,7 +571,11 @@ def _joins_body(line: _Line, kinds: dict[int, str]) -> bool:
     if line.reason is not None:
         return False
     kind = kinds.get(id(line))
-    return kind in (shapes.NEAR, shapes.SHORT) and shapes.is_sentence_like(line.shape)
+    if kind not in (shapes.NEAR, shapes.SHORT):
+        return False
+    if line.text.endswith(":"):  # a line that opens a list or a quote
+        return line.shape.words >= 4 and line.shape.stop_share >= 0.2
+    return shapes.is_sentence_like(line.shape)
 
 
 def _choose_title(blocks: list[list[_Line]], rules: Rules, given: str) -> str:

@@ -298,8 +298,8 @@ def title_score(lines, index: int, candidates: list[int], page_text: str) -> flo
         score += 1
     if text.isupper():
         score -= 1
-    if index == 0 and shape.words >= 5 and not text.isupper():
-        score += 2.5
+    if index == 0 and shape.words >= 3 and not text.isupper():
+        score += 2.5 if shape.words >= 5 else 1.5  # a capture that starts at its headline
     if shape.words >= 4 and page_text.count(text) >= 2:
         score += 2
     if any(_dated(other) for other in _neighbours(lines, index)):
@@ -352,7 +352,7 @@ def _dated(line) -> bool:
 
 # "... Tags Syria Aleppo Damascus" (capitalised words, no sentence after)
 TRAILING_TAGS = re.compile(r"(?:\s|^)(?:\.\.\.\s+)?(?:[\d\s]+)?\b(Tags?|Topics|Keywords)\b:?"
-                           r"(?:\s+[\w'’.-]+){1,20}$")
+                           r"(?:\s+[^\s.!?]+){1,30}$")
 
 # "Published on April 19 2017 by NAME", "Date of publication 3 October 2017",
 # "Wednesday 07 December 2016", "24.08.2013", "Fri Sep 27 2013": a date glued
@@ -367,3 +367,9 @@ LEADING_DATE = re.compile(r"^(?:(?:published|posted|updated|last updated|date of
 TRAILING_SIGNOFF = re.compile(r"(?:\s|^)\(?(?:reporting|writing|editing|additional reporting|"
                               r"compiled|translated|edited) by\b[^.]{0,200}?(?:\.[^.]{0,80})?$",
                               re.I)
+
+# "... Related News Headline one | Headline two | ...": a list of links glued
+# after a one-line article (capitalised, as a heading is)
+TRAILING_RELATED = re.compile(r"(?:\s|^)(?:Related|More|Read More|Read Also|Also Read|Recommended)"
+                              r"(?: News| Articles| Stories| Posts| Coverage| Content| on [A-Z]\w+)?"
+                              r"\s*:?\s+\S[^.]*(?:\s[|•·]\s[^.]*){2,}$")
