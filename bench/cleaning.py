@@ -3,6 +3,8 @@
     .venv/bin/python bench/cleaning.py                 # the fixture set in tests/data/cleaning
     .venv/bin/python bench/cleaning.py --per-page      # and each page's misses
     .venv/bin/python bench/cleaning.py --justext       # jusText on the same pages, for comparison
+    .venv/bin/python bench/cleaning.py --cost tests/data/fakes.csv bench/corpus/100000.jsonl
+                                                       # CPU ms per article: learning, cleaning
 
 Each fixture page (`*.page`, format in tests/data/cleaning/README.md) gives
 every raw line a label: `T` the headline, `K` article text, `D` junk. The
@@ -200,6 +202,32 @@ def justext_score(fixtures: list[Fixture]) -> dict:
     return {"kept": _share(kept, article_lines), "dropped": _share(dropped, junk_lines)}
 
 
+def cost(path: Path, limit: int = 5000, runs: int = 3) -> dict:
+    """CPU time per article of learning the furniture of the first `limit`
+    articles of a collection and of cleaning them with it (best of `runs`)."""
+    from wartui.ingest.furniture import learn
+    from wartui.ingest.sources import read_path
+
+    records = []
+    for item in read_path(path):
+        if isinstance(item, RawRecord):
+            records.append(item)
+            if len(records) >= limit:
+                break
+    rules = load_rules()
+    learning = cleaning = float("inf")
+    for _ in range(runs):
+        started = time.process_time()
+        furniture = learn(records)
+        learning = min(learning, time.process_time() - started)
+        started = time.process_time()
+        for record in records:
+            clean(record, rules, furniture=furniture)
+        cleaning = min(cleaning, time.process_time() - started)
+    return {"articles": len(records), "learn_ms": round(1000 * learning / len(records), 3),
+            "clean_ms": round(1000 * cleaning / len(records), 3)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--dir", type=Path, default=FIXTURES)
@@ -207,7 +235,12 @@ def main() -> None:
     parser.add_argument("--justext", action="store_true", help="score jusText too")
     parser.add_argument("--no-furniture", action="store_true",
                         help="clean each page alone (no site furniture learned)")
+    parser.add_argument("--cost", nargs="+", type=Path, metavar="COLLECTION",
+                        help="instead: CPU ms per article of learning and cleaning these")
     args = parser.parse_args()
+    if args.cost:
+        print(json.dumps({str(path): cost(path) for path in args.cost}, indent=2))
+        return
     fixtures = load_fixtures(args.dir)
     started = time.perf_counter()
     articles = clean_fixtures(fixtures, furniture=not args.no_furniture)
