@@ -486,7 +486,7 @@ def _rule_end(text: str, rules: Rules, at_end: bool) -> tuple[str, str] | None:
         return None
     match = regions.LEADING_DATE.match(text)
     if match and match.end() < len(text) and text[match.end():].strip()[:1].isupper():
-        return "date-label", text[:match.end()].strip()
+        return "dateline", text[:match.end()].strip()
     return None
 
 
@@ -813,8 +813,10 @@ def clean(record: RawRecord, rules: Rules | None = None,
     headings = [i for i, p in enumerate(kept)
                 if _is_heading(p, kept[i + 1] if i + 1 < len(kept) else None)]
 
+    cut_dateline = next((d.text for d in dropped if d.reason == "dateline"), None)
     date = (parse_date(given.get("date", "")) or head_date or find_date(title)
             or (parse_date(dateline) if dateline else None)
+            or (find_date(cut_dateline) if cut_dateline else None)
             or date_in_path(given.get("url", "")) or date_in_path(record.path))
     metadata.update(state.metadata)
     for key in ("url", "description"):
