@@ -286,10 +286,12 @@ def _mark_lines(blocks: list[list[_Line]], rules: Rules, state: _State) -> None:
     if marked is not None and (thread_line is None or marked < thread_line):
         thread_line = marked
     tail: str | None = None
+    tail_detail = ""
     prose_seen = False
     for index, line in enumerate(lines):
         if index == thread_line:
             tail = rules.comment_reason
+            tail_detail = f"the comment thread from line {line.number} on"
             line.drop(tail)
             continue
         words = len(line.text.split())
@@ -298,6 +300,7 @@ def _mark_lines(blocks: list[list[_Line]], rules: Rules, state: _State) -> None:
             line.drop(rule.reason)
             if rule.action == "tail" and prose_seen:
                 tail = rule.reason
+                tail_detail = f"after line {line.number}, where the page's {tail} begin"
             if rule.capture and isinstance(match, re.Match) and match.group("value"):
                 value = match.group("value").strip().rstrip(".;,")
                 if rule.capture == "author":
@@ -305,7 +308,7 @@ def _mark_lines(blocks: list[list[_Line]], rules: Rules, state: _State) -> None:
                 else:
                     state.metadata[rule.capture] = value
         elif tail:
-            line.drop(tail, explicit=False)
+            line.drop(tail, explicit=False, detail=tail_detail)
         elif words >= PROSE_WORDS:
             prose_seen = True
     _extend_donation_lead_in(blocks)
@@ -551,9 +554,11 @@ def _resolve_in_context(blocks: list[list[_Line]], rules: Rules) -> None:
         if line.reason is not None or line.kept_once:
             continue
         if i < first:
-            line.drop("page-header", explicit=False, soft=True)
+            line.drop("page-header", explicit=False, soft=True,
+                      detail=f"above the article, which begins at line {lines[first].number}")
         elif i > last:
-            line.drop("after-article", explicit=False, soft=True)
+            line.drop("after-article", explicit=False, soft=True,
+                      detail=f"below the article, which ends at line {lines[last].number}")
         else:
             reason = regions.junk_inside(line.text, line.shape)
             if reason:
