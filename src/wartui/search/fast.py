@@ -179,9 +179,9 @@ class _PhraseCheck:
             taken = positions[firsts + np.arange(len(firsts))].astype(np.int64) - k
             found = np.repeat(which, counts) << 32 | taken  # ascending, as positions are
             if k:
-                found = found[taken >= 0]
-                i = np.searchsorted(found, keys)
-                keys = keys[found[np.minimum(i, len(found) - 1)] == keys]
+                found = found[taken >= 0]  # (none when every candidate has it too early)
+                i = np.minimum(np.searchsorted(found, keys), len(found) - 1)
+                keys = keys[found[i] == keys] if len(found) else found
             else:
                 keys = found
             if not len(keys):
