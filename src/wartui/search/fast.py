@@ -159,36 +159,42 @@ class _PhraseCheck:
 
     def held(self, docs: np.ndarray) -> np.ndarray | None:
         """For each of `docs` (ascending, each having every word), whether
-        the words follow one another there; None when that cannot be done
-        as arrays (a slop, or Whoosh-encoded positions).
+        the words follow one another there, each within `slop` positions
+        after the one before (as `_check`); None when that cannot be done as
+        arrays (Whoosh-encoded positions).
 
-        Each occurrence of word k at position p is keyed (document, p - k):
-        the phrase holds where a key of the first word is a key of every
-        other word too."""
-        if self.slop != 1 or any(p.values is None or p.values.flat is None
-                                 for p in self.postings):
+        Each occurrence of a word is keyed (candidate, position), so that
+        the keys of a word are ascending: an occurrence of word k+1 is
+        reached when the last reached occurrence of word k before it is in
+        the same candidate and at most `slop` positions before it (any
+        reached one nearer would be after it). The phrase holds where an
+        occurrence of the last word is reached."""
+        if any(p.values is None or p.values.flat is None for p in self.postings):
             return None
-        which = np.arange(len(docs), dtype=np.int64)
-        keys = None
-        for k, postings in enumerate(self.postings):
-            ends, positions = postings.values.flat
-            at = np.searchsorted(postings.ids, docs)
-            starts = np.where(at > 0, ends[at - 1], 0)  # (of the candidates' postings only)
-            counts = ends[at] - starts
-            firsts = np.repeat(starts - (np.cumsum(counts) - counts), counts)
-            taken = positions[firsts + np.arange(len(firsts))].astype(np.int64) - k
-            found = np.repeat(which, counts) << 32 | taken  # ascending, as positions are
-            if k:
-                found = found[taken >= 0]  # (none when every candidate has it too early)
-                i = np.minimum(np.searchsorted(found, keys), len(found) - 1)
-                keys = keys[found[i] == keys] if len(found) else found
-            else:
-                keys = found
-            if not len(keys):
+        reached = self._keys(self.postings[0], docs)
+        for postings in self.postings[1:]:
+            if not len(reached):
                 break
+            found = self._keys(postings, docs)
+            before = np.searchsorted(reached, found) - 1  # the last reached key before each
+            nearest = reached[np.maximum(before, 0)]
+            reached = found[(before >= 0) & (found - nearest <= self.slop)
+                            & (nearest >> 32 == found >> 32)]
         out = np.zeros(len(docs), dtype=bool)
-        out[keys >> 32] = True
+        out[reached >> 32] = True
         return out
+
+    @staticmethod
+    def _keys(postings: _Postings, docs: np.ndarray) -> np.ndarray:
+        """(index in `docs`) << 32 | position, of each of the word's
+        occurrences in `docs` (which all have it), ascending."""
+        ends, positions = postings.values.flat
+        at = np.searchsorted(postings.ids, docs)
+        starts = np.where(at > 0, ends[at - 1], 0)  # (of the candidates' postings only)
+        counts = ends[at] - starts
+        firsts = np.repeat(starts - (np.cumsum(counts) - counts), counts)
+        taken = positions[firsts + np.arange(len(firsts))].astype(np.int64)
+        return np.repeat(np.arange(len(docs), dtype=np.int64), counts) << 32 | taken
 
     def holds(self, doc: int) -> bool:
         found = self.known.get(doc)
