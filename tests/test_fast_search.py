@@ -77,6 +77,24 @@ def test_a_phrase_over_many_candidates_is_ranked_exactly_and_counted_roughly(
         d for d, _ in expected)
 
 
+@pytest.mark.parametrize("text", ['"Syrian army" OR killed', '"after Assad" OR damascus'])
+def test_a_phrase_checked_lazily_lists_exactly_tied_scores_in_document_order(
+        corpus_library, monkeypatch, text):
+    """On the lazy path a document waits until no unchecked one can beat
+    it, or tie it with a lower document number: the order is the exact
+    path's, ties included (many here: same word count, same coded length)."""
+    q = _parsed(corpus_library, text)
+    searcher = corpus_library._search._searcher
+    checked_at_once = list(FastSearcher(searcher).rank(q, exact=True).docs)
+    monkeypatch.setattr(fast, "VERIFY_ALL_BELOW", 0)
+    monkeypatch.setattr(fast, "CHECKED_AT_ONCE", 0)
+    lazily = list(FastSearcher(searcher).rank(q).docs)
+    assert len(set(score for _, score in lazily)) < len(lazily) - 20  # ties there are
+    assert [doc for doc, _ in lazily] == [doc for doc, _ in checked_at_once]
+    assert [round(score, 9) for _, score in lazily] == [
+        round(score, 9) for _, score in checked_at_once]
+
+
 PHRASES = ['"Syrian Observatory for Human Rights"', '"Free Syrian Army"', '"barrel bombs"',
            '"chemical weapons"', '"White Helmets"', '"Deir Ezzor"', '"killed killed"',
            '"said that the"', '"of the Syrian"', '"Syrian Syrian"',

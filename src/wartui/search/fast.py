@@ -486,11 +486,13 @@ class FastSearcher:
         # best first; ties by document number, as Whoosh's collector does
         order = np.lexsort((docs, -scores))
         # Scores are upper bounds until a phrase is checked: a document is
-        # final once no unchecked one could beat it.
+        # final once no unchecked one could beat it, nor tie it with a lower
+        # document number (the unchecked ones of an equal bound come in
+        # document order).
         waiting: list[tuple[float, int]] = []
         for i in order:
             bound, doc = float(scores[i]), int(docs[i])
-            while waiting and -waiting[0][0] >= bound:
+            while waiting and waiting[0] < (-bound, doc):
                 best, best_doc = heapq.heappop(waiting)
                 yield best_doc, -best
             if self._matches(node, doc):
