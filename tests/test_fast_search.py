@@ -27,6 +27,8 @@ RANKED = [
     "date:[2016-01-01 to 2016-12-31] AND aleppo", "date:2017 AND chemical",
     "aleppo NOT \"barrel bombs\"", "(aleppo OR homs) AND NOT damascus", "NOT aleppo",
     "entity:deir-ez-zor", "aleppo^3 OR homs",
+    # fields without lengths score a posting's weight (Whoosh's WeightScorer), not BM25F
+    'id:"fakes:1918150030"', "chemical OR sortdate:20170405", "aleppo OR source_facet:dailysabah",
 ]
 # Wildcards: the same documents; the order differs, as Whoosh's own scoring
 # of a multi-word expansion is not the OR of its words (see fast._expanded).

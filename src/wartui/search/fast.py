@@ -600,7 +600,11 @@ class FastSearcher:
         return _Node(nothing, nothing, np.zeros(self.size), q)
 
     def _scored(self, q, postings: _Postings, fieldname: str, btext: bytes) -> np.ndarray:
-        """BM25F of each posting, as Whoosh's BM25FScorer computes it."""
+        """BM25F of each posting, as Whoosh's BM25FScorer computes it; in a
+        field without lengths (not scorable: id, path, sortdate, ...) the
+        posting's weight, as Whoosh's WeightScorer does."""
+        if not self.schema[fieldname].scorable:
+            return postings.weights.copy()
         weighting = self.weighting
         if type(weighting).idf is WeightingModel.idf:
             # Whoosh's formula, with the document frequency at hand: Whoosh
