@@ -237,6 +237,35 @@ def test_date_ranges_read_from_the_column_match_whooshs_trie_terms(
     assert "Shelling in Aleppo" in [hit.title for hit in undated]  # undated pages are there
 
 
+SORTDATE_RANGES = {
+    "sortdate:[0 TO 0]": lambda day: day == 0,  # the undated articles
+    "sortdate:[TO 20150101]": lambda day: day <= 20150101,
+    "sortdate:{0 TO 20150101}": lambda day: 0 < day < 20150101,
+    "sortdate:[20170405 TO 20170405]": lambda day: day == 20170405,
+    "sortdate:{20160101 TO]": lambda day: day > 20160101,
+}
+
+
+@pytest.mark.parametrize("text", SORTDATE_RANGES)
+def test_sortdate_ranges_are_read_from_the_column(corpus_library, undated_library, monkeypatch,
+                                                  text):
+    """sortdate (YYYYMMDD, 0 when undated) ranges as its date ranges: from the
+    column. Whoosh's trie terms take sortdate:[0 TO 0] for every article."""
+    monkeypatch.setattr(wq.NumericRange, "_compile_query", _no_trie_terms)
+    for library in (corpus_library, undated_library):
+        searcher = library._search._searcher
+        days = {}
+        for docnum, fields in searcher.reader().iter_docs():  # (the live ones)
+            date = fields.get("date")
+            days[docnum] = int(date.strftime("%Y%m%d")) if date else 0
+        assert 0 in days.values()
+        expected = sorted(doc for doc, day in days.items() if SORTDATE_RANGES[text](day))
+        ranked = FastSearcher(searcher).rank(_parsed(library, text), exact=True)
+        got = list(ranked.docs)
+        assert sorted(doc for doc, _ in got) == expected and ranked.total == len(expected)
+        assert {score for _, score in got} <= {1.0}
+
+
 def _no_trie_terms(self, reader):
     raise AssertionError("the trie terms were read")
 

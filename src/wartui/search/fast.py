@@ -37,20 +37,21 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.columns import NumericColumn, VarBytesColumn
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
-from whoosh.fields import DATETIME
+from whoosh.fields import DATETIME, NUMERIC
 from whoosh.formats import Positions
 from whoosh.reading import TermNotFound
 from whoosh.scoring import WeightingModel
-from whoosh.util.numeric import byte_to_length
+from whoosh.util.numeric import byte_to_length, to_sortable
 
 from . import nocopy
 from .flat import FlatPositions, FlatSegment
 
 # Whoosh stores a field's length per document as one byte.
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
-# DATETIME fields that hold one date per article (writer.document_fields), so
-# that their column says all: ranges over them are read from it.
-ONE_DATE_FIELDS = frozenset({"date"})
+# Numeric fields (DATETIME too) that hold one value per article
+# (writer.document_fields), so that their column says all: ranges over them
+# are read from it.
+ONE_VALUE_FIELDS = frozenset({"date", "sortdate"})
 # Up to this many candidate documents, a phrase's positions are checked for
 # all of them at once, as arrays (_PhraseCheck.held): ~75 ns a position, at
 # 100k "Deir Ezzor" (19,500 candidates, 52,000 positions) ~7 ms. A phrase
@@ -320,10 +321,11 @@ class FastSearcher:
             self._columns[fieldname] = found
         return found
 
-    def dates(self, fieldname: str) -> tuple[np.ndarray, np.ndarray] | None:
-        """(value, has one) of every document in a DATETIME column, as Whoosh
-        stores them (microseconds); None if the column cannot be read whole."""
-        found = self._columns.get(("dates", fieldname))
+    def numbers(self, fieldname: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """(value, has one) of every document in an unsigned numeric column,
+        as Whoosh stores them (a DATETIME's microseconds, a NUMERIC's sortable
+        value); None if the column cannot be read whole."""
+        found = self._columns.get(("numbers", fieldname))
         if found is None:
             values, present = [], []
             for leaf, _ in self.leaves:
@@ -335,7 +337,7 @@ class FastSearcher:
                 present.append(stored[0] != stored[1])
             found = (np.concatenate(values) if values else np.empty(0, np.int64),
                      np.concatenate(present) if present else np.empty(0, bool))
-            self._columns[("dates", fieldname)] = found
+            self._columns[("numbers", fieldname)] = found
         return found
 
     def postings(self, fieldname: str, btext: bytes, with_values: bool = False) -> _Postings:
@@ -554,7 +556,7 @@ class FastSearcher:
         if type(q) is wq.Not:
             return self._not(q)
         if isinstance(q, wq.NumericRange):  # DateRange too
-            found = self._date_range(q)
+            found = self._column_range(q)
             # else as Whoosh does it: the trie terms that cover the range
             return found or self._evaluate(q._compile_query(self.searcher.reader()))
         if type(q) is wq.ConstantScoreQuery:
@@ -569,25 +571,27 @@ class FastSearcher:
             return self._empty(q)
         return self._whoosh(q)
 
-    def _date_range(self, q) -> _Node | None:
-        """A range of dates, from the field's column: one comparison over all
-        documents. Whoosh looks up ~100 trie terms in every segment for a
-        year (~60 ms at 100k). Only for the date fields wartui fills with one
-        value per article (writer.document_fields): the column keeps one."""
+    def _column_range(self, q) -> _Node | None:
+        """A range of dates or numbers, from the field's column: one
+        comparison over all documents. Whoosh looks up ~100 trie terms in
+        every segment for a year (~60 ms at 100k), and its trie ranges of
+        sortdate are wrong near 0 (sortdate:[0 TO 0] matched every article).
+        Only for the fields wartui fills with one value per article
+        (writer.document_fields): the column keeps one."""
         field = self.schema[q.fieldname] if q.fieldname in self.schema else None
-        if q.fieldname not in ONE_DATE_FIELDS or not isinstance(field, DATETIME) \
-                or not q.constantscore:
+        if q.fieldname not in ONE_VALUE_FIELDS or not isinstance(field, NUMERIC) \
+                or field.numtype is not int or not q.constantscore:
             return None
-        found = self.dates(q.fieldname)
+        found = self.numbers(q.fieldname)
         if found is None:
             return None
         values, mask = found
         mask = mask.copy()
         if q.start is not None:
-            start = field.prepare_number(q.start)
+            start = _as_stored(field, q.start)
             mask &= values > start if q.startexcl else values >= start
         if q.end is not None:
-            end = field.prepare_number(q.end)
+            end = _as_stored(field, q.end)
             mask &= values < end if q.endexcl else values <= end
         return _Node(mask, mask, np.where(mask, q.boost, 0.0), q)
 
@@ -754,6 +758,14 @@ def _numbers(column, count: int) -> np.ndarray | None:
     if column[0] != values[0] or column[count - 1] != values[count - 1]:
         return None  # a translating column: not raw numbers
     return values.astype(np.int64)
+
+
+def _as_stored(field, number) -> int:
+    """A range's bound as the field's column stores values: a DATETIME's as
+    microseconds, another numeric field's as its sortable value."""
+    number = field.prepare_number(number)
+    return number if isinstance(field, DATETIME) else to_sortable(
+        field.numtype, field.bits, field.signed, number)
 
 
 def _untranslated(column):
