@@ -97,6 +97,40 @@ def test_a_phrase_checked_lazily_lists_exactly_tied_scores_in_document_order(
         round(score, 9) for _, score in checked_at_once]
 
 
+def _scores(library: Library, text: str) -> dict[int, float]:
+    ranked = FastSearcher(library._search._searcher).rank(_parsed(library, text), exact=True)
+    return dict(ranked.docs)
+
+
+def _not_by_whoosh(self, q):
+    raise AssertionError(f"{q!r} was handed to Whoosh's matcher")
+
+
+@pytest.mark.parametrize("left, right", [("(woman ANDNOT war)", "killed"), ("aleppo", "bomb*"),
+                                         ("homs", '"barrel bombs"'), ("title:aleppo", "NOT idlib")])
+def test_andmaybe_matches_its_left_side_and_adds_the_right_sides_score(corpus_library, monkeypatch,
+                                                                       left, right):
+    """Whoosh's own AndMaybe matcher (which wartui used) returned a document
+    that contains "war" for (woman ANDNOT war) ANDMAYBE killed, and scored a
+    wildcard on the right otherwise than anywhere else."""
+    lefts, rights = _scores(corpus_library, left), _scores(corpus_library, right)
+    monkeypatch.setattr(FastSearcher, "_whoosh", _not_by_whoosh)
+    got = _scores(corpus_library, f"{left} ANDMAYBE {right}")
+    assert sorted(got) == sorted(lefts) and set(got) & set(rights)
+    for doc, score in got.items():
+        assert score == pytest.approx(lefts[doc] + rights.get(doc, 0.0), rel=1e-9)
+
+
+@pytest.mark.parametrize("left, right", [("aleppo", "homs"), ("chemical", '"Khan Sheikhoun"')])
+def test_require_matches_both_sides_and_scores_the_left_one(corpus_library, monkeypatch, left,
+                                                            right):
+    lefts, rights = _scores(corpus_library, left), _scores(corpus_library, right)
+    monkeypatch.setattr(FastSearcher, "_whoosh", _not_by_whoosh)
+    got = _scores(corpus_library, f"{left} REQUIRE {right}")
+    assert sorted(got) == sorted(set(lefts) & set(rights)) and got
+    assert all(score == pytest.approx(lefts[doc], rel=1e-9) for doc, score in got.items())
+
+
 PHRASES = ['"Syrian Observatory for Human Rights"', '"Free Syrian Army"', '"barrel bombs"',
            '"chemical weapons"', '"White Helmets"', '"Deir Ezzor"', '"killed killed"',
            '"said that the"', '"of the Syrian"', '"Syrian Syrian"',

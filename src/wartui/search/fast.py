@@ -525,6 +525,10 @@ class FastSearcher:
             return all(self._matches(c, doc) for c in node.children)
         if isinstance(q, wq.AndNot):
             return self._matches(node.children[0], doc) and not self._matches(node.children[1], doc)
+        if isinstance(q, wq.AndMaybe):
+            return self._matches(node.children[0], doc)
+        if isinstance(q, wq.Require):
+            return all(self._matches(c, doc) for c in node.children)
         if isinstance(q, wq.Not):
             return not self._matches(node.children[0], doc)
         if isinstance(q, wq.ConstantScoreQuery):
@@ -538,7 +542,7 @@ class FastSearcher:
         if isinstance(node.query, (wq.Not, wq.ConstantScoreQuery)):
             return float(node.score[doc])
         boost = node.query.boost
-        if isinstance(node.query, wq.AndNot):
+        if isinstance(node.query, (wq.AndNot, wq.Require)):  # (the right side is not scored)
             return boost * self._score(node.children[0], doc)
         return boost * sum(self._score(c, doc) for c in node.children if self._matches(c, doc))
 
@@ -551,6 +555,10 @@ class FastSearcher:
             return self._evaluate(q.subqueries[0])
         if type(q) is wq.AndNot:
             return self._and_not(q)
+        if type(q) is wq.AndMaybe:
+            return self._and_maybe(q)
+        if type(q) is wq.Require:
+            return self._require(q)
         if type(q) is wq.Phrase:
             return self._phrase(q)
         if type(q) is wq.Not:
@@ -670,6 +678,22 @@ class FastSearcher:
         lower = positive.lower & ~negative.upper
         score = positive.score * q.boost if q.boost != 1.0 else positive.score
         return _Node(upper, lower, score, q, [positive, negative])
+
+    def _and_maybe(self, q: wq.AndMaybe) -> _Node:
+        """The left side's matches; the right side only adds its score where
+        it matches too. (Whoosh's AndMaybeMatcher returned a document the
+        left side excludes, and dropped a right-side wildcard's score.)"""
+        left, right = self._evaluate(q.a), self._evaluate(q.b)
+        score = left.score + np.where(right.upper, right.score, 0.0)
+        if q.boost != 1.0:
+            score *= q.boost
+        return _Node(left.upper, left.lower, score, q, [left, right])
+
+    def _require(self, q: wq.Require) -> _Node:
+        """The matches of both sides, scored by the left side only."""
+        left, right = self._evaluate(q.a), self._evaluate(q.b)
+        score = left.score * q.boost if q.boost != 1.0 else left.score
+        return _Node(left.upper & right.upper, left.lower & right.lower, score, q, [left, right])
 
     def _not(self, q: wq.Not) -> _Node:
         """Every document the child does not match, scored 1 (Whoosh's
