@@ -228,6 +228,19 @@ def test_sort_and_all_versions_toggles(seed_index):
     run(app, scenario)
 
 
+def test_a_star_alone_lists_everything_newest_first(seed_index):
+    app = WartuiApp(seed_index)
+
+    async def scenario(pilot):
+        screen = pilot.app.screen
+        await type_query(pilot, "*")
+        assert "5 reports · newest first" in screen_text(pilot.app)
+        dates = [hit.date or "" for hit in screen.query_one(ResultList).hits]
+        assert dates == sorted(dates, reverse=True)  # (the undated last)
+
+    run(app, scenario)
+
+
 def test_a_stale_answer_is_dropped(seed_index):
     app = WartuiApp(seed_index)
 

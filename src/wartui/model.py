@@ -254,6 +254,11 @@ class Facets:
         return asdict(self)
 
 
+def lists_everything(query: str) -> bool:
+    """Whether a query asks for every article (newest first): empty, `*` or `*:*`."""
+    return query.strip() in ("", "*", "*:*")
+
+
 @dataclass
 class SearchResults:
     query: str

@@ -289,10 +289,11 @@ class FastSearcher:
         return True
 
     def lengths(self, fieldname: str) -> np.ndarray:
-        """Every document's length in `fieldname` (Whoosh's one-byte coding)."""
+        """Every document's length in `fieldname` (Whoosh's one-byte coding;
+        0 for a document with nothing in it)."""
         found = self._lengths.get(fieldname)
         if found is None:
-            found = np.ones(self.size, dtype=np.float64)
+            found = np.zeros(self.size, dtype=np.float64)
             for leaf, offset in self.leaves:
                 reader = leaf.reader()._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
                 if reader is None:
@@ -369,18 +370,26 @@ class FastSearcher:
 
     def expansion(self, q, most: int | None = None) -> list[bytes]:
         """The index's words that a wildcard, prefix or range query `q`
-        stands for, sorted. With `most`, the listing stops after `most` + 1
-        words (a query's cost check: `a*` is refused without listing all).
-        A search needs them three times (its cost check, its ranking, its
-        snippets' words), each ~2-4 ms at 100k: they are listed once."""
+        stands for, sorted; for a `field:*` (Every), the words it reads: all
+        the field's, or none when the field's lengths or column say which
+        documents have it (`_has_field`). With `most`, the listing stops
+        after `most` + 1 words (a query's cost check: `a*` is refused
+        without listing all). A search needs them three times (its cost
+        check, its ranking, its snippets' words), each ~2-4 ms at 100k:
+        they are listed once."""
         key = (type(q), q.field(), getattr(q, "text", None), getattr(q, "start", None),
                getattr(q, "end", None), getattr(q, "startexcl", None),
                getattr(q, "endexcl", None))
         found = self._expansions.get(key)
         if found is not None:
             return found
+        reader = self.searcher.reader()
+        if isinstance(q, wq.Every):
+            listed = [] if self._present(q.fieldname) is not None else reader.lexicon(q.fieldname)
+        else:
+            listed = q._btexts(reader)
         words = []
-        for btext in q._btexts(self.searcher.reader()):
+        for btext in listed:
             if btext:
                 words.append(btext)
             if most is not None and len(words) > most:
@@ -573,8 +582,8 @@ class FastSearcher:
             return _Node(child.upper, child.lower, score, q, [child])
         if isinstance(q, (wq.Prefix, wq.Wildcard, wq.TermRange)) and q.field() in self.schema:
             return self._expanded(q)
-        if type(q) is wq.Every and q.fieldname in (None, "*"):
-            return self._every(q)
+        if type(q) is wq.Every:
+            return self._every(q) if q.fieldname in (None, "*") else self._has_field(q)
         if isinstance(q, wq.NullQuery.__class__):
             return self._empty(q)
         return self._whoosh(q)
@@ -606,6 +615,36 @@ class FastSearcher:
     def _every(self, q) -> _Node:
         everything = np.ones(self.size, dtype=bool)
         return _Node(everything, everything, np.full(self.size, q.boost), q)
+
+    def _has_field(self, q: wq.Every) -> _Node:
+        """`field:*`: the documents with anything in the field, each scored
+        the query's boost (as Whoosh's Every, which reads the postings of
+        every word of the field: minutes at 100k for body:*). From the
+        field's lengths, or its column; a field with neither (id, path, ...)
+        is the documents of all its words, bounded by limits.check_query
+        as a wildcard's."""
+        if q.fieldname not in self.schema:
+            return self._empty(q)
+        mask = self._present(q.fieldname)
+        if mask is None:
+            mask = np.zeros(self.size, dtype=bool)
+            for btext in self.expansion(q):
+                mask[self.postings(q.fieldname, btext).ids] = True
+        return _Node(mask, mask, np.where(mask, q.boost, 0.0), q)
+
+    def _present(self, fieldname: str) -> np.ndarray | None:
+        """Which documents have something in the field, when its lengths (a
+        scorable field) or its column (one value per article) say; else
+        None: only its words can tell."""
+        field = self.schema[fieldname] if fieldname in self.schema else None
+        if field is None:
+            return None
+        if field.scorable:
+            return self.lengths(fieldname) > 0  # (a length counts the field's words)
+        if fieldname in ONE_VALUE_FIELDS and isinstance(field, NUMERIC):
+            found = self.numbers(fieldname)
+            return None if found is None else found[1].copy()
+        return None
 
     def _empty(self, q) -> _Node:
         nothing = np.zeros(self.size, dtype=bool)

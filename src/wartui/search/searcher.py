@@ -10,7 +10,8 @@ from whoosh import qparser, query as wq
 
 from ..entities.gazetteer import Gazetteer
 from ..errors import QueryError
-from ..model import Article, Facets, MatchedEntity, SearchHit, SearchResults, Segment
+from ..model import (Article, Facets, MatchedEntity, SearchHit, SearchResults, Segment,
+                     lists_everything)
 from . import limits
 from .expand import expand_query
 from .snippets import Snippets
@@ -121,8 +122,9 @@ class Searcher:
         """Whoosh query syntax; raises QueryError with a readable one-line
         reason, also for a query that would cost too much (search/limits.py:
         a leading wildcard, a wildcard standing for too many words, a word
-        thousands of characters long, groups nested too deep)."""
-        if not text.strip():
+        thousands of characters long, groups nested too deep). An empty
+        query, `*` and `*:*` match every article."""
+        if lists_everything(text):
             return wq.Every()
         text = limits.check_text(text, scale=limits.EXPANDED)
         try:
@@ -161,7 +163,8 @@ class Searcher:
         if gazetteer is not None:
             query_text, expansions = expand_query(text, gazetteer)
         q = self.parse(query_text)
-        ranked = self.fast.rank(q, sort="date" if isinstance(q, wq.Every) else sort)
+        everything = isinstance(q, wq.Every) and q.fieldname is None  # (scored alike: by date)
+        ranked = self.fast.rank(q, sort="date" if everything else sort)
         if ranked.total_exact:  # the facet counts of this query need no search of their own
             self._matched[query_text] = ranked.mask
             while len(self._matched) > MATCHES_KEPT:

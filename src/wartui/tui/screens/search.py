@@ -27,7 +27,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from ...errors import QueryError, WartuiError
-from ...model import Facets, SearchResults
+from ...model import Facets, SearchResults, lists_everything
 from ..reading import safe
 from ..widgets.facets import FacetBar
 from ..widgets.footer import KeyFooter
@@ -235,7 +235,7 @@ class SearchScreen(WartuiScreen):
         text.append(f"{'' if exact else 'about '}{total:,} report{'s' if total != 1 else ''}",
                     style="bold")
         text.append(" · " + ("newest first" if request.sort == "date" or
-                             not request.query.strip() else "by relevance"))
+                             lists_everything(request.query) else "by relevance"))
         text.append(" · " + ("every version" if request.all_versions else "one per story"))
         return text
 
