@@ -7,6 +7,7 @@ Whoosh's top 20 lacks the best-scoring article), so it is no reference.
 
 import functools
 import itertools
+import json
 
 import numpy as np
 import pytest
@@ -129,6 +130,29 @@ def test_require_matches_both_sides_and_scores_the_left_one(corpus_library, monk
     got = _scores(corpus_library, f"{left} REQUIRE {right}")
     assert sorted(got) == sorted(set(lefts) & set(rights)) and got
     assert all(score == pytest.approx(lefts[doc], rel=1e-9) for doc, score in got.items())
+
+
+def test_an_estimated_total_is_never_below_the_hits_found(corpus_library, monkeypatch, capsys):
+    """On the lazy path the total is estimated from a sample of the
+    candidates: for "Syrian were" (3 matches among ~580 candidates) the
+    sample finds none. The total said "about 0" above the hits; now it is
+    "at least" the hits found, or exact when ranking took every match."""
+    from wartui.cli import main
+
+    monkeypatch.setattr(fast, "VERIFY_ALL_BELOW", 0)
+    monkeypatch.setattr(fast, "CHECKED_AT_ONCE", 0)
+    text = '"Syrian were"'
+    ranked = FastSearcher(corpus_library._search._searcher).rank(_parsed(corpus_library, text))
+    assert (ranked.total, ranked.total_kind) == (0, "about")  # (the sample's guess)
+    every = corpus_library.search(text, limit=10)
+    assert (every.total, every.total_kind, len(every.hits)) == (3, "exact", 3)
+    some = corpus_library.search(text, limit=2)
+    assert (some.total, some.total_kind, len(some.hits)) == (2, "at_least", 2)
+    assert main(["--index-dir", str(corpus_library.index_dir), "search", text, "--limit", "2"]) == 0
+    assert capsys.readouterr().out.startswith('at least 2 results for "Syrian were"')
+    main(["--index-dir", str(corpus_library.index_dir), "search", text, "--limit", "2", "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert (data["total"], data["total_kind"], data["total_exact"]) == (2, "at_least", False)
 
 
 PHRASES = ['"Syrian Observatory for Human Rights"', '"Free Syrian Army"', '"barrel bombs"',

@@ -43,6 +43,7 @@ from whoosh.reading import TermNotFound
 from whoosh.scoring import WeightingModel
 from whoosh.util.numeric import byte_to_length, to_sortable
 
+from ..model import ABOUT, AT_LEAST, EXACT
 from . import nocopy
 from .flat import FlatPositions, FlatSegment
 
@@ -224,11 +225,17 @@ class _PhraseCheck:
 
 @dataclass
 class Ranked:
-    """The matches of a query: `docs` yields (docnum, score) best first."""
+    """The matches of a query: `docs` yields (docnum, score) best first.
+    `total` is counted (EXACT), estimated (ABOUT), or the matches known when
+    the estimate is below them (AT_LEAST)."""
     docs: Iterator[tuple[int, float]]
     total: int
-    total_exact: bool
+    total_kind: str
     mask: np.ndarray  # every document that may match (for facets with exact totals)
+
+    @property
+    def total_exact(self) -> bool:
+        return self.total_kind == EXACT
 
 
 class FastSearcher:
@@ -460,7 +467,7 @@ class FastSearcher:
         lower = node.lower & self.live
         score, checked = node.score, None
         if node.exact:
-            total, total_exact = int(upper.sum()), True
+            total, total_kind = int(upper.sum()), EXACT
         elif exact or int(upper.sum()) <= VERIFY_ALL_BELOW:
             score = score.copy()
             for doc in np.flatnonzero(upper & node.unsure).tolist():
@@ -470,21 +477,26 @@ class FastSearcher:
                 else:
                     lower[doc] = False
             upper = lower
-            total, total_exact = int(lower.sum()), True
+            total, total_kind = int(lower.sum()), EXACT
         else:
-            total, total_exact, checked = self._estimate(node, upper), False, node
+            (total, total_kind), checked = self._estimate(node, upper, lower), node
         if sort == "date":
             docs = self._by_date(upper, lower, checked)
         else:
             docs = self._by_score(upper, score, checked)
-        return Ranked(docs, total, total_exact, upper)
+        return Ranked(docs, total, total_kind, upper)
 
-    def _estimate(self, node: _Node, upper: np.ndarray, sample: int = 200) -> int:
-        """Matches among `upper`, from the share of an even sample that holds."""
+    def _estimate(self, node: _Node, upper: np.ndarray, lower: np.ndarray,
+                  sample: int = 200) -> tuple[int, str]:
+        """(matches among `upper`, ABOUT) from the share of an even sample
+        that holds; (the matches known, AT_LEAST) when that is fewer than
+        the documents known to match (`lower`, and the sample's)."""
         candidates = np.flatnonzero(upper)
-        picked = candidates[np.linspace(0, len(candidates) - 1, sample).astype(np.int64)]
-        held = sum(self._matches(node, int(doc)) for doc in picked)
-        return round(len(candidates) * held / len(picked))
+        picked = np.unique(candidates[np.linspace(0, len(candidates) - 1, sample).astype(np.int64)])
+        held = np.array([self._matches(node, int(doc)) for doc in picked], dtype=bool)
+        estimate = round(len(candidates) * int(held.sum()) / len(picked))
+        known = int(lower.sum()) + int((held & ~lower[picked]).sum())
+        return (estimate, ABOUT) if estimate >= known else (known, AT_LEAST)
 
     def _by_score(self, mask: np.ndarray, score: np.ndarray, node: _Node | None):
         docs = np.flatnonzero(mask)

@@ -10,8 +10,8 @@ from whoosh import qparser, query as wq
 
 from ..entities.gazetteer import Gazetteer
 from ..errors import QueryError
-from ..model import (Article, Facets, MatchedEntity, SearchHit, SearchResults, Segment,
-                     lists_everything)
+from ..model import (AT_LEAST, EXACT, Article, Facets, MatchedEntity, SearchHit,
+                     SearchResults, Segment, lists_everything)
 from . import limits
 from .expand import expand_query
 from .snippets import Snippets
@@ -169,13 +169,15 @@ class Searcher:
             self._matched[query_text] = ranked.mask
             while len(self._matched) > MATCHES_KEPT:
                 self._matched.pop(next(iter(self._matched)))
-        hits, sizes = _collapse(self._stored(ranked.docs), group, limit, collapse)
+        taken = _Taken(ranked.docs)
+        hits, sizes = _collapse(self._stored(taken), group, limit, collapse)
+        total, total_kind = _total(ranked, taken)
         # entities the query names: by expansion of a name, or as entity:ID
         wanted_ids = {entity_id for e in expansions for entity_id in e.ids}
         wanted_ids |= {_as_text(text) for field, text in q.iter_all_terms() if field == "entity"}
         found = articles([h["id"] for h in hits], wanted_ids) if articles and hits else {}
         words = self._body_words(q) if hits else set()
-        out = SearchResults(query=text, total=ranked.total, total_exact=ranked.total_exact)
+        out = SearchResults(query=text, total=total, total_kind=total_kind)
         for hit in hits:
             article = found.get(hit["id"])
             body = article.body if article else ""
@@ -213,6 +215,32 @@ class Searcher:
                 if fieldname == "body":
                     words.add(field.from_bytes(text) if isinstance(text, bytes) else text)
         return words
+
+
+class _Taken:
+    """Ranked documents, counted as they are taken."""
+
+    def __init__(self, docs):
+        self.docs, self.count, self.all = docs, 0, False
+
+    def __iter__(self):
+        for item in self.docs:
+            self.count += 1
+            yield item
+        self.all = True
+
+
+def _total(ranked, taken: _Taken) -> tuple[int, str]:
+    """The total to show, once the hits are taken: an estimate is never below
+    the matches found (then it says "at least" them), and all of them taken
+    is an exact count."""
+    if ranked.total_kind == EXACT:
+        return ranked.total, EXACT
+    if taken.all:
+        return taken.count, EXACT
+    if taken.count > ranked.total:
+        return taken.count, AT_LEAST
+    return ranked.total, ranked.total_kind
 
 
 def _counts(values) -> dict:
