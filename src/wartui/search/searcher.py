@@ -61,11 +61,15 @@ class Searcher:
         self._searcher.close()
 
     def refresh(self) -> None:
-        """See documents committed since the index was opened."""
-        searcher = self._searcher.refresh()
-        if searcher is not self._searcher:
-            self._searcher, self._fast = searcher, None
-            self._matched.clear()
+        """See documents committed since the index was opened. (With a new
+        Whoosh searcher: Whoosh's Searcher.refresh keeps the readers of the
+        segments it had open, with the deletions they had then, so the old
+        versions of articles re-indexed in another segment came back.)"""
+        if self.ix.latest_generation() == self._searcher.reader().generation():
+            return
+        old, self._searcher, self._fast = self._searcher, self.ix.searcher(), None
+        old.close()
+        self._matched.clear()
 
     @property
     def fast(self):
