@@ -8,17 +8,24 @@ at a time (Whoosh's own block format: delta-coded ids, weights, and a
 positions value per posting), scored with BM25F as whole arrays, and the
 query tree is combined as masks over all documents. The scores are Whoosh's
 own (same weighting, same statistics); `tests/test_fast_search.py` checks
-that both rank the same way.
+that both rank the same way where Whoosh is right, `tests/test_oracle.py`
+that this module finds, scores and ranks as a brute-force evaluator does
+(Whoosh is wrong for some ANDNOT and ANDMAYBE trees, deleted documents and
+numeric ranges near 0). Date and sortdate ranges are read from their
+columns, `field:*` from the field's lengths or column.
 
-Phrases need positions, and positions cost a `pickle.loads` per posting. So
-a phrase is first only a candidate set (all its words present): ranking
-walks the documents by an upper bound of their score and checks positions
-only for the documents it is about to return. The total is exact when the
-query has no phrase, or when `exact=True` (which checks every candidate);
-otherwise it is estimated from the share of checked candidates that held.
+Phrases need positions. A phrase's candidates (all its words present) are
+checked all at once, as arrays, from the flat postings (search/flat.py).
+Over CHECKED_AT_ONCE candidates, or from Whoosh's blocks (a `pickle.loads`
+per posting), a phrase is first only a candidate set: ranking walks the
+documents by an upper bound of their score and checks positions only for
+the documents it is about to return. The total is then exact with few
+candidates or `exact=True` (which checks every candidate); otherwise it is
+estimated from the share of an even sample of them that holds, or, when
+that is fewer than the documents known to match, it is those, "at least".
 
 Any query node this module does not know is evaluated by Whoosh's own
-matcher (slower, same answer), so correctness never depends on coverage.
+matcher (slower), so that every query is answered.
 """
 
 from __future__ import annotations
