@@ -146,6 +146,9 @@ def test_an_estimated_total_is_never_below_the_hits_found(corpus_library, monkey
     assert (ranked.total, ranked.total_kind) == (0, "about")  # (the sample's guess)
     every = corpus_library.search(text, limit=10)
     assert (every.total, every.total_kind, len(every.hits)) == (3, "exact", 3)
+    with monkeypatch.context() as patched:  # an exact total: its matches are kept for the facets
+        patched.setattr(FastSearcher, "rank", lambda *args, **kwargs: pytest.fail("ranked again"))
+        assert corpus_library.facets(text).total == 3
     some = corpus_library.search(text, limit=2)
     assert (some.total, some.total_kind, len(some.hits)) == (2, "at_least", 2)
     assert main(["--index-dir", str(corpus_library.index_dir), "search", text, "--limit", "2"]) == 0

@@ -169,13 +169,12 @@ class Searcher:
         q = self.parse(query_text)
         everything = isinstance(q, wq.Every) and q.fieldname is None  # (scored alike: by date)
         ranked = self.fast.rank(q, sort="date" if everything else sort)
-        if ranked.total_exact:  # the facet counts of this query need no search of their own
-            self._matched[query_text] = ranked.mask
-            while len(self._matched) > MATCHES_KEPT:
-                self._matched.pop(next(iter(self._matched)))
         taken = _Taken(ranked.docs)
         hits, sizes = _collapse(self._stored(taken), group, limit, collapse)
         total, total_kind = _total(ranked, taken)
+        if total_kind == EXACT:  # the facet counts of this query need no search of their own
+            self._keep_matches(query_text, ranked.mask if ranked.total_exact else taken.mask(
+                len(ranked.mask)))
         # entities the query names: by expansion of a name, or as entity:ID
         wanted_ids = {entity_id for e in expansions for entity_id in e.ids}
         wanted_ids |= {_as_text(text) for field, text in q.iter_all_terms() if field == "entity"}
@@ -196,6 +195,11 @@ class Searcher:
                 score=hit["score"], snippet=snippet,
                 matched=_matched_spellings(spans, gazetteer), versions=sizes.get(hit["id"], 0)))
         return out
+
+    def _keep_matches(self, query_text: str, mask) -> None:
+        self._matched[query_text] = mask
+        while len(self._matched) > MATCHES_KEPT:
+            self._matched.pop(next(iter(self._matched)))
 
     def _stored(self, docs):
         """Hits as their stored fields plus the score, one at a time, so that
@@ -222,16 +226,28 @@ class Searcher:
 
 
 class _Taken:
-    """Ranked documents, counted as they are taken."""
+    """Ranked documents, kept as they are taken (`all`: every one was)."""
 
-    def __init__(self, docs):
-        self.docs, self.count, self.all = docs, 0, False
+    def __init__(self, ranked):
+        self.ranked, self.docs, self.all = ranked, [], False
 
     def __iter__(self):
-        for item in self.docs:
-            self.count += 1
-            yield item
+        for doc, score in self.ranked:
+            self.docs.append(doc)
+            yield doc, score
         self.all = True
+
+    @property
+    def count(self) -> int:
+        return len(self.docs)
+
+    def mask(self, size: int):
+        """The documents taken, as a mask over all `size` documents."""
+        import numpy as np
+
+        found = np.zeros(size, dtype=bool)
+        found[self.docs] = True
+        return found
 
 
 def _total(ranked, taken: _Taken) -> tuple[int, str]:
