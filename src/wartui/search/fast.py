@@ -499,7 +499,10 @@ class FastSearcher:
         that holds; (the matches known, AT_LEAST) when that is fewer than
         the documents known to match (`lower`, and the sample's)."""
         candidates = np.flatnonzero(upper)
-        picked = np.unique(candidates[np.linspace(0, len(candidates) - 1, sample).astype(np.int64)])
+        # (steps of at least 1: each candidate once. Not np.unique: its first
+        # call imports numpy.ma, ~45 ms.)
+        even = np.linspace(0, len(candidates) - 1, min(sample, len(candidates)))
+        picked = candidates[even.astype(np.int64)]
         held = np.array([self._matches(node, int(doc)) for doc in picked], dtype=bool)
         estimate = round(len(candidates) * int(held.sum()) / len(picked))
         known = int(lower.sum()) + int((held & ~lower[picked]).sum())
