@@ -49,8 +49,8 @@ def test_search_json_shape(index_dir, capsys):
     status, out, _ = run(capsys, "--index-dir", str(index_dir), "search", "Jarabulus", "--json")
     assert status == 0
     data = json.loads(out)
-    assert set(data) == {"query", "total", "total_exact", "results"}
-    assert data["total_exact"] is True
+    assert set(data) == {"query", "total", "total_exact", "total_kind", "results"}
+    assert data["total_exact"] is True and data["total_kind"] == "exact"
     assert data["query"] == "Jarabulus" and data["total"] == 3
     for result in data["results"]:
         assert {"id", "title", "source", "date", "score", "snippet"} <= set(result)

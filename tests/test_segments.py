@@ -31,3 +31,24 @@ def test_adding_a_few_articles_leaves_the_big_segments_alone(tmp_path, monkeypat
         assert sorted(v for k, v in now.items() if k not in big) == [15]
         results = library.search("jarabulus", limit=200)
         assert results.total == 105 and len({h.id for h in results.hits}) == 105
+
+
+def test_articles_changed_in_segments_left_alone_come_back_once(tmp_path, monkeypatch):
+    """Their old versions are deleted in segments that are not rewritten: the
+    open library must see those deletions (Whoosh's own refresh kept its
+    readers of the old segments, deletions and all)."""
+    monkeypatch.setattr(library_module, "BATCH_SIZE", 30)
+    monkeypatch.setattr(writer, "SMALL_SEGMENT", 20)
+    pages = tmp_path / "pages"
+    _pages(pages, 0, 90)
+    with Library(tmp_path / "index") as library:
+        library.add_paths([pages])
+        assert library.search("jarabulus").total == 90  # (the index is open for searching)
+        for n in range(0, 90, 9):  # in each of the three segments
+            (pages / f"p{n:03d}.txt").write_text(f"Report {n}\n\nShelling hit Manbij, day {n}.\n")
+        assert library.add_paths([pages]).changed == 10
+        assert sorted(_segments(library).values()) == [10, 30, 30, 30]  # old ones left alone
+        results = library.search("shelling", limit=200)
+        assert results.total == 90 and len({h.id for h in results.hits}) == 90
+        assert library.search("jarabulus", limit=200).total == 80
+        assert library.search("*").total == 90

@@ -228,6 +228,27 @@ def test_sort_and_all_versions_toggles(seed_index):
     run(app, scenario)
 
 
+def test_a_star_alone_lists_everything_newest_first(seed_index):
+    app = WartuiApp(seed_index)
+
+    async def scenario(pilot):
+        screen = pilot.app.screen
+        await type_query(pilot, "*")
+        assert "5 reports · newest first" in screen_text(pilot.app)
+        dates = [hit.date or "" for hit in screen.query_one(ResultList).hits]
+        assert dates == sorted(dates, reverse=True)  # (the undated last)
+
+    run(app, scenario)
+
+
+def test_the_header_says_how_well_the_total_is_known():
+    header = SearchScreen._header
+    assert header(Request("aleppo"), 1234).plain.startswith("1,234 reports · by relevance")
+    assert header(Request('"a b"'), 1234, "about").plain.startswith("about 1,234 reports")
+    assert header(Request('"a b"'), 20, "at_least").plain.startswith("at least 20 reports")
+    assert header(Request("x"), 1).plain.startswith("1 report ·")
+
+
 def test_a_stale_answer_is_dropped(seed_index):
     app = WartuiApp(seed_index)
 

@@ -408,8 +408,7 @@ def print_results(results: SearchResults, out: Console) -> None:
     from rich.text import Text
 
     shown = len(results.hits)
-    about = "" if results.total_exact else "about "
-    out.print(Text(f"{about}{results.total} result{'s' if results.total != 1 else ''}"
+    out.print(Text(f"{results.total_text()}"
                    f"{f', showing {shown}' if shown < results.total else ''} for ", style="dim")
               + Text(printable(results.query, keep_newlines=False), style="bold"))
     for number, hit in enumerate(results.hits, 1):

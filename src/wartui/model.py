@@ -303,19 +303,45 @@ class Facets:
         return asdict(self)
 
 
+def lists_everything(query: str) -> bool:
+    """Whether a query asks for every article (newest first): empty, `*` or `*:*`."""
+    return query.strip() in ("", "*", "*:*")
+
+
+# How well a search's total is known (SearchResults.total_kind): counted;
+# estimated from a sample of a phrase's many candidates (search/fast.py); or
+# only the matches found so far, when the sample's estimate is below them.
+EXACT, ABOUT, AT_LEAST = "exact", "about", "at_least"
+
+
 @dataclass
 class SearchResults:
     query: str
     total: int
     hits: list[SearchHit] = field(default_factory=list)
-    # False when `total` is estimated (a phrase over many candidates: see
-    # search/fast.py); the facet counts are always exact.
-    total_exact: bool = True
+    # EXACT, ABOUT or AT_LEAST (the facet counts are always exact)
+    total_kind: str = EXACT
+
+    @property
+    def total_exact(self) -> bool:
+        return self.total_kind == EXACT
+
+    def total_text(self, noun: str = "result") -> str:
+        """"1,234 results", "about 1,234 results", "at least 20 results"."""
+        return total_text(self.total, self.total_kind, noun)
 
     def to_json(self) -> dict:
         return {
             "query": self.query,
             "total": self.total,
-            "total_exact": self.total_exact,
+            "total_exact": self.total_exact,  # (what scripts read before total_kind)
+            "total_kind": self.total_kind,
             "results": [h.to_json() for h in self.hits],
         }
+
+
+def total_text(total: int, kind: str = EXACT, noun: str = "result") -> str:
+    """A count of hits in words: "1,234 results", "about 1,234 results",
+    "at least 20 results"."""
+    prefix = {EXACT: "", ABOUT: "about ", AT_LEAST: "at least "}[kind]
+    return f"{prefix}{total:,} {noun}{'s' if total != 1 else ''}"

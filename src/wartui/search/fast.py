@@ -8,17 +8,24 @@ at a time (Whoosh's own block format: delta-coded ids, weights, and a
 positions value per posting), scored with BM25F as whole arrays, and the
 query tree is combined as masks over all documents. The scores are Whoosh's
 own (same weighting, same statistics); `tests/test_fast_search.py` checks
-that both rank the same way.
+that both rank the same way where Whoosh is right, `tests/test_oracle.py`
+that this module finds, scores and ranks as a brute-force evaluator does
+(Whoosh is wrong for some ANDNOT and ANDMAYBE trees, deleted documents and
+numeric ranges near 0). Date and sortdate ranges are read from their
+columns, `field:*` from the field's lengths or column.
 
-Phrases need positions, and positions cost a `pickle.loads` per posting. So
-a phrase is first only a candidate set (all its words present): ranking
-walks the documents by an upper bound of their score and checks positions
-only for the documents it is about to return. The total is exact when the
-query has no phrase, or when `exact=True` (which checks every candidate);
-otherwise it is estimated from the share of checked candidates that held.
+Phrases need positions. A phrase's candidates (all its words present) are
+checked all at once, as arrays, from the flat postings (search/flat.py).
+Over CHECKED_AT_ONCE candidates, or from Whoosh's blocks (a `pickle.loads`
+per posting), a phrase is first only a candidate set: ranking walks the
+documents by an upper bound of their score and checks positions only for
+the documents it is about to return. The total is then exact with few
+candidates or `exact=True` (which checks every candidate); otherwise it is
+estimated from the share of an even sample of them that holds, or, when
+that is fewer than the documents known to match, it is those, "at least".
 
 Any query node this module does not know is evaluated by Whoosh's own
-matcher (slower, same answer), so correctness never depends on coverage.
+matcher (slower), so that every query is answered.
 """
 
 from __future__ import annotations
@@ -37,20 +44,22 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.columns import NumericColumn, VarBytesColumn
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
-from whoosh.fields import DATETIME
+from whoosh.fields import DATETIME, NUMERIC
 from whoosh.formats import Positions
 from whoosh.reading import TermNotFound
 from whoosh.scoring import WeightingModel
-from whoosh.util.numeric import byte_to_length
+from whoosh.util.numeric import byte_to_length, to_sortable
 
+from ..model import ABOUT, AT_LEAST, EXACT
 from . import nocopy
 from .flat import FlatPositions, FlatSegment
 
 # Whoosh stores a field's length per document as one byte.
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
-# DATETIME fields that hold one date per article (writer.document_fields), so
-# that their column says all: ranges over them are read from it.
-ONE_DATE_FIELDS = frozenset({"date"})
+# Numeric fields (DATETIME too) that hold one value per article
+# (writer.document_fields), so that their column says all: ranges over them
+# are read from it.
+ONE_VALUE_FIELDS = frozenset({"date", "sortdate"})
 # Up to this many candidate documents, a phrase's positions are checked for
 # all of them at once, as arrays (_PhraseCheck.held): ~75 ns a position, at
 # 100k "Deir Ezzor" (19,500 candidates, 52,000 positions) ~7 ms. A phrase
@@ -159,36 +168,42 @@ class _PhraseCheck:
 
     def held(self, docs: np.ndarray) -> np.ndarray | None:
         """For each of `docs` (ascending, each having every word), whether
-        the words follow one another there; None when that cannot be done
-        as arrays (a slop, or Whoosh-encoded positions).
+        the words follow one another there, each within `slop` positions
+        after the one before (as `_check`); None when that cannot be done as
+        arrays (Whoosh-encoded positions).
 
-        Each occurrence of word k at position p is keyed (document, p - k):
-        the phrase holds where a key of the first word is a key of every
-        other word too."""
-        if self.slop != 1 or any(p.values is None or p.values.flat is None
-                                 for p in self.postings):
+        Each occurrence of a word is keyed (candidate, position), so that
+        the keys of a word are ascending: an occurrence of word k+1 is
+        reached when the last reached occurrence of word k before it is in
+        the same candidate and at most `slop` positions before it (any
+        reached one nearer would be after it). The phrase holds where an
+        occurrence of the last word is reached."""
+        if any(p.values is None or p.values.flat is None for p in self.postings):
             return None
-        which = np.arange(len(docs), dtype=np.int64)
-        keys = None
-        for k, postings in enumerate(self.postings):
-            ends, positions = postings.values.flat
-            at = np.searchsorted(postings.ids, docs)
-            starts = np.where(at > 0, ends[at - 1], 0)  # (of the candidates' postings only)
-            counts = ends[at] - starts
-            firsts = np.repeat(starts - (np.cumsum(counts) - counts), counts)
-            taken = positions[firsts + np.arange(len(firsts))].astype(np.int64) - k
-            found = np.repeat(which, counts) << 32 | taken  # ascending, as positions are
-            if k:
-                found = found[taken >= 0]
-                i = np.searchsorted(found, keys)
-                keys = keys[found[np.minimum(i, len(found) - 1)] == keys]
-            else:
-                keys = found
-            if not len(keys):
+        reached = self._keys(self.postings[0], docs)
+        for postings in self.postings[1:]:
+            if not len(reached):
                 break
+            found = self._keys(postings, docs)
+            before = np.searchsorted(reached, found) - 1  # the last reached key before each
+            nearest = reached[np.maximum(before, 0)]
+            reached = found[(before >= 0) & (found - nearest <= self.slop)
+                            & (nearest >> 32 == found >> 32)]
         out = np.zeros(len(docs), dtype=bool)
-        out[keys >> 32] = True
+        out[reached >> 32] = True
         return out
+
+    @staticmethod
+    def _keys(postings: _Postings, docs: np.ndarray) -> np.ndarray:
+        """(index in `docs`) << 32 | position, of each of the word's
+        occurrences in `docs` (which all have it), ascending."""
+        ends, positions = postings.values.flat
+        at = np.searchsorted(postings.ids, docs)
+        starts = np.where(at > 0, ends[at - 1], 0)  # (of the candidates' postings only)
+        counts = ends[at] - starts
+        firsts = np.repeat(starts - (np.cumsum(counts) - counts), counts)
+        taken = positions[firsts + np.arange(len(firsts))].astype(np.int64)
+        return np.repeat(np.arange(len(docs), dtype=np.int64), counts) << 32 | taken
 
     def holds(self, doc: int) -> bool:
         found = self.known.get(doc)
@@ -217,11 +232,17 @@ class _PhraseCheck:
 
 @dataclass
 class Ranked:
-    """The matches of a query: `docs` yields (docnum, score) best first."""
+    """The matches of a query: `docs` yields (docnum, score) best first.
+    `total` is counted (EXACT), estimated (ABOUT), or the matches known when
+    the estimate is below them (AT_LEAST)."""
     docs: Iterator[tuple[int, float]]
     total: int
-    total_exact: bool
+    total_kind: str
     mask: np.ndarray  # every document that may match (for facets with exact totals)
+
+    @property
+    def total_exact(self) -> bool:
+        return self.total_kind == EXACT
 
 
 class FastSearcher:
@@ -282,10 +303,11 @@ class FastSearcher:
         return True
 
     def lengths(self, fieldname: str) -> np.ndarray:
-        """Every document's length in `fieldname` (Whoosh's one-byte coding)."""
+        """Every document's length in `fieldname` (Whoosh's one-byte coding;
+        0 for a document with nothing in it)."""
         found = self._lengths.get(fieldname)
         if found is None:
-            found = np.ones(self.size, dtype=np.float64)
+            found = np.zeros(self.size, dtype=np.float64)
             for leaf, offset in self.leaves:
                 reader = leaf.reader()._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
                 if reader is None:
@@ -314,10 +336,11 @@ class FastSearcher:
             self._columns[fieldname] = found
         return found
 
-    def dates(self, fieldname: str) -> tuple[np.ndarray, np.ndarray] | None:
-        """(value, has one) of every document in a DATETIME column, as Whoosh
-        stores them (microseconds); None if the column cannot be read whole."""
-        found = self._columns.get(("dates", fieldname))
+    def numbers(self, fieldname: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """(value, has one) of every document in an unsigned numeric column,
+        as Whoosh stores them (a DATETIME's microseconds, a NUMERIC's sortable
+        value); None if the column cannot be read whole."""
+        found = self._columns.get(("numbers", fieldname))
         if found is None:
             values, present = [], []
             for leaf, _ in self.leaves:
@@ -329,7 +352,7 @@ class FastSearcher:
                 present.append(stored[0] != stored[1])
             found = (np.concatenate(values) if values else np.empty(0, np.int64),
                      np.concatenate(present) if present else np.empty(0, bool))
-            self._columns[("dates", fieldname)] = found
+            self._columns[("numbers", fieldname)] = found
         return found
 
     def postings(self, fieldname: str, btext: bytes, with_values: bool = False) -> _Postings:
@@ -361,18 +384,26 @@ class FastSearcher:
 
     def expansion(self, q, most: int | None = None) -> list[bytes]:
         """The index's words that a wildcard, prefix or range query `q`
-        stands for, sorted. With `most`, the listing stops after `most` + 1
-        words (a query's cost check: `a*` is refused without listing all).
-        A search needs them three times (its cost check, its ranking, its
-        snippets' words), each ~2-4 ms at 100k: they are listed once."""
+        stands for, sorted; for a `field:*` (Every), the words it reads: all
+        the field's, or none when the field's lengths or column say which
+        documents have it (`_has_field`). With `most`, the listing stops
+        after `most` + 1 words (a query's cost check: `a*` is refused
+        without listing all). A search needs them three times (its cost
+        check, its ranking, its snippets' words), each ~2-4 ms at 100k:
+        they are listed once."""
         key = (type(q), q.field(), getattr(q, "text", None), getattr(q, "start", None),
                getattr(q, "end", None), getattr(q, "startexcl", None),
                getattr(q, "endexcl", None))
         found = self._expansions.get(key)
         if found is not None:
             return found
+        reader = self.searcher.reader()
+        if isinstance(q, wq.Every):
+            listed = [] if self._present(q.fieldname) is not None else reader.lexicon(q.fieldname)
+        else:
+            listed = q._btexts(reader)
         words = []
-        for btext in q._btexts(self.searcher.reader()):
+        for btext in listed:
             if btext:
                 words.append(btext)
             if most is not None and len(words) > most:
@@ -443,7 +474,7 @@ class FastSearcher:
         lower = node.lower & self.live
         score, checked = node.score, None
         if node.exact:
-            total, total_exact = int(upper.sum()), True
+            total, total_kind = int(upper.sum()), EXACT
         elif exact or int(upper.sum()) <= VERIFY_ALL_BELOW:
             score = score.copy()
             for doc in np.flatnonzero(upper & node.unsure).tolist():
@@ -453,21 +484,29 @@ class FastSearcher:
                 else:
                     lower[doc] = False
             upper = lower
-            total, total_exact = int(lower.sum()), True
+            total, total_kind = int(lower.sum()), EXACT
         else:
-            total, total_exact, checked = self._estimate(node, upper), False, node
+            (total, total_kind), checked = self._estimate(node, upper, lower), node
         if sort == "date":
             docs = self._by_date(upper, lower, checked)
         else:
             docs = self._by_score(upper, score, checked)
-        return Ranked(docs, total, total_exact, upper)
+        return Ranked(docs, total, total_kind, upper)
 
-    def _estimate(self, node: _Node, upper: np.ndarray, sample: int = 200) -> int:
-        """Matches among `upper`, from the share of an even sample that holds."""
+    def _estimate(self, node: _Node, upper: np.ndarray, lower: np.ndarray,
+                  sample: int = 200) -> tuple[int, str]:
+        """(matches among `upper`, ABOUT) from the share of an even sample
+        that holds; (the matches known, AT_LEAST) when that is fewer than
+        the documents known to match (`lower`, and the sample's)."""
         candidates = np.flatnonzero(upper)
-        picked = candidates[np.linspace(0, len(candidates) - 1, sample).astype(np.int64)]
-        held = sum(self._matches(node, int(doc)) for doc in picked)
-        return round(len(candidates) * held / len(picked))
+        # (steps of at least 1: each candidate once. Not np.unique: its first
+        # call imports numpy.ma, ~45 ms.)
+        even = np.linspace(0, len(candidates) - 1, min(sample, len(candidates)))
+        picked = candidates[even.astype(np.int64)]
+        held = np.array([self._matches(node, int(doc)) for doc in picked], dtype=bool)
+        estimate = round(len(candidates) * int(held.sum()) / len(picked))
+        known = int(lower.sum()) + int((held & ~lower[picked]).sum())
+        return (estimate, ABOUT) if estimate >= known else (known, AT_LEAST)
 
     def _by_score(self, mask: np.ndarray, score: np.ndarray, node: _Node | None):
         docs = np.flatnonzero(mask)
@@ -480,11 +519,13 @@ class FastSearcher:
         # best first; ties by document number, as Whoosh's collector does
         order = np.lexsort((docs, -scores))
         # Scores are upper bounds until a phrase is checked: a document is
-        # final once no unchecked one could beat it.
+        # final once no unchecked one could beat it, nor tie it with a lower
+        # document number (the unchecked ones of an equal bound come in
+        # document order).
         waiting: list[tuple[float, int]] = []
         for i in order:
             bound, doc = float(scores[i]), int(docs[i])
-            while waiting and -waiting[0][0] >= bound:
+            while waiting and waiting[0] < (-bound, doc):
                 best, best_doc = heapq.heappop(waiting)
                 yield best_doc, -best
             if self._matches(node, doc):
@@ -515,6 +556,10 @@ class FastSearcher:
             return all(self._matches(c, doc) for c in node.children)
         if isinstance(q, wq.AndNot):
             return self._matches(node.children[0], doc) and not self._matches(node.children[1], doc)
+        if isinstance(q, wq.AndMaybe):
+            return self._matches(node.children[0], doc)
+        if isinstance(q, wq.Require):
+            return all(self._matches(c, doc) for c in node.children)
         if isinstance(q, wq.Not):
             return not self._matches(node.children[0], doc)
         if isinstance(q, wq.ConstantScoreQuery):
@@ -528,7 +573,7 @@ class FastSearcher:
         if isinstance(node.query, (wq.Not, wq.ConstantScoreQuery)):
             return float(node.score[doc])
         boost = node.query.boost
-        if isinstance(node.query, wq.AndNot):
+        if isinstance(node.query, (wq.AndNot, wq.Require)):  # (the right side is not scored)
             return boost * self._score(node.children[0], doc)
         return boost * sum(self._score(c, doc) for c in node.children if self._matches(c, doc))
 
@@ -541,12 +586,16 @@ class FastSearcher:
             return self._evaluate(q.subqueries[0])
         if type(q) is wq.AndNot:
             return self._and_not(q)
+        if type(q) is wq.AndMaybe:
+            return self._and_maybe(q)
+        if type(q) is wq.Require:
+            return self._require(q)
         if type(q) is wq.Phrase:
             return self._phrase(q)
         if type(q) is wq.Not:
             return self._not(q)
         if isinstance(q, wq.NumericRange):  # DateRange too
-            found = self._date_range(q)
+            found = self._column_range(q)
             # else as Whoosh does it: the trie terms that cover the range
             return found or self._evaluate(q._compile_query(self.searcher.reader()))
         if type(q) is wq.ConstantScoreQuery:
@@ -555,31 +604,33 @@ class FastSearcher:
             return _Node(child.upper, child.lower, score, q, [child])
         if isinstance(q, (wq.Prefix, wq.Wildcard, wq.TermRange)) and q.field() in self.schema:
             return self._expanded(q)
-        if type(q) is wq.Every and q.fieldname in (None, "*"):
-            return self._every(q)
+        if type(q) is wq.Every:
+            return self._every(q) if q.fieldname in (None, "*") else self._has_field(q)
         if isinstance(q, wq.NullQuery.__class__):
             return self._empty(q)
         return self._whoosh(q)
 
-    def _date_range(self, q) -> _Node | None:
-        """A range of dates, from the field's column: one comparison over all
-        documents. Whoosh looks up ~100 trie terms in every segment for a
-        year (~60 ms at 100k). Only for the date fields wartui fills with one
-        value per article (writer.document_fields): the column keeps one."""
+    def _column_range(self, q) -> _Node | None:
+        """A range of dates or numbers, from the field's column: one
+        comparison over all documents. Whoosh looks up ~100 trie terms in
+        every segment for a year (~60 ms at 100k), and its trie ranges of
+        sortdate are wrong near 0 (sortdate:[0 TO 0] matched every article).
+        Only for the fields wartui fills with one value per article
+        (writer.document_fields): the column keeps one."""
         field = self.schema[q.fieldname] if q.fieldname in self.schema else None
-        if q.fieldname not in ONE_DATE_FIELDS or not isinstance(field, DATETIME) \
-                or not q.constantscore:
+        if q.fieldname not in ONE_VALUE_FIELDS or not isinstance(field, NUMERIC) \
+                or field.numtype is not int or not q.constantscore:
             return None
-        found = self.dates(q.fieldname)
+        found = self.numbers(q.fieldname)
         if found is None:
             return None
         values, mask = found
         mask = mask.copy()
         if q.start is not None:
-            start = field.prepare_number(q.start)
+            start = _as_stored(field, q.start)
             mask &= values > start if q.startexcl else values >= start
         if q.end is not None:
-            end = field.prepare_number(q.end)
+            end = _as_stored(field, q.end)
             mask &= values < end if q.endexcl else values <= end
         return _Node(mask, mask, np.where(mask, q.boost, 0.0), q)
 
@@ -587,12 +638,46 @@ class FastSearcher:
         everything = np.ones(self.size, dtype=bool)
         return _Node(everything, everything, np.full(self.size, q.boost), q)
 
+    def _has_field(self, q: wq.Every) -> _Node:
+        """`field:*`: the documents with anything in the field, each scored
+        the query's boost (as Whoosh's Every, which reads the postings of
+        every word of the field: minutes at 100k for body:*). From the
+        field's lengths, or its column; a field with neither (id, path, ...)
+        is the documents of all its words, bounded by limits.check_query
+        as a wildcard's."""
+        if q.fieldname not in self.schema:
+            return self._empty(q)
+        mask = self._present(q.fieldname)
+        if mask is None:
+            mask = np.zeros(self.size, dtype=bool)
+            for btext in self.expansion(q):
+                mask[self.postings(q.fieldname, btext).ids] = True
+        return _Node(mask, mask, np.where(mask, q.boost, 0.0), q)
+
+    def _present(self, fieldname: str) -> np.ndarray | None:
+        """Which documents have something in the field, when its lengths (a
+        scorable field) or its column (one value per article) say; else
+        None: only its words can tell."""
+        field = self.schema[fieldname] if fieldname in self.schema else None
+        if field is None:
+            return None
+        if field.scorable:
+            return self.lengths(fieldname) > 0  # (a length counts the field's words)
+        if fieldname in ONE_VALUE_FIELDS and isinstance(field, NUMERIC):
+            found = self.numbers(fieldname)
+            return None if found is None else found[1].copy()
+        return None
+
     def _empty(self, q) -> _Node:
         nothing = np.zeros(self.size, dtype=bool)
         return _Node(nothing, nothing, np.zeros(self.size), q)
 
     def _scored(self, q, postings: _Postings, fieldname: str, btext: bytes) -> np.ndarray:
-        """BM25F of each posting, as Whoosh's BM25FScorer computes it."""
+        """BM25F of each posting, as Whoosh's BM25FScorer computes it; in a
+        field without lengths (not scorable: id, path, sortdate, ...) the
+        posting's weight, as Whoosh's WeightScorer does."""
+        if not self.schema[fieldname].scorable:
+            return postings.weights.copy()
         weighting = self.weighting
         if type(weighting).idf is WeightingModel.idf:
             # Whoosh's formula, with the document frequency at hand: Whoosh
@@ -654,6 +739,22 @@ class FastSearcher:
         lower = positive.lower & ~negative.upper
         score = positive.score * q.boost if q.boost != 1.0 else positive.score
         return _Node(upper, lower, score, q, [positive, negative])
+
+    def _and_maybe(self, q: wq.AndMaybe) -> _Node:
+        """The left side's matches; the right side only adds its score where
+        it matches too. (Whoosh's AndMaybeMatcher returned a document the
+        left side excludes, and dropped a right-side wildcard's score.)"""
+        left, right = self._evaluate(q.a), self._evaluate(q.b)
+        score = left.score + np.where(right.upper, right.score, 0.0)
+        if q.boost != 1.0:
+            score *= q.boost
+        return _Node(left.upper, left.lower, score, q, [left, right])
+
+    def _require(self, q: wq.Require) -> _Node:
+        """The matches of both sides, scored by the left side only."""
+        left, right = self._evaluate(q.a), self._evaluate(q.b)
+        score = left.score * q.boost if q.boost != 1.0 else left.score
+        return _Node(left.upper & right.upper, left.lower & right.lower, score, q, [left, right])
 
     def _not(self, q: wq.Not) -> _Node:
         """Every document the child does not match, scored 1 (Whoosh's
@@ -742,6 +843,14 @@ def _numbers(column, count: int) -> np.ndarray | None:
     if column[0] != values[0] or column[count - 1] != values[count - 1]:
         return None  # a translating column: not raw numbers
     return values.astype(np.int64)
+
+
+def _as_stored(field, number) -> int:
+    """A range's bound as the field's column stores values: a DATETIME's as
+    microseconds, another numeric field's as its sortable value."""
+    number = field.prepare_number(number)
+    return number if isinstance(field, DATETIME) else to_sortable(
+        field.numtype, field.bits, field.signed, number)
 
 
 def _untranslated(column):

@@ -4,7 +4,9 @@ Whoosh reads any query, but some cost far more than they look:
 
 - a leading wildcard (`*ing`, `*a*`) reads every word of the index, and a
   short prefix (`a*`) or a range over words (`title:[a TO z]`) stands for
-  thousands of them, each a posting list to read and score;
+  thousands of them, each a posting list to read and score; so does
+  `field:*` in a field that has no lengths or column to say which articles
+  have it (`id:*`: one word per article; `title:*` is read from the lengths);
 - the query parser is quadratic in the length of one word (10,000 letters
   without a space take seconds), and recursive in the nesting of parentheses;
 - every word of the query is a pass over the index's documents.
@@ -109,7 +111,7 @@ class _Budget:
     def __init__(self, reader, doc_frequency=None, expansion=None):
         self.reader = reader
         self.doc_frequency = doc_frequency or (reader.doc_frequency if reader else None)
-        self.expansion = expansion or (lambda node, most: node._btexts(reader))
+        self.expansion = expansion or (lambda node, most: _words(node, reader))
         self.used = 0
 
     def _uses(self, fieldname: str, text) -> int:
@@ -122,7 +124,7 @@ class _Budget:
         fieldname = node.field() if hasattr(node, "field") else None
         if fieldname not in self.reader.schema:
             return
-        if isinstance(node, (wq.Prefix, wq.Wildcard, wq.TermRange)):
+        if isinstance(node, (wq.Prefix, wq.Wildcard, wq.TermRange, wq.Every)):
             self.used += self._expansion(node, fieldname)
         elif isinstance(node, wq.Term):
             self.used += self._uses(fieldname, node.text)
@@ -145,11 +147,17 @@ class _Budget:
             return 0
         if words > MAX_EXPANSION or uses > MAX_EXPANSION_POSTINGS:
             what = "range" if isinstance(node, wq.TermRange) else "wildcard"
+            advice = ("search for some of its values instead (letters before the *)"
+                      if isinstance(node, wq.Every) else "narrow it: more letters before the *")
             raise QueryError(f"the {what} {_shown(_written(node))} stands for too many of the "
                              f"index's words (more than {MAX_EXPANSION:,} words or "
-                             f"{MAX_EXPANSION_POSTINGS:,} uses of them); narrow it: more "
-                             "letters before the *")
+                             f"{MAX_EXPANSION_POSTINGS:,} uses of them); {advice}")
         return uses
+
+
+def _words(node, reader):
+    """The index's words a wildcard, range or `field:*` stands for."""
+    return reader.lexicon(node.fieldname) if isinstance(node, wq.Every) else node._btexts(reader)
 
 
 def _written(node) -> str:
@@ -157,4 +165,6 @@ def _written(node) -> str:
         return node.text + "*"
     if isinstance(node, wq.TermRange):
         return f"[{node.start or ''} TO {node.end or ''}]"
+    if isinstance(node, wq.Every):
+        return f"{node.fieldname}:*"
     return node.text

@@ -10,7 +10,8 @@ from whoosh import qparser, query as wq
 
 from ..entities.gazetteer import Gazetteer
 from ..errors import QueryError
-from ..model import Article, Facets, MatchedEntity, SearchHit, SearchResults, Segment
+from ..model import (AT_LEAST, EXACT, Article, Facets, MatchedEntity, SearchHit,
+                     SearchResults, Segment, lists_everything)
 from . import limits
 from .expand import expand_query
 from .snippets import Snippets
@@ -60,11 +61,15 @@ class Searcher:
         self._searcher.close()
 
     def refresh(self) -> None:
-        """See documents committed since the index was opened."""
-        searcher = self._searcher.refresh()
-        if searcher is not self._searcher:
-            self._searcher, self._fast = searcher, None
-            self._matched.clear()
+        """See documents committed since the index was opened. (With a new
+        Whoosh searcher: Whoosh's Searcher.refresh keeps the readers of the
+        segments it had open, with the deletions they had then, so the old
+        versions of articles re-indexed in another segment came back.)"""
+        if self.ix.latest_generation() == self._searcher.reader().generation():
+            return
+        old, self._searcher, self._fast = self._searcher, self.ix.searcher(), None
+        old.close()
+        self._matched.clear()
 
     @property
     def fast(self):
@@ -121,8 +126,9 @@ class Searcher:
         """Whoosh query syntax; raises QueryError with a readable one-line
         reason, also for a query that would cost too much (search/limits.py:
         a leading wildcard, a wildcard standing for too many words, a word
-        thousands of characters long, groups nested too deep)."""
-        if not text.strip():
+        thousands of characters long, groups nested too deep). An empty
+        query, `*` and `*:*` match every article."""
+        if lists_everything(text):
             return wq.Every()
         text = limits.check_text(text, scale=limits.EXPANDED)
         try:
@@ -161,18 +167,20 @@ class Searcher:
         if gazetteer is not None:
             query_text, expansions = expand_query(text, gazetteer)
         q = self.parse(query_text)
-        ranked = self.fast.rank(q, sort="date" if isinstance(q, wq.Every) else sort)
-        if ranked.total_exact:  # the facet counts of this query need no search of their own
-            self._matched[query_text] = ranked.mask
-            while len(self._matched) > MATCHES_KEPT:
-                self._matched.pop(next(iter(self._matched)))
-        hits, sizes = _collapse(self._stored(ranked.docs), group, limit, collapse)
+        everything = isinstance(q, wq.Every) and q.fieldname is None  # (scored alike: by date)
+        ranked = self.fast.rank(q, sort="date" if everything else sort)
+        taken = _Taken(ranked.docs)
+        hits, sizes = _collapse(self._stored(taken), group, limit, collapse)
+        total, total_kind = _total(ranked, taken)
+        if total_kind == EXACT:  # the facet counts of this query need no search of their own
+            self._keep_matches(query_text, ranked.mask if ranked.total_exact else taken.mask(
+                len(ranked.mask)))
         # entities the query names: by expansion of a name, or as entity:ID
         wanted_ids = {entity_id for e in expansions for entity_id in e.ids}
         wanted_ids |= {_as_text(text) for field, text in q.iter_all_terms() if field == "entity"}
         found = articles([h["id"] for h in hits], wanted_ids) if articles and hits else {}
         words = self._body_words(q) if hits else set()
-        out = SearchResults(query=text, total=ranked.total, total_exact=ranked.total_exact)
+        out = SearchResults(query=text, total=total, total_kind=total_kind)
         for hit in hits:
             article = found.get(hit["id"])
             body = article.body if article else ""
@@ -187,6 +195,11 @@ class Searcher:
                 score=hit["score"], snippet=snippet,
                 matched=_matched_spellings(spans, gazetteer), versions=sizes.get(hit["id"], 0)))
         return out
+
+    def _keep_matches(self, query_text: str, mask) -> None:
+        self._matched[query_text] = mask
+        while len(self._matched) > MATCHES_KEPT:
+            self._matched.pop(next(iter(self._matched)))
 
     def _stored(self, docs):
         """Hits as their stored fields plus the score, one at a time, so that
@@ -210,6 +223,44 @@ class Searcher:
                 if fieldname == "body":
                     words.add(field.from_bytes(text) if isinstance(text, bytes) else text)
         return words
+
+
+class _Taken:
+    """Ranked documents, kept as they are taken (`all`: every one was)."""
+
+    def __init__(self, ranked):
+        self.ranked, self.docs, self.all = ranked, [], False
+
+    def __iter__(self):
+        for doc, score in self.ranked:
+            self.docs.append(doc)
+            yield doc, score
+        self.all = True
+
+    @property
+    def count(self) -> int:
+        return len(self.docs)
+
+    def mask(self, size: int):
+        """The documents taken, as a mask over all `size` documents."""
+        import numpy as np
+
+        found = np.zeros(size, dtype=bool)
+        found[self.docs] = True
+        return found
+
+
+def _total(ranked, taken: _Taken) -> tuple[int, str]:
+    """The total to show, once the hits are taken: an estimate is never below
+    the matches found (then it says "at least" them), and all of them taken
+    is an exact count."""
+    if ranked.total_kind == EXACT:
+        return ranked.total, EXACT
+    if taken.all:
+        return taken.count, EXACT
+    if taken.count > ranked.total:
+        return taken.count, AT_LEAST
+    return ranked.total, ranked.total_kind
 
 
 def _counts(values) -> dict:

@@ -27,7 +27,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from ...errors import QueryError, WartuiError
-from ...model import Facets, SearchResults
+from ...model import EXACT, Facets, SearchResults, lists_everything, total_text
 from ..reading import safe
 from ..widgets.facets import FacetBar
 from ..widgets.footer import KeyFooter
@@ -214,7 +214,7 @@ class SearchScreen(WartuiScreen):
         self.query_one(ResultList).show_hits(results.hits, has_more, keep_highlight=more)
         self.shown = request
         if results.total:
-            self._status(self._header(request, results.total, results.total_exact), "")
+            self._status(self._header(request, results.total, results.total_kind), "")
         else:
             self._status(Text("No results."), "-empty")
         if more:
@@ -228,14 +228,14 @@ class SearchScreen(WartuiScreen):
             self.query_one(FacetBar).clear()
 
     @staticmethod
-    def _header(request: Request, total: int, exact: bool = True) -> Text:
-        """"1,234 reports · by relevance · one per story" ("about" while a
-        phrase's total is estimated; the facet count makes it exact)."""
+    def _header(request: Request, total: int, kind: str = EXACT) -> Text:
+        """"1,234 reports · by relevance · one per story" ("about" or "at
+        least" while a phrase's total is estimated; the facet count makes it
+        exact)."""
         text = Text()
-        text.append(f"{'' if exact else 'about '}{total:,} report{'s' if total != 1 else ''}",
-                    style="bold")
+        text.append(total_text(total, kind, "report"), style="bold")
         text.append(" · " + ("newest first" if request.sort == "date" or
-                             not request.query.strip() else "by relevance"))
+                             lists_everything(request.query) else "by relevance"))
         text.append(" · " + ("every version" if request.all_versions else "one per story"))
         return text
 
