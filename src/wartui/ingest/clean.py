@@ -480,16 +480,25 @@ def _rule_end(text: str, rules: Rules, at_end: bool) -> tuple[str, str] | None:
         for reason, pattern, hints in (
                 ("tag", regions.TRAILING_TAGS, ("tag", "topic", "keyword")),
                 ("sign-off", regions.TRAILING_SIGNOFF, (" by ",)),
-                ("related-links", regions.TRAILING_RELATED, ("|", "•", "·"))):
+                ("related-links", regions.TRAILING_RELATED, ("|", "•", "·")),
+                ("related-links", regions.TRAILING_RELATED_RUN, ("related", "read ", "more ",
+                                                                 "see also"))):
             if not any(hint in folded for hint in hints):
                 continue  # (a substring test is ~100 times cheaper than the search)
             match = pattern.search(text, offset)
             if match and match.start() > 0:
-                return reason, text[match.start():].strip()
+                part = text[match.start():].strip()
+                if pattern is regions.TRAILING_RELATED_RUN:
+                    part = part.lstrip(".!?…”\" ")  # (the story's last sentence ends it)
+                    part = part[part.index(part.split()[0]):] if part else part
+                return reason, part
         return None
     match = regions.LEADING_DATE.match(text)
     if match and match.end() < len(text) and text[match.end():].strip()[:1].isupper():
         return "dateline", text[:match.end()].strip()
+    match = regions.LEADING_SHARE.match(text)
+    if match:
+        return "share", text[:match.end()].strip()
     return None
 
 

@@ -373,3 +373,13 @@ TRAILING_SIGNOFF = re.compile(r"(?:\s|^)\(?(?:reporting|writing|editing|addition
 TRAILING_RELATED = re.compile(r"(?:\s|^)(?:Related|More|Read More|Read Also|Also Read|Recommended)"
                               r"(?: News| Articles| Stories| Posts| Coverage| Content| on [A-Z]\w+)?"
                               r"\s*:?\s+\S[^.]*(?:\s[|•·]\s[^.]*){2,}$")
+
+# "... 01 Related Headline One Headline Two": a list of links after the
+# story's last sentence, with no separators (30 characters or more, no
+# sentence end in them)
+TRAILING_RELATED_RUN = re.compile(r"(?:[.!?…”\"]|\.\.\.(?:\s+\d+)*)\s+(?:Related(?: News| Articles| Stories)?|"
+                                  r"Read (?:More|Also)|Also Read|More (?:News|Stories)|See Also)"
+                                  r"\s+[^.!?]{30,}$")
+# share furniture written before a one-line article: "Get short URL 0 0 0"
+LEADING_SHARE = re.compile(r"^(?:get short url|short url|share this|print|e-?mail|font size|a\+ a-)"
+                           r"(?:\s+\d+)*(?=\s+[A-Z])", re.I)
