@@ -435,3 +435,16 @@ def test_the_raw_view_marks_each_dropped_span_of_a_line_with_its_reason():
     assert dropped_text == [title, "Tags Tikrit Salahuddin car bomb"]
     assert passage.text.endswith("◂ dropped: repeated-title, tag")
     assert "A car bomb exploded" in passage.text and len(marks) == 1
+
+
+def test_a_one_line_row_stays_searchable(tmp_path):
+    """The row {"title": "Good", "text": "syria"} was dropped whole as a tag
+    and could not be found by its text."""
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text(json.dumps({"id": "g", "title": "Good", "text": "syria"}) + "\n",
+                    encoding="utf-8")
+    with Library(tmp_path / "index") as library:
+        library.add_paths([rows])
+        article = library.article("rows:g")
+        assert article.paragraphs == ["syria"] and article.metadata["cleaning"]
+        assert [hit.id for hit in library.search("syria").hits] == ["rows:g"]
