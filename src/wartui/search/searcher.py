@@ -15,7 +15,7 @@ from . import limits
 from .expand import expand_query
 from .snippets import Snippets
 
-SORTS = ("relevance", "date")
+SORTS = ("relevance", "date", "oldest")  # date: newest first
 SNIPPET_FALLBACK_CHARS = 200
 MATCHES_KEPT = 16  # match sets (100 KB each at 100k) kept for the facet counts
 
@@ -161,7 +161,9 @@ class Searcher:
         if gazetteer is not None:
             query_text, expansions = expand_query(text, gazetteer)
         q = self.parse(query_text)
-        ranked = self.fast.rank(q, sort="date" if isinstance(q, wq.Every) else sort)
+        if isinstance(q, wq.Every) and sort == "relevance":
+            sort = "date"  # everything: newest first
+        ranked = self.fast.rank(q, sort=sort)
         if ranked.total_exact:  # the facet counts of this query need no search of their own
             self._matched[query_text] = ranked.mask
             while len(self._matched) > MATCHES_KEPT:
