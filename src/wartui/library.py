@@ -28,6 +28,7 @@ from pathlib import Path
 
 from .config import default_index_dir, seeds_dir
 from .errors import (ArticleMissing, IndexBusy, IndexMissing, IndexReadOnly, IndexVersionError,
+                     QueryError,
                      WartuiError)
 from .ingest.clean import load_rules
 from .ingest.sources import discover, read_path
@@ -105,6 +106,7 @@ class Library:
         self._store = None
         self._searcher = None
         self._versions = None
+        self._index_words = None
         self.read_only = False  # opened from a directory this process cannot write
 
     # -- opening ---------------------------------------------------------------
@@ -491,25 +493,62 @@ class Library:
 
     # -- reading ---------------------------------------------------------------
 
+    @property
+    def _words(self):
+        """The index's words for reading queries (search/words.py), of the open searcher."""
+        searcher = self._search
+        if self._index_words is None or self._index_words.searcher is not searcher:
+            from .search.words import IndexWords
+
+            self._index_words = IndexWords(searcher, load_gazetteer())
+        return self._index_words
+
+    def read_query(self, query: str, typing: bool = False):
+        """The query as it is searched (search/syntax.py): `-word` excludes,
+        fields, dates and entity ids checked; `typing`, its last word a
+        prefix. Raises QueryError saying why a query cannot mean what it says."""
+        from .search.syntax import read
+
+        return read(query, self._words, typing=typing)
+
     def search(self, query: str, limit: int = 10, sort: str = "relevance",
-               all_versions: bool = False) -> SearchResults:
-        """Whoosh query syntax over title and body; raises QueryError. Versions
-        of one report show once (the best-ranked), unless `all_versions`."""
-        return self._search.search(query, limit=limit, sort=sort,
-                                   articles=self._store.get_many, gazetteer=load_gazetteer(),
-                                   group=self._version_index.cluster_of,
-                                   collapse=not all_versions)
+               all_versions: bool = False, typing: bool = False) -> SearchResults:
+        """Whoosh query syntax over title and body (read by search/syntax.py
+        first); raises QueryError. Versions of one report show once (the
+        best-ranked), unless `all_versions`. `typing`: the query is being
+        typed, its last word is a prefix (KeepTyping when that prefix is too
+        short to search); `results.searched` says so."""
+        reading = self.read_query(query, typing)
+        try:
+            results = self._search.search(reading.text, limit=limit, sort=sort,
+                                          articles=self._store.get_many,
+                                          gazetteer=load_gazetteer(),
+                                          group=self._version_index.cluster_of,
+                                          collapse=not all_versions)
+        except QueryError:
+            if reading.prefix:
+                self._words.check_prefix(reading.prefix)  # KeepTyping, if that is why
+            raise
+        results.query = query
+        results.searched = reading.shown
+        return results
 
-    def facets(self, query: str) -> Facets:
+    def facets(self, query: str, typing: bool = False) -> Facets:
         """The query's hits counted by source and by month."""
-        return self._search.facets(query, gazetteer=load_gazetteer())
+        return self._search.facets(self.read_query(query, typing).text,
+                                   gazetteer=load_gazetteer())
 
-    def suggest(self, query: str) -> str | None:
+    def suggest(self, query: str, typing: bool = False) -> str | None:
         """"Did you mean": the query with its unknown words replaced by the
-        closest words of the index's titles and names, or None."""
+        closest words of the index's titles and names, or None. `typing`:
+        the last word, not yet followed by a space, is left as it is (it is
+        being typed)."""
         from rapidfuzz import fuzz, process
 
-        unknown = self._search.unknown_words(query)
+        finished = query
+        if typing and query and not query[-1].isspace():
+            finished = re.sub(r"[^\W_]+$", "", query)
+        unknown = self._search.unknown_words(finished)
         if not unknown:
             return None
         if self._vocabulary is None:

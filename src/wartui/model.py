@@ -262,6 +262,9 @@ class SearchResults:
     # False when `total` is estimated (a phrase over many candidates: see
     # search/fast.py); the facet counts are always exact.
     total_exact: bool = True
+    # The query as it was searched, in the user's syntax (search/syntax.py):
+    # a word being typed as a prefix (chem*), a date written in full.
+    searched: str = ""
 
     def to_json(self) -> dict:
         return {
