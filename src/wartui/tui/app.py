@@ -17,6 +17,7 @@ from __future__ import annotations
 import gc
 import os
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 
 from textual.app import App
@@ -27,13 +28,22 @@ from ..errors import WartuiError
 from ..textsafe import printable
 from .commands import WartuiCommands
 from .gate import LibraryGate
-from .screens.document import DocumentScreen
-from .screens.search import SearchScreen
+from .screens.document import DocumentPlace, DocumentScreen
+from .screens.search import SearchScreen, SearchState
 from .widgets.too_small import MIN_HEIGHT, MIN_WIDTH
 
 THEMES = ("textual-dark", "textual-light")
 WATCH_SECONDS = 2.0  # how often the app looks for another process's writes
 NOT_WHILE_INDEXING = frozenset({"back", "focus_search", "help", "command_palette"})
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where the reader was when they pivoted (an entity of an article
+    searched across the corpus): what escape brings back."""
+
+    search: SearchState
+    document: DocumentPlace | None
 
 
 def keymap_path() -> Path:
@@ -58,6 +68,8 @@ class WartuiApp(App):
                 tooltip="The keys of this screen, and the query syntax"),
         Binding("escape,q", "back", "Back", id="app.back",
                 tooltip="Back one screen (q on the search screen quits)"),
+        # Textual's own, shown: the way out in every state (q is a letter in the box)
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
 
     def __init__(self, index_dir: Path | None = None, gate: LibraryGate | None = None,
@@ -71,6 +83,7 @@ class WartuiApp(App):
         self.watch_seconds = WATCH_SECONDS
         self._index_stamp: tuple | None = None  # of the index as last opened
         self._index_count: int | None = None
+        self.trail: list[Place] = []  # the places pivoted from, the last on top
 
     def get_default_screen(self) -> SearchScreen:
         return SearchScreen(self.gate)
@@ -177,13 +190,20 @@ class WartuiApp(App):
     # -- navigation, used by the screens and the palette ------------------------------
 
     def _to_search(self) -> SearchScreen:
+        """Back to the search screen, to put the focus somewhere on it (the
+        box, a query): it keeps that focus when it shows."""
+        search = self.search_screen
+        if self.screen is not search:
+            search.keep_focus = True
         while not isinstance(self.screen, SearchScreen) and len(self.screen_stack) > 1:
             self.pop_screen()
-        return self.search_screen
+        return search
 
     def open_document(self, doc_id: str, query: str = "",
-                      entity_ids: set[str] | frozenset[str] = frozenset()) -> None:
-        self.run_worker(self._open_document(doc_id, query, frozenset(entity_ids)),
+                      entity_ids: set[str] | frozenset[str] = frozenset(),
+                      place: DocumentPlace | None = None) -> None:
+        """Open an article (`place`: as the reader left it, scrolled there)."""
+        self.run_worker(self._open_document(doc_id, query, frozenset(entity_ids), place),
                         group="open-document", exclusive=True, exit_on_error=False)
 
     def settle_garbage(self) -> None:
@@ -211,7 +231,8 @@ class WartuiApp(App):
         self.install_screen(screen, name="document")
         register(self, screen)
 
-    async def _open_document(self, doc_id: str, query: str, entity_ids: frozenset[str]) -> None:
+    async def _open_document(self, doc_id: str, query: str, entity_ids: frozenset[str],
+                             place: DocumentPlace | None = None) -> None:
         # The article is read first (~1 ms; 10 when the store's pages are
         # not in memory), then shown with the screen: one layout and paint,
         # not one of "Loading…" and another of the text (~15 ms).
@@ -228,6 +249,8 @@ class WartuiApp(App):
                 self._document_screen = screen
                 self.install_screen(screen, name="document")
         self.push_screen(screen)
+        if place is not None:
+            screen.restore(place)
 
     def open_versions(self, article, versions) -> None:
         from .screens.versions import VersionsScreen
@@ -241,6 +264,26 @@ class WartuiApp(App):
 
     def search_for(self, query: str) -> None:
         self._to_search().set_query(query)
+
+    # -- going back: escape after a pivot returns to where the reader was ----------
+
+    def pivot(self, query: str) -> None:
+        """Search the corpus for `query` from an article (an entity of it):
+        the article, its scroll and the search it was opened from are kept,
+        and escape on the search screen comes back to them."""
+        document = self.screen if isinstance(self.screen, DocumentScreen) else None
+        self.trail.append(Place(self.search_screen.state(),
+                                document.place() if document is not None else None))
+        self.search_for(query)
+
+    def go_back(self) -> None:
+        """Back to the last place pivoted from: its search, then its article."""
+        place = self.trail.pop()
+        search = self._to_search()
+        search.restore(place.search)
+        if place.document is not None:
+            self.open_document(place.document.doc_id, place.document.query,
+                               place.document.entity_ids, place=place.document)
 
     def reindex(self) -> None:
         from .screens.indexing import IndexingScreen
@@ -285,13 +328,21 @@ class WartuiApp(App):
 
         if isinstance(self.screen, IndexingScreen) and action in NOT_WHILE_INDEXING:
             return False  # the index is being written: stay until it is done
-        if action == "back" and len(self.screen_stack) <= 1:
+        if action == "back" and len(self.screen_stack) <= 1 and not self.trail:
             return False  # nothing to go back to: not in the footer, not run
         return True
 
     async def action_back(self) -> None:
+        """One step back: what the screen shows first (a find, the raw page,
+        the entity panel: `back_step`), then the screen, then the place a
+        pivot left."""
+        step = getattr(self.screen, "back_step", None)
+        if step is not None and step():
+            return
         if len(self.screen_stack) > 1:
             self.pop_screen()
+        elif self.trail:
+            self.go_back()
 
     # -- errors --------------------------------------------------------------------------
 

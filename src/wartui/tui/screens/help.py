@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from ..widgets.footer import KeyFooter
-from .base import WartuiScreen
+from .base import ScrollKeys, WartuiScreen
 
 QUERY_SYNTAX = (  # README's table
     ("Rastan Taqsis", "both words (AND is the default)", ""),
@@ -40,7 +40,8 @@ def binding_rows(classes: list[type], app: App) -> list[tuple[str, str, str]]:
     tooltips: dict[tuple[str, str], str] = {}
     ids: dict[tuple[str, str], str] = {}
     keys: dict[tuple[str, str], list[str]] = {}
-    for cls in classes:
+    owner: dict[tuple[str, str], int] = {}  # the class (its place in `classes`) of each slot
+    for number, cls in enumerate(classes):
         for binding in own_bindings(cls):
             if not binding.description or binding.system:
                 continue
@@ -48,10 +49,13 @@ def binding_rows(classes: list[type], app: App) -> list[tuple[str, str, str]]:
             key_names = keymap[binding.id].split(",") if overridden else [binding.key]
             slot = (binding.action, binding.description)
             # a key bound again by a later class belongs to that class only
+            # (one class may bind a key more than once: n is the next hit,
+            # dropped line or match, by what is shown)
             for old_slot, old_keys in keys.items():
-                if old_slot != slot:
+                if old_slot != slot and owner[old_slot] < number:
                     old_keys[:] = [k for k in old_keys if k not in key_names]
             shown = keys.setdefault(slot, [])
+            owner.setdefault(slot, number)
             for name in key_names:
                 if name not in shown:
                     shown.append(name)
@@ -94,11 +98,15 @@ def _table(title: str, rows) -> Table:
     return table
 
 
-class HelpScreen(WartuiScreen):
+class HelpScreen(ScrollKeys, WartuiScreen):
     HELP_TITLE = "Help"
     BINDINGS = [
         Binding("j", "scroll_down", "Scroll down", show=False, id="help.down"),
         Binding("k", "scroll_up", "Scroll up", show=False, id="help.up"),
+        Binding("space", "page_down", "Page down", show=False, id="help.page_down"),
+        Binding("b", "page_up", "Page up", show=False, id="help.page_up"),
+        Binding("g", "top", "Top", show=False, id="help.top"),
+        Binding("G", "bottom", "Bottom", show=False, id="help.bottom"),
     ]
 
     def __init__(self, gate, target: Screen) -> None:
@@ -133,8 +141,5 @@ class HelpScreen(WartuiScreen):
     def on_mount(self) -> None:
         self.query_one("#help").focus()
 
-    def action_scroll_down(self) -> None:
-        self.query_one("#help").scroll_down(animate=False)
-
-    def action_scroll_up(self) -> None:
-        self.query_one("#help").scroll_up(animate=False)
+    def scroll_target(self) -> VerticalScroll:
+        return self.query_one("#help", VerticalScroll)

@@ -26,7 +26,7 @@ from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
-from ...errors import QueryError, WartuiError
+from ...errors import KeepTyping, QueryError, WartuiError
 from ...model import Facets, SearchResults
 from ..reading import safe
 from ..widgets.facets import FacetBar
@@ -47,7 +47,19 @@ RESULT_HEIGHT = 4  # lines per result: title, source and date, two of snippet
 FACETS_DEBOUNCE = 0.15
 FACETS_DEBOUNCE_PER_HIT = 0.6 / 100_000
 FACETS_CACHED = 64  # queries whose facets are kept (backspacing finds them again)
-PLACEHOLDER = 'Search reports: words, "a phrase", OR, NOT, date:2018-04 … (F1: help)'
+PLACEHOLDER = 'Search reports: words, "a phrase", OR, -word, date:2018-04 … (F1: help)'
+SORTS = ("relevance", "date", "oldest")  # ctrl+t goes round them
+SORT_NAMES = {"relevance": "by relevance", "date": "newest first", "oldest": "oldest first"}
+
+
+@dataclass(frozen=True)
+class SearchState:
+    """What the search screen shows, to come back to (app.go_back)."""
+
+    query: str
+    sort: str
+    all_versions: bool
+    highlighted: int | None
 
 
 @dataclass(frozen=True)
@@ -62,11 +74,12 @@ class SearchScreen(WartuiScreen):
     HELP_TITLE = "Search"
     HELP_WIDGETS = (ResultList,)
     BINDINGS = [
-        Binding("q", "app.quit", "Quit", id="search.quit"),
+        # (in the box q is a letter: the footer shows ctrl+q there)
+        Binding("q", "quit", "Quit", id="search.quit"),
         Binding("down", "to_results", "Results", show=False, id="search.results",
                 tooltip="From the box into the results"),
         Binding("ctrl+t", "toggle_sort", "Sort", id="search.sort",
-                tooltip="By relevance, or newest first"),
+                tooltip="By relevance, newest first, oldest first"),
         Binding("ctrl+g", "toggle_versions", "All versions", id="search.all_versions",
                 tooltip="Every version of a story, or one entry per story"),
         Binding("ctrl+r", "refresh", "Refresh", show=False, id="search.refresh",
@@ -84,9 +97,17 @@ class SearchScreen(WartuiScreen):
         self.shown: Request | None = None  # the request whose results are on screen
         self._facets_timer: Timer | None = None
         self._facets: OrderedDict[str, Facets] = OrderedDict()
+        # the query the listed results were searched as (chem*: what an
+        # article opened from them marks)
+        self.listed_query = ""
+        self._searched = ""  # the same, when it differs from the box's text
+        self._highlight: int | None = None  # the result to highlight (a state restored)
+        # the app brought this screen back to put the focus somewhere (the box,
+        # a query): it stays there when the screen shows
+        self.keep_focus = False
 
     def compose_body(self) -> ComposeResult:
-        yield QueryInput(placeholder=PLACEHOLDER, id="query")
+        yield QueryInput(placeholder=PLACEHOLDER, id="query", select_on_focus=False)
         yield Static("Opening the index…", id="status")
         yield FacetBar(id="facets")
         yield ResultList(id="results")
@@ -94,6 +115,25 @@ class SearchScreen(WartuiScreen):
 
     def on_mount(self) -> None:
         self.query_one("#query", Input).focus()
+
+    def on_screen_resume(self) -> None:
+        # Back from an article: the focus goes to the results, not to the box,
+        # so that q (or a letter) never types into the query (Textual gives it
+        # back to the box that had it). A query put in the box (an entity's,
+        # the palette's, `/`) keeps it there. (WartuiScreen's handler runs after.)
+        keep, self.keep_focus = self.keep_focus, False
+        results = self.query_one(ResultList)
+        if not keep and results.option_count and self.focused is not results:
+            results.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "quit":
+            # q is a letter in the box: not shown there (ctrl+q is)
+            return not isinstance(self.focused, Input)
+        return True
+
+    async def action_quit(self) -> None:
+        await self.app.action_quit()
 
     # -- the request on screen -------------------------------------------------------
 
@@ -142,6 +182,24 @@ class SearchScreen(WartuiScreen):
         if not changed:  # a new value searches through Input.Changed: once
             self.search()
 
+    def state(self) -> SearchState:
+        return SearchState(self.query_text, self.sort, self.all_versions,
+                           self.query_one(ResultList).highlighted)
+
+    def restore(self, state: SearchState) -> None:
+        """Show `state` again: its query, sort and versions searched, the
+        result that was highlighted highlighted, the results focused."""
+        self.set_reactive(SearchScreen.sort, state.sort)
+        self.set_reactive(SearchScreen.all_versions, state.all_versions)
+        self._highlight = state.highlighted
+        box = self.query_one("#query", QueryInput)
+        changed = box.value != box.validate_value(state.query)
+        box.value = state.query
+        box.cursor_position = len(box.value)
+        self.query_one(ResultList).focus()
+        if not changed:
+            self.search()
+
     def focus_box(self) -> None:
         self.query_one("#query", Input).focus()
 
@@ -160,13 +218,25 @@ class SearchScreen(WartuiScreen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self._open(self.query_one(ResultList).highlighted_hit())
+        hit = self.query_one(ResultList).highlighted_hit()
+        if hit is None and self.shown is not None and self._is_current(self.shown) \
+                and self.query_text.strip():
+            # enter finishes the last word: "did you mean", if no result
+            self.run_job(self._suggest, self.shown, False, group="suggest")
+            return
+        self._open(hit)
 
     async def _search(self, request: Request) -> None:
         try:
+            # typing: the last word is a prefix (search/syntax.py)
             results = await self.gate.call(lambda lib: lib.search(
                 request.query, limit=request.limit, sort=request.sort,
-                all_versions=request.all_versions))
+                all_versions=request.all_versions, typing=True))
+        except KeepTyping as error:
+            if self._is_current(request):  # the results shown stay: no flicker to nothing
+                self._keep_typing(request, str(error))
+                self.paint_now()
+            return
         except QueryError as error:
             if self._is_current(request):
                 self._show_error(request, str(error))
@@ -182,7 +252,8 @@ class SearchScreen(WartuiScreen):
             if not results.total and request.query.strip():
                 # "Did you mean" reads the index's vocabulary: aside, after
                 # "No results." shows, so the next keystroke's search never waits.
-                self.run_job(self._suggest, request, group="suggest")
+                # Only for finished words: the one being typed is left alone.
+                self.run_job(self._suggest, request, True, group="suggest")
 
     async def _warm(self) -> None:
         # a piece at a time: a search typed meanwhile waits for one piece (a
@@ -195,26 +266,45 @@ class SearchScreen(WartuiScreen):
             return  # (an index being rebuilt, say: the search that needs it says so)
         self.app.settle_garbage()
 
-    async def _suggest(self, request: Request) -> None:
+    async def _suggest(self, request: Request, typing: bool = True) -> None:
         try:
-            suggestion = await self.gate.call_aside(lambda lib: lib.suggest(request.query))
+            suggestion = await self.gate.call_aside(lambda lib: lib.suggest(request.query,
+                                                                            typing=typing))
         except WartuiError:
             return
         if suggestion and self.shown is request and self._is_current(request):
             text = Text("No results. Did you mean ")
-            text.append(safe(suggestion, keep_newlines=False), style="bold underline")
+            text.append(safe(suggestion.strip(), keep_newlines=False), style="bold underline")
             text.append("?")
             self._status(text, "-empty")
+
+    def _keep_typing(self, request: Request, message: str) -> None:
+        """A prefix too short to search: the results shown stay, and say so."""
+        text = Text(safe(message, keep_newlines=False))
+        if self.shown is not None and self.query_one(ResultList).hits:
+            text.append(" (the results of ")
+            text.append(safe(self.listed_query.strip() or "everything", keep_newlines=False),
+                        style="bold")
+            text.append(" stay)")
+        self._status(text, "-empty")
+        self.shown = request
 
     def _show_results(self, request: Request, results: SearchResults) -> None:
         more = (self.shown is not None and request.limit > self.shown.limit
                 and self._is_current(self.shown))
         # Versions are collapsed after the fetch: a full page means there may be more.
         has_more = len(results.hits) >= request.limit
-        self.query_one(ResultList).show_hits(results.hits, has_more, keep_highlight=more)
+        results_list = self.query_one(ResultList)
+        results_list.show_hits(results.hits, has_more, keep_highlight=more)
+        if self._highlight is not None and results.hits:
+            results_list.highlighted = min(self._highlight, len(results.hits) - 1)
+            self._highlight = None
         self.shown = request
+        self.listed_query = results.searched or request.query
+        self._searched = results.searched if results.searched != request.query else ""
         if results.total:
-            self._status(self._header(request, results.total, results.total_exact), "")
+            self._status(self._header(request, results.total, results.total_exact,
+                                      self._searched), "")
         else:
             self._status(Text("No results."), "-empty")
         if more:
@@ -228,14 +318,21 @@ class SearchScreen(WartuiScreen):
             self.query_one(FacetBar).clear()
 
     @staticmethod
-    def _header(request: Request, total: int, exact: bool = True) -> Text:
+    def _header(request: Request, total: int, exact: bool = True, searched: str = "") -> Text:
         """"1,234 reports · by relevance · one per story" ("about" while a
-        phrase's total is estimated; the facet count makes it exact)."""
+        phrase's total is estimated; the facet count makes it exact), with
+        "for chem*" when the query was searched otherwise than written (a
+        word being typed is a prefix)."""
         text = Text()
         text.append(f"{'' if exact else 'about '}{total:,} report{'s' if total != 1 else ''}",
                     style="bold")
-        text.append(" · " + ("newest first" if request.sort == "date" or
-                             not request.query.strip() else "by relevance"))
+        if searched.strip():
+            text.append(" for ")
+            text.append(safe(searched.strip(), keep_newlines=False), style="italic")
+        sort = request.sort
+        if sort == "relevance" and not request.query.strip():
+            sort = "date"  # everything: newest first
+        text.append(" · " + SORT_NAMES[sort])
         text.append(" · " + ("every version" if request.all_versions else "one per story"))
         return text
 
@@ -258,7 +355,7 @@ class SearchScreen(WartuiScreen):
         if cached is not None:
             self.query_one(FacetBar).show(cached)
             if cached.total and self.shown is request:
-                self._status(self._header(request, cached.total), "")
+                self._status(self._header(request, cached.total, True, self._searched), "")
         else:
             self.run_job(self._count, request, exact, group="facets")
 
@@ -268,7 +365,7 @@ class SearchScreen(WartuiScreen):
         # check them all first: aside, so that the next search never waits.
         call = self.gate.call if exact else self.gate.call_aside
         try:
-            facets = await call(lambda lib: lib.facets(request.query))
+            facets = await call(lambda lib: lib.facets(request.query, typing=True))
         except WartuiError:
             facets = None
         if facets is not None:
@@ -281,7 +378,8 @@ class SearchScreen(WartuiScreen):
             else:
                 self.query_one(FacetBar).show(facets)
                 if facets.total and self.shown is request:  # the exact count
-                    self._status(self._header(request, facets.total), "")
+                    self._status(self._header(request, facets.total, True, self._searched),
+                                 "")
 
     # -- the results -----------------------------------------------------------------
 
@@ -299,7 +397,7 @@ class SearchScreen(WartuiScreen):
         if hit is None:
             self.notify("No result to open.", severity="warning")
             return
-        self.app.open_document(hit.id, query=self.shown_query or "",
+        self.app.open_document(hit.id, query=self.listed_query,
                                entity_ids={m.id for m in hit.matched})
 
     def action_to_results(self) -> None:
@@ -314,9 +412,8 @@ class SearchScreen(WartuiScreen):
             results.action_cursor_down()
 
     def action_toggle_sort(self) -> None:
-        self.sort = "date" if self.sort == "relevance" else "relevance"
-        self.notify(f"Sorted {'newest first' if self.sort == 'date' else 'by relevance'}.",
-                    timeout=2)
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self.notify(f"Sorted {SORT_NAMES[self.sort]}.", timeout=2)
 
     def action_refresh(self) -> None:
         """Also retries an index that could not be opened (being rebuilt)."""
