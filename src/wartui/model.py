@@ -273,3 +273,13 @@ class SearchResults:
             "total_exact": self.total_exact,
             "results": [h.to_json() for h in self.hits],
         }
+
+
+@dataclass(frozen=True)
+class SavedSearch:
+    name: str
+    query: str
+    filters: tuple[str, ...] = ()  # each as query text (source:"x", date:2017-04)
+    sort: str = "relevance"
+    seen: int = 0  # its results when it was last opened
+    opened: float = 0.0  # when (seconds since the epoch)

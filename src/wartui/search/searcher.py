@@ -83,11 +83,7 @@ class Searcher:
         sparkline); the total is exact."""
         import numpy as np
 
-        query_text = expand_query(text, gazetteer)[0] if gazetteer is not None else text
-        mask = self._matched.get(query_text)
-        if mask is None:
-            mask = self.fast.rank(self.parse(query_text), exact=True).mask
-        docs = np.flatnonzero(mask)
+        docs = np.flatnonzero(self.matches(text, gazetteer))
         sources = _counts(self.fast.column("source_facet")[docs])
         months: dict[str, int] = {}
         for day, count in _counts(self.fast.column("sortdate")[docs]).items():
@@ -97,6 +93,15 @@ class Searcher:
         return Facets(total=len(docs),
                       sources=dict(sorted(sources.items(), key=lambda kv: (-kv[1], kv[0]))),
                       months=dict(sorted(months.items())))
+
+    def matches(self, text: str, gazetteer: Gazetteer | None = None):
+        """The query's matches, exactly, as a mask over the documents (kept
+        from its search when its total was exact)."""
+        query_text = expand_query(text, gazetteer)[0] if gazetteer is not None else text
+        mask = self._matched.get(query_text)
+        if mask is None:
+            mask = self.fast.rank(self.parse(query_text), exact=True).mask
+        return mask
 
     def unknown_words(self, text: str) -> list[str]:
         """Plain words of the query that no indexed article contains."""
