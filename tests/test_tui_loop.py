@@ -406,3 +406,255 @@ def test_help_keys_scroll_it(seed_index):
         assert scroll.scroll_y == 0
 
     run(app, scenario, size=(80, 24))
+
+
+# -- the filters: the facet line and its chips -------------------------------------------------
+
+def test_sources_and_months_are_picked_from_the_facet_line_as_chips(corpus_library):
+    from wartui.tui.widgets.chips import ChipBar
+    from wartui.tui.widgets.facets import FacetBar
+
+    app = WartuiApp(corpus_library.index_dir)
+
+    async def scenario(pilot):
+        await type_query(pilot, "Aleppo ")
+        screen = pilot.app.screen
+        facets = screen.query_one(FacetBar)
+        await pilot.press("tab")  # into the facet line (no chip yet)
+        assert pilot.app.focused is facets
+        second = facets.sources[1]
+        await pilot.press("right", "enter")  # only the second source
+        await settle(pilot)
+        chip = f'source:"{second}"'
+        assert f"only  {chip} ✕" in screen_text(pilot.app)
+        hits = screen.query_one(ResultList).hits
+        assert hits and {hit.source for hit in hits} == {second}
+        expected = corpus_library.search("Aleppo", filters=[chip]).total
+        assert status(pilot.app).startswith(f"{expected} reports")
+        # the line still offers every source: one more, then one left out
+        third = facets.sources[2]
+        await pilot.press("right", "enter")
+        await settle(pilot)
+        both = corpus_library.search("Aleppo", filters=[f'({chip} OR source:"{third}")']).total
+        assert status(pilot.app).startswith(f"{both} reports")
+        await pilot.press("left", "minus")  # the second source: left out instead
+        await settle(pilot)
+        assert f'-source:"{second}"' in screen_text(pilot.app)
+        assert all(hit.source == third for hit in screen.query_one(ResultList).hits)
+        # the chips: up from the line, backspace removes the one chosen
+        await pilot.press("up")
+        chips = screen.query_one(ChipBar)
+        assert pilot.app.focused is chips and len(chips.filters) == 2
+        await pilot.press("backspace", "backspace")
+        await settle(pilot)
+        assert not chips.filters and not chips.display
+        assert pilot.app.focused.id == "query"
+        assert status(pilot.app).startswith(f"{corpus_library.search('Aleppo').total} reports")
+        # a range of months from the sparkline's bars: the busiest and the one before
+        bars = facets.month_bars
+        busiest = max(range(len(bars)), key=lambda i: bars[i].hits)
+        await pilot.press("tab", "G", *["left"] * (len(bars) - 1 - busiest), "shift+left",
+                          "enter")
+        await settle(pilot)
+        month_chip = f"date:[{bars[busiest - 1].first} to {bars[busiest].last}]"
+        assert month_chip in screen_text(pilot.app)
+        hits = screen.query_one(ResultList).hits
+        assert hits and all(bars[busiest - 1].first <= hit.date[:7] <= bars[busiest].last
+                            for hit in hits)
+        expected = bars[busiest - 1].hits + bars[busiest].hits
+        assert status(pilot.app).startswith(f"{expected} reports")
+
+    run(app, scenario, size=(120, 30))
+
+
+def test_the_facet_line_leaves_no_separator_dangling(corpus_library):
+    from wartui.tui.widgets.facets import FacetBar
+
+    app = WartuiApp(corpus_library.index_dir)
+
+    async def scenario(pilot):
+        for query in ("Aleppo ", "Douma ", "entity:damascus "):
+            await pilot.press("end", "ctrl+u")
+            await type_query(pilot, query)
+            line = str(pilot.app.screen.query_one(FacetBar).render())
+            sources = line.split("  ")[0].rstrip()
+            assert sources and not sources.endswith("·"), line
+            assert " · +" in sources and sources.endswith("more"), line
+
+    run(app, scenario, size=(80, 24))
+
+
+# -- the entity browser ------------------------------------------------------------------------
+
+def test_the_entity_browser_adds_an_entity_to_the_query(corpus_library):
+    app = WartuiApp(corpus_library.index_dir)
+
+    async def scenario(pilot):
+        await type_query(pilot, "Aleppo ")
+        await pilot.press("down", "e")
+        await settle(pilot)
+        assert "ENTITIES of the results for Aleppo" in screen_text(pilot.app)
+        listing = pilot.app.screen.query_one("#browser-list")
+        text = "\n".join(str(listing.get_option_at_index(i).prompt)
+                         for i in range(listing.option_count))
+        assert "PLACES (" in text and "ARMED GROUPS (" in text and "PEOPLE (" in text
+        top = corpus_library.result_entities("Aleppo")
+        damascus = dict((e.id, n) for e, n in top["place"])["damascus"]
+        assert f"Damascus ×{damascus}  entity:damascus" in text
+        while "entity:damascus" not in str(pilot.app.focused.highlighted_option.prompt):
+            await pilot.press("j")
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, SearchScreen)
+        assert screen.query_text == "Aleppo entity:damascus "  # added, not replaced
+        assert status(pilot.app).startswith(f"{damascus} reports")
+        assert pilot.app.focused is screen.query_one(ResultList)
+
+    run(app, scenario)
+
+
+# -- history and saved searches, across app runs ---------------------------------------------
+
+def test_query_history_is_kept_across_app_runs(seed_index, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+
+    async def first(pilot):
+        for query in ("Rastan", "Deir ez-Zor"):
+            await pilot.press("end", "ctrl+u")
+            await type_query(pilot, query)
+            await pilot.press("enter")  # opened: remembered
+            await settle(pilot)
+            await pilot.press("escape", "slash")
+            await settle(pilot)
+
+    run(WartuiApp(seed_index), first)
+    assert list((tmp_path / "state" / "wartui" / "history").iterdir())
+
+    async def second(pilot):
+        screen = pilot.app.screen
+        await pilot.press("up")  # in the empty box: the newest first
+        assert screen.query_text == "Deir ez-Zor"
+        await pilot.press("up")
+        assert screen.query_text == "Rastan"
+        await pilot.press("down")
+        assert screen.query_text == "Deir ez-Zor"
+        await pilot.press("down")  # past the newest: the empty box again
+        assert screen.query_text == ""
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert "QUERY HISTORY" in screen_text(pilot.app)
+        await pilot.press(*"rast", "enter")
+        await settle(pilot)
+        assert screen.query_text == "Rastan" and screen.shown_query == "Rastan"
+        assert pilot.app.focused.id == "query"
+        await pilot.press("up")  # not an empty box, nor a query recalled: stays
+        assert screen.query_text == "Rastan"
+
+    run(WartuiApp(seed_index), second)
+
+
+def test_a_saved_search_counts_the_reports_new_since_it_was_opened(tmp_path, monkeypatch,
+                                                                   seeds_dir):
+    import shutil
+
+    from wartui.library import Library
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    pages = tmp_path / "pages"
+    shutil.copytree(seeds_dir, pages)
+    index_dir = tmp_path / "ix"
+    with Library(index_dir) as library:
+        library.add_paths([pages])
+
+    async def save(pilot):
+        await type_query(pilot, "Deir ez-Zor")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Save this search" in screen_text(pilot.app)
+        await pilot.press(*"deir")  # the name, typed over the one offered
+        await pilot.press("enter")
+        await settle(pilot)
+        assert any("Saved 'deir'" in str(n.message) for n in pilot.app._notifications)
+
+    run(WartuiApp(index_dir), save)
+    (pages / "new.txt").write_text("Shelling in Deir ez-Zor\n\nThe town of Deir ez-Zor was "
+                                   "shelled again on Monday, residents said.\n")
+    with Library(index_dir) as library:
+        assert library.add_paths([pages]).new == 1
+
+    async def reopen(pilot):
+        screen = pilot.app.screen
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        text = screen_text(pilot.app)
+        assert "deir · 4 reports · 1 new" in text, text
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, SearchScreen)
+        assert screen.query_text == "Deir ez-Zor" and screen.shown_query == "Deir ez-Zor"
+        await pilot.press("ctrl+o")  # opened: nothing new any more
+        await settle(pilot)
+        assert "deir · 4 reports" in screen_text(pilot.app)
+        assert "new" not in screen_text(pilot.app).split("deir")[1].splitlines()[0]
+
+    run(WartuiApp(index_dir), reopen)
+
+
+# -- a mistyped --index-dir -----------------------------------------------------------------
+
+async def until(condition, seconds: float = 10.0) -> None:
+    import asyncio
+
+    for _ in range(int(seconds * 20)):
+        if condition():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"not within {seconds} s")
+
+
+def run_asking(app: WartuiApp, scenario) -> None:
+    """As `run`, without waiting for the workers first: the one that starts
+    the app waits for the reader's answer."""
+    import asyncio
+
+    async def main() -> None:
+        async with app.run_test(size=(100, 32)) as pilot:
+            await until(lambda: type(pilot.app.screen).__name__ == "NoIndexScreen")
+            await pilot.pause()
+            await scenario(pilot)
+
+    asyncio.run(main())
+
+
+def test_a_named_folder_that_does_not_exist_is_said_and_not_created(tmp_path):
+    missing = tmp_path / "nope"
+    app = WartuiApp(missing, ask_before_building=True)
+
+    async def scenario(pilot):
+        from textual.widgets import Static
+
+        text = " ".join(str(w.render()) for w in pilot.app.screen.query(Static))
+        assert f"There is no folder {missing}. Was it mistyped?" in text
+        assert "There is no folder" in screen_text(pilot.app)
+        assert "Build the seed index here" in footer(pilot.app)
+        await pilot.press("q")
+        await pilot.pause()
+
+    run_asking(app, scenario)
+    assert app.return_code == 1 and not missing.exists()
+
+
+def test_a_named_folder_gets_the_seed_index_when_asked(tmp_path):
+    missing = tmp_path / "nope"
+    app = WartuiApp(missing, ask_before_building=True)
+
+    async def scenario(pilot):
+        await pilot.press("enter")
+        await until(lambda: pilot.app.library_ready, seconds=60)
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, SearchScreen)
+        assert len(pilot.app.screen.query_one(ResultList).hits) == 4
+
+    run_asking(app, scenario)
+    assert (missing / "wartui.json").exists()

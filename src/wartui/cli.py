@@ -12,6 +12,7 @@ being written by another process (try again later).
 from __future__ import annotations
 
 import argparse
+import os
 import sqlite3
 import sys
 from functools import cached_property
@@ -136,7 +137,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_diff(library, args, con)
         if args.command == "entities":
             return cmd_entities(library, args, con)
-        return cmd_default(library, parser, con.out)
+        named = args.index_dir is not None or bool(os.environ.get(INDEX_ENV))
+        return cmd_default(library, parser, con.out, named)
     except WartuiError as exc:
         print_error(str(exc), con.err)
         return EXIT_BUSY if isinstance(exc, IndexBusy) else EXIT_USAGE
@@ -154,17 +156,19 @@ def main(argv: list[str] | None = None) -> int:
 
 # -- commands ------------------------------------------------------------------
 
-def cmd_default(library, parser: argparse.ArgumentParser, out: Console) -> int:
+def cmd_default(library, parser: argparse.ArgumentParser, out: Console,
+                named: bool = False) -> int:
     """No command: open the app on a terminal (it builds the seed index first
-    if there is none). Without a terminal (a pipe, CI), build the seed index
-    if needed and print the help."""
+    if there is none; in a directory the user named, `named`, it asks
+    first: the name may be mistyped). Without a terminal (a pipe, CI), build
+    the seed index if needed and print the help."""
     from rich.text import Text
 
     if sys.stdin.isatty() and sys.stdout.isatty():
         from .tui.app import run_app
 
         library.close()
-        return run_app(library.index_dir)
+        return run_app(library.index_dir, ask_before_building=named)
     status = EXIT_OK
     if not library.exists():
         out.print(Text(f"No index in {printable(str(library.index_dir), False)}: "

@@ -73,9 +73,13 @@ class WartuiApp(App):
     ]
 
     def __init__(self, index_dir: Path | None = None, gate: LibraryGate | None = None,
-                 keymap: Path | None = None) -> None:
+                 keymap: Path | None = None, ask_before_building: bool = False) -> None:
+        """`ask_before_building`: the index directory was given by name
+        (--index-dir, $WARTUI_INDEX): without an index there, the reader is
+        asked before the seed index is built in it (a mistyped path)."""
         super().__init__()
         self.gate = gate or LibraryGate(index_dir)
+        self.ask_before_building = ask_before_building
         self.keymap_file = keymap
         self.library_ready = False
         self.keymap_overrides: dict[str, str] = {}
@@ -127,6 +131,9 @@ class WartuiApp(App):
         if not await self.gate.call(lambda lib: lib.exists()):
             from .screens.indexing import IndexingScreen
 
+            if self.ask_before_building and not await self._may_build():
+                self.exit(return_code=1)
+                return
             message = built = await self.push_screen_wait(
                 IndexingScreen(self.gate, first_run=True))
             self.notify(printable(message, keep_newlines=False), timeout=4, markup=False)
@@ -146,6 +153,13 @@ class WartuiApp(App):
         # lives as long as the app: out of the garbage collector's sight, its
         # full collections no longer pause a keystroke (~50 ms at 100k).
         self.call_after_refresh(gc.freeze)
+
+    async def _may_build(self) -> bool:
+        from .screens.no_index import NoIndexScreen
+
+        index_dir, exists = await self.gate.call_aside(
+            lambda lib: (lib.index_dir, lib.index_dir.exists()))
+        return await self.push_screen_wait(NoIndexScreen(self.gate, index_dir, exists))
 
     # -- another process's writes --------------------------------------------------------
 
@@ -272,8 +286,11 @@ class WartuiApp(App):
         the article, its scroll and the search it was opened from are kept,
         and escape on the search screen comes back to them."""
         document = self.screen if isinstance(self.screen, DocumentScreen) else None
-        self.trail.append(Place(self.search_screen.state(),
+        search = self.search_screen
+        search.remember(search.query_text)
+        self.trail.append(Place(search.state(),
                                 document.place() if document is not None else None))
+        search.clear_filters()  # the whole index; going back brings them back
         self.search_for(query)
 
     def go_back(self) -> None:
@@ -325,9 +342,11 @@ class WartuiApp(App):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         from .screens.indexing import IndexingScreen
+        from .screens.no_index import NoIndexScreen
 
-        if isinstance(self.screen, IndexingScreen) and action in NOT_WHILE_INDEXING:
-            return False  # the index is being written: stay until it is done
+        if isinstance(self.screen, (IndexingScreen, NoIndexScreen)) and \
+                action in NOT_WHILE_INDEXING:
+            return False  # the index is being written (or asked about): stay until done
         if action == "back" and len(self.screen_stack) <= 1 and not self.trail:
             return False  # nothing to go back to: not in the footer, not run
         return True
@@ -367,8 +386,9 @@ class WartuiApp(App):
         self.gate.close()
 
 
-def run_app(index_dir: Path | None = None) -> int:
+def run_app(index_dir: Path | None = None, ask_before_building: bool = False) -> int:
     """Open the app on `index_dir` ($WARTUI_INDEX, else ./index); the exit code.
+    `ask_before_building`: the directory was named by the user (see WartuiApp).
 
     Refuses TERM=dumb (TerminalUnsupported); SIGHUP and SIGTERM end the app
     cleanly with 128 + the signal, also when the terminal is already gone
@@ -376,7 +396,7 @@ def run_app(index_dir: Path | None = None) -> int:
     from .terminal import check_terminal, exit_on_signals, safe_driver_class
 
     check_terminal()
-    app = WartuiApp(index_dir, keymap=keymap_path())
+    app = WartuiApp(index_dir, keymap=keymap_path(), ask_before_building=ask_before_building)
     app.driver_class = safe_driver_class(app.driver_class)
     with exit_on_signals(app):
         app.run()
