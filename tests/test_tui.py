@@ -979,7 +979,7 @@ def test_help_lists_every_binding_from_bindings(seed_index):
             assert binding.description in text, binding.description
         for key in ("n", "N", "space", "G", "/", "?", "esc", "^p"):
             assert key in text
-        assert "Query syntax" in text and "entity:hayat-tahrir-al-sham" in text
+        assert "Query syntax" in text and "entity:deir-ez-zor" in text
         await pilot.press("escape")
         assert isinstance(pilot.app.screen, DocumentScreen)
 

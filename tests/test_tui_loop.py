@@ -658,3 +658,36 @@ def test_a_named_folder_gets_the_seed_index_when_asked(tmp_path):
 
     run_asking(app, scenario)
     assert (missing / "wartui.json").exists()
+
+
+def test_the_help_fits_80_columns_and_explains_the_facet_line(seed_index):
+    import io
+
+    from rich.console import Console
+
+    from wartui.tui.screens.help import QUERY_SYNTAX
+
+    app = WartuiApp(seed_index)
+
+    async def scenario(pilot):
+        await pilot.press("f1")
+        await settle(pilot)
+        help_screen = pilot.app.screen
+        width = help_screen.query_one("#help-text").size.width
+        assert width <= 78
+        console = Console(width=width, record=True, file=io.StringIO())
+        console.print(help_screen.document())
+        text = console.export_text()
+        assert all(len(line.rstrip()) <= width for line in text.splitlines())
+        assert "…" not in text  # nothing cut
+        for example, _ in QUERY_SYNTAX:
+            assert example in text, example
+        flat = " ".join(text.split())
+        assert "sparkline of the results by month" in flat
+        assert "backspace removes one" in flat
+        # and on screen, scrolled to the syntax table, the rows are whole
+        while "Query syntax" not in screen_text(pilot.app):
+            await pilot.press("space")
+        assert "-source:sputnik" in screen_text(pilot.app)
+
+    run(app, scenario, size=(80, 24))

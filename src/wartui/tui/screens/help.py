@@ -15,15 +15,34 @@ from textual.widgets import Static
 from ..widgets.footer import KeyFooter
 from .base import ScrollKeys, WartuiScreen
 
-QUERY_SYNTAX = (  # README's table
-    ("Rastan Taqsis", "both words (AND is the default)", ""),
-    ("Douma OR Ghouta, Qalamun NOT Rastan", "boolean logic, with (parentheses)", ""),
-    ('"Jaish al-Islam"', "a phrase", ""),
-    ("title:Battles  source:reuters  author:Magnier", "one field", ""),
-    ("date:2018-04  date:[2018-04-01 to 2018-04-30]", "a date or a date range", ""),
-    ("bomb*  Yarm?uk", "wildcards", ""),
-    ("entity:hayat-tahrir-al-sham", "articles naming an entity, in any spelling", ""),
-    ("(empty)", "everything, newest first", ""),
+QUERY_SYNTAX = (  # README's table; examples short enough for 80 columns
+    ("Rastan Taqsis", "both words (AND is the default)"),
+    ("Douma OR Ghouta", "either word; (parentheses) group"),
+    ("Douma -Ghouta", "without Ghouta (also Douma NOT Ghouta)"),
+    ("-source:sputnik", "without a field's value; -\"a phrase\" too"),
+    ("+Douma", "must be there (as every plain word)"),
+    ('"Jaish al-Islam"', "a phrase"),
+    ("title:Battles", "one field: title, body, source, author"),
+    ("date:2018-04", "a year, a month (date:2018-4) or a day"),
+    ("date:[2018-01 to 2018-04]", "a range of dates; either end may be left out"),
+    ("bomb*  Yarm?uk", "wildcards"),
+    ("entity:deir-ez-zor", "articles naming an entity, in any spelling"),
+    ("chem", "while typing, the last word is a prefix (chem*)"),
+    ("(empty)", "everything, newest first"),
+)
+SCREEN_PARTS = (
+    ("The line under the box",
+     "how many reports the query finds (\"for chem*\" when it was searched as that), "
+     "the sort (ctrl+t) and whether each story shows once (ctrl+g)."),
+    ("The facet line",
+     "the sources with the most results, each with its count, then a sparkline of the "
+     "results by month, from the first month to the last: one bar a month (or a few "
+     "months, when there are many), taller for more reports. tab moves into it: ←/→ over "
+     "the sources and the bars, enter keeps only that source (or those months: "
+     "shift+←/→ widens the bars picked), - leaves a source out."),
+    ("The chips",
+     "the filters picked, under the box, written as the query text they stand for "
+     "(source:\"sana\", date:2017-04). tab reaches them too; backspace removes one."),
 )
 
 
@@ -87,12 +106,15 @@ def app_rows(app: App) -> list[tuple[str, str, str]]:
     return rows
 
 
-def _table(title: str, rows) -> Table:
+def _table(title: str, rows, wrap_second: bool = False) -> Table:
+    """Keys (or examples) in bold, never cut; what they do wraps when the
+    terminal is narrow (80 columns fit every table)."""
     table = Table(title=title, title_justify="left", title_style="bold", show_header=False,
                   box=None, padding=(0, 2, 0, 1), expand=False)
     table.add_column(style="bold", no_wrap=True)
-    table.add_column(no_wrap=True)
-    table.add_column(style="dim")
+    for number in range(1, max((len(row) for row in rows), default=2)):
+        table.add_column(style="dim" if number > 1 else "",
+                         no_wrap=number == 1 and not wrap_second)
     for row in rows:
         table.add_row(*(Text(cell) for cell in row))
     return table
@@ -127,9 +149,11 @@ class HelpScreen(ScrollKeys, WartuiScreen):
         return Group(
             *parts,
             _table("Everywhere", app_rows(self.app)), Text(""),
-            _table("Query syntax", list(QUERY_SYNTAX)), Text(""),
+            _table("Query syntax", list(QUERY_SYNTAX), wrap_second=True), Text(""),
+            _table("On the search screen", list(SCREEN_PARTS), wrap_second=True), Text(""),
             Text(" While the search box has the focus, letters (q, ?, /, j, k) are typed into "
-                 "it: press down to move to the results, F1 for this help."),
+                 "it: press down to move to the results (up and down in the empty box recall "
+                 "earlier queries), F1 for this help, ctrl+q to quit."),
         )
 
     def compose_body(self) -> ComposeResult:
