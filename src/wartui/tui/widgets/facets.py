@@ -125,7 +125,6 @@ class FacetBar(Widget, can_focus=True):
         if not same:
             self.cursor, self._anchor, self._window = 0, None, 0
         self.cursor = min(self.cursor, max(0, self._count() - 1))
-        self.display = True
         self.refresh()
 
     def clear(self) -> None:
@@ -306,7 +305,7 @@ class FacetBar(Widget, can_focus=True):
         hits = sum(b.hits for b in self._bars[low:high + 1])
         text = Text()
         text.append(first if first == last else f"{first} to {last}", style="bold")
-        text.append(f" · {hits:,} report{'s' if hits != 1 else ''}")
+        text.append(f" · {hits:,} report{'s' if hits != 1 else ''}" if hits else " · no reports")
         text.append("  enter: only these · shift+←→: more months", style=self._style("muted"))
         text.truncate(room, overflow="ellipsis")
         return text
