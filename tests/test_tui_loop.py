@@ -691,3 +691,93 @@ def test_the_help_fits_80_columns_and_explains_the_facet_line(seed_index):
         assert "-source:sputnik" in screen_text(pilot.app)
 
     run(app, scenario, size=(80, 24))
+
+
+def test_a_query_recalled_is_read_as_it_was_typed(corpus_library, tmp_path, monkeypatch):
+    """"chemical weap", opened from its results, recalled: the same results
+    (its last word still a prefix), not "No results" for the word "weap"."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    app = WartuiApp(corpus_library.index_dir)
+
+    async def scenario(pilot):
+        await type_query(pilot, "chemical weap")
+        found = status(pilot.app)
+        assert "reports for chemical weap*" in found
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("escape", "slash", "ctrl+u")
+        await settle(pilot)
+        await pilot.press("up")
+        await settle(pilot)
+        assert pilot.app.screen.query_text == "chemical weap"
+        assert status(pilot.app) == found
+
+    run(app, scenario)
+
+
+def test_the_palette_offers_the_search_screens_lists(seed_index, tmp_path, monkeypatch):
+    from test_tui import run_command
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    app = WartuiApp(seed_index)
+
+    async def scenario(pilot):
+        await type_query(pilot, "Deir ez-Zor")
+        await run_command(pilot, "Entities of these")
+        assert "ENTITIES of the results for Deir ez-Zor" in screen_text(pilot.app)
+        await pilot.press("escape")
+        await run_command(pilot, "Saved searches")
+        assert "No saved search yet" in screen_text(pilot.app)
+        await pilot.press("escape")
+        await run_command(pilot, "Query history")
+        assert "QUERY HISTORY" in screen_text(pilot.app)
+
+    run(app, scenario)
+
+
+def test_g_and_shift_g_in_the_lists(seed_index):
+    app = WartuiApp(seed_index)
+
+    async def scenario(pilot):
+        results = pilot.app.screen.query_one(ResultList)
+        await pilot.press("down", "G")
+        assert results.highlighted == len(results.hits) - 1
+        await pilot.press("g")
+        assert results.highlighted == 0
+        pilot.app.open_document("002_193f624956799aae")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        panel = pilot.app.screen.query_one(EntityPanel)
+        await pilot.press("G")
+        assert panel.highlighted == panel.option_count - 1
+        await pilot.press("g")
+        assert panel.highlighted == 1  # (0 is a heading)
+
+    run(app, scenario)
+
+
+def test_escape_from_a_diff_and_the_versions_returns_to_the_article_where_it_was(
+        crafted_index, seed_index):
+    app = WartuiApp(seed_index)
+
+    async def scenario(pilot):
+        await type_query(pilot, "Rastan")
+        await pilot.press("enter")
+        await settle(pilot)
+        article = pilot.app.screen
+        view = article.query_one(PassageView)
+        await pilot.press("j", "j", "j")
+        scrolled = view.scroll_y
+        assert scrolled == 3
+        await pilot.press("v")
+        await settle(pilot)
+        await pilot.press("enter")  # the diff
+        await settle(pilot)
+        await pilot.press("escape", "escape")
+        await settle(pilot)
+        assert pilot.app.screen is article and view.scroll_y == scrolled
+        await pilot.press("escape")
+        assert pilot.app.screen.query_text == "Rastan"
+
+    run(app, scenario, size=(100, 20))

@@ -9,7 +9,7 @@ on the event loop.
 Another process may index while the app is open: every WATCH_SECONDS a
 worker compares the index's stamp (`Library.stamp`, on a library thread)
 with the one it opened, and on a change reopens the index and searches
-again (`refresh_index`; ctrl+r on the search screen does it at once).
+again (`refresh_index`; f5 on the search screen does it at once).
 """
 
 from __future__ import annotations
@@ -180,7 +180,7 @@ class WartuiApp(App):
 
     async def refresh_index(self, announce: str = "always") -> None:
         """Reopen the index as it is now (another process wrote it) and search
-        again. `announce`: "always" (ctrl+r), "changes" (when the count
+        again. `announce`: "always" (f5), "changes" (when the count
         changed), or "never" (after this app's own re-index)."""
         stamp = await self.gate.call_aside(lambda lib: lib.stamp())
         await self.gate.reopen()
@@ -324,8 +324,12 @@ class WartuiApp(App):
     def toggle_all_versions(self) -> None:
         self.search_screen.action_toggle_versions()
 
+    def run_on_search(self, action: str) -> None:
+        """Back to the search screen and run one of its actions (the palette)."""
+        getattr(self._to_search(), action)()
+
     def reopen_index(self) -> None:
-        """ctrl+r on the search screen, "Refresh the index" in the palette."""
+        """f5 on the search screen, "Refresh the index" in the palette."""
         self.run_worker(self.refresh_index(), name="refresh", group="refresh",
                         exclusive=True, exit_on_error=False)
 

@@ -71,6 +71,7 @@ class SearchState:
     all_versions: bool
     highlighted: int | None
     filters: tuple[Filter, ...] = ()
+    typing: bool = True  # its last word read as a prefix (Request.typing)
 
 
 @dataclass(frozen=True)
@@ -229,11 +230,12 @@ class SearchScreen(WartuiScreen):
         self._warmed = False  # a reopened index: its arrays are not loaded
         self.search()
 
-    def set_query(self, query: str) -> None:
+    def set_query(self, query: str, typed: bool = False) -> None:
         """Search for `query`, whole (the entity panel, the palette): not
-        read as being typed until it is edited."""
+        read as being typed until it is edited. `typed`: as it was typed (a
+        query from the history: its last word was a prefix then, too)."""
         box = self.query_one("#query", QueryInput)
-        self._set_whole = box.validate_value(query)
+        self._set_whole = None if typed else box.validate_value(query)
         changed = box.value != box.validate_value(query)
         box.value = query
         box.cursor_position = len(box.value)  # the value is `query` made visible
@@ -243,7 +245,8 @@ class SearchScreen(WartuiScreen):
 
     def state(self) -> SearchState:
         return SearchState(self.query_text, self.sort, self.all_versions,
-                           self.query_one(ResultList).highlighted, self.filters)
+                           self.query_one(ResultList).highlighted, self.filters,
+                           self.query_text != self._set_whole)
 
     def restore(self, state: SearchState) -> None:
         """Show `state` again: its query, filters, sort and versions
@@ -254,7 +257,7 @@ class SearchScreen(WartuiScreen):
         self._set_filters(state.filters, search=False)
         self._highlight = state.highlighted
         box = self.query_one("#query", QueryInput)
-        self._set_whole = box.validate_value(state.query)
+        self._set_whole = None if state.typing else box.validate_value(state.query)
         changed = box.value != box.validate_value(state.query)
         box.value = state.query
         box.cursor_position = len(box.value)
@@ -530,7 +533,7 @@ class SearchScreen(WartuiScreen):
         if query is None:
             return
         box = self.query_one("#query", QueryInput)
-        self._set_whole = box.validate_value(query)  # searched as written: it was
+        self._set_whole = None  # read as typed, as it was when it was searched
         box.value = query
         box.cursor_position = len(box.value)
 
@@ -540,7 +543,7 @@ class SearchScreen(WartuiScreen):
         def chosen(query: str | None) -> None:
             self.keep_focus = True  # back in the box, the query chosen to edit or run
             if query is not None:
-                self.set_query(query)
+                self.set_query(query, typed=True)
             else:
                 self.focus_box()
 
