@@ -28,7 +28,7 @@ from pathlib import Path
 
 from .config import default_index_dir, seeds_dir
 from .errors import (ArticleMissing, IndexBusy, IndexMissing, IndexReadOnly, IndexVersionError,
-                     WartuiError)
+                     QueryError, WartuiError)
 from .ingest.clean import load_rules
 from .ingest.sources import discover, read_path
 from .entities.gazetteer import Entity, load_gazetteer
@@ -528,14 +528,18 @@ class Library:
         short to search); `results.searched` says so. `filters`: query texts
         the results must match as well (the app's filter chips)."""
         reading = self.read_query(query, typing, filters)
-        if reading.prefix:
-            # KeepTyping for a prefix too short to search; its words, listed
-            # here when it is not, are kept for the search (FastSearcher.expansion)
+        if len(reading.prefix) in (1, 2):  # likely too short: refused at the first bound
             self._words.check_prefix(reading.prefix)
-        results = self._search.search(reading.text, limit=limit, sort=sort,
-                                      articles=self._store.get_many, gazetteer=load_gazetteer(),
-                                      group=self._version_index.cluster_of,
-                                      collapse=not all_versions)
+        try:
+            results = self._search.search(reading.text, limit=limit, sort=sort,
+                                          articles=self._store.get_many,
+                                          gazetteer=load_gazetteer(),
+                                          group=self._version_index.cluster_of,
+                                          collapse=not all_versions)
+        except QueryError:
+            if reading.prefix:  # a longer prefix too broad: KeepTyping too
+                self._words.check_prefix(reading.prefix)
+            raise
         results.query = query
         results.searched = reading.shown
         return results
