@@ -20,7 +20,9 @@ when missing. The app runs headless at 120x40 (`App.run_test`).
   of the empty query show (the index opened in a worker meanwhile).
 - keystroke_ms: the query typed key by key; each keystroke is timed from the
   key event until the first frame written with the results (or the message)
-  for the text now in the box (before 2026-11-21: until the next screen
+  for the text now in the box (since issue 19 the box reads its last word as
+  a prefix: every key of "evacuation" shows results, a first letter "keep
+  typing"; before, 8 of its 10 keys showed "No results") (before 2026-11-21: until the next screen
   refresh after they were seen, up to a frame later). p50, p95, max, and
   every key in `per_key`. The key events are sent as the terminal driver
   sends them, not with `pilot.press`, which waits for the process to be idle
