@@ -62,6 +62,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -358,6 +359,17 @@ def main(argv: list[str] | None = None) -> int:
                         help="skip open_document_10kb_ms (it copies the index)")
     args = parser.parse_args(argv)
     index_dir = args.index_dir or build_index(args.size)
+    # The app keeps the queries opened (history) in the XDG state folder:
+    # the run's own, empty at the start and removed at the end, never the user's.
+    state = tempfile.mkdtemp(prefix="tui-state-")
+    os.environ["XDG_STATE_HOME"] = state
+    try:
+        return run(args, index_dir)
+    finally:
+        shutil.rmtree(state, ignore_errors=True)
+
+
+def run(args, index_dir: Path) -> int:
     textual_ms = import_textual_ms()
     baseline = {"python_import_textual_ms": python_import_ms("textual"),
                 "python_import_textual_app_ms": python_import_ms("textual.app")}
