@@ -59,6 +59,15 @@ def pytest_configure(config):
 
     if CACHE_ENV not in os.environ:
         _test_cache = os.environ[CACHE_ENV] = tempfile.mkdtemp(prefix="wartui-test-cache-")
+    # the query history and saved searches the app keeps (wartui/state.py):
+    # never the user's own
+    global _test_state
+    from wartui.state import STATE_ENV
+
+    _test_state = os.environ[STATE_ENV] = tempfile.mkdtemp(prefix="wartui-test-state-")
+
+
+_test_state = None
 
 
 def pytest_unconfigure(config):
@@ -66,3 +75,5 @@ def pytest_unconfigure(config):
 
     if _test_cache:
         shutil.rmtree(_test_cache, ignore_errors=True)
+    if _test_state:
+        shutil.rmtree(_test_state, ignore_errors=True)

@@ -76,7 +76,7 @@ def test_search_sort_by_date(index_dir, capsys):
 def test_malformed_query_is_a_message_not_a_traceback(index_dir, capsys):
     status, out, err = run(capsys, "--index-dir", str(index_dir), "search", "date:[foo to")
     assert status == 2
-    assert err.startswith("wartui: cannot read that date")
+    assert err.startswith("wartui: a date range is left open: 'date:[foo to' needs its closing ]")
     assert "Traceback" not in err + out
 
 

@@ -42,6 +42,9 @@ PIECES = [
     "(" * 40, ")" * 40, "(" * 400, '"' * 3, "[" * 10, "title:(a OR b)", "(a OR b",
     "a OR b)", '"unbalanced', "NOT", "NOT aleppo", "ANDMAYBE x", "aleppo^", "aleppo^x",
     "aleppo~", "aleppo~2", "\\*", "*:*", ":", "::", "title::x",
+    "-Douma", "-source:sputnik", '-"Jaish al-Islam"', "-(a OR b)", "+Douma", "- ", "--x",
+    "+-x", "date:2017-5", "date:2017-02-30", "date:April 2017", "date:2017-0", "entity:deir-e",
+    '"Jaish al-Isl', "Deir ez-Z", "chemica", "Assad's",
 ]
 
 piece = st.one_of(st.sampled_from(PIECES), st.text(max_size=12))
@@ -87,6 +90,20 @@ def test_any_query_gives_results_or_a_reason(corpus_library, text):
         assert sum(facets.sources.values()) == facets.total
     suggestion, _ = outcome(lambda: corpus_library.suggest(text))
     assert suggestion is None or isinstance(suggestion, str)
+
+
+@FUZZ
+@given(small)
+def test_any_query_typed_letter_by_letter_gives_results_or_a_reason(corpus_library, text):
+    """As the app searches while the query is typed: its last word a prefix,
+    an open quote closed (KeepTyping is a reason, too)."""
+    for end in sorted({*range(1, min(len(text), 12) + 1), len(text)} - {0}):
+        typed = text[:end]
+        results, message = outcome(lambda: corpus_library.search(typed, limit=5, typing=True))
+        if message is None:
+            assert results.total >= len(results.hits)
+        outcome(lambda: corpus_library.facets(typed, typing=True))
+        outcome(lambda: corpus_library.suggest(typed, typing=True))
 
 
 @FUZZ

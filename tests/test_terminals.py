@@ -316,7 +316,8 @@ def test_hanging_up_while_indexing_leaves_a_usable_index(terminal, tmp_path):
     written and read at once."""
     index = tmp_path / "new-index"
     term = terminal(index, (80, 24))
-    term.wait_for("Welcome to wartui")
+    term.wait_for("No index there")  # a folder named that does not exist: asked first
+    term.press_and_wait("\r", "Welcome to wartui")
     term.hang_up()
     assert term.finish() == 128 + signal.SIGHUP
     with Library(index) as library:

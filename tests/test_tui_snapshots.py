@@ -123,3 +123,24 @@ def test_document_no_color(snap_compare, seed_index, monkeypatch):
     assert snap_compare(WartuiApp(seed_index), terminal_size=(80, 24),
                         run_before=keys(open_document("002_193f624956799aae", "Deir ez-Zor"),
                                         "n"))
+
+
+@pytest.fixture(scope="module")
+def fakes_index(corpus_library):
+    """The seeds and FA-KES (conftest's corpus_library)."""
+    return corpus_library.index_dir
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_search_with_filter_chips(snap_compare, fakes_index, size):
+    """Aleppo, a source picked and one left out from the facet line, the
+    cursor on the sparkline's bars: the chips under the box."""
+    assert snap_compare(WartuiApp(fakes_index), terminal_size=size,
+                        run_before=keys("Aleppo ", ["tab"], ["right", "enter"],
+                                        ["right", "minus"], ["G", "left", "left"]))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_entity_browser(snap_compare, fakes_index, size):
+    assert snap_compare(WartuiApp(fakes_index), terminal_size=size,
+                        run_before=keys("Deir ez-Zor ", ["down", "e"]))

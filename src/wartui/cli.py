@@ -12,6 +12,7 @@ being written by another process (try again later).
 from __future__ import annotations
 
 import argparse
+import os
 import sqlite3
 import sys
 from functools import cached_property
@@ -46,8 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
                     "scraped reports.",
         epilog="Without a command, wartui opens the app (on a terminal; it indexes the bundled "
                "seeds first if there is no index yet). "
-               "Query syntax: words (AND by default), OR, NOT, \"phrases\", title:word, "
-               "source:name, date:[2018-04-01 to 2018-04-30], wildcards (bomb*).",
+               "Query syntax: words (AND by default), OR, NOT, -word (without it), \"phrases\", "
+               "title:word, source:name, date:2018-04, date:[2018-04-01 to 2018-04-30], "
+               "entity:ID, wildcards (bomb*).",
     )
     parser.add_argument("--index-dir", type=Path, default=None,
                         help=f"index directory (default: ${INDEX_ENV}, else ./index)")
@@ -67,9 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
                             "it (default 10), then exit with status 3")
 
     search = commands.add_parser("search", help="search the index")
-    search.add_argument("query", help="Whoosh query syntax (see wartui --help)")
+    search.add_argument("query", help="Whoosh query syntax (see wartui --help); a query that "
+                        "starts with - comes after --: wartui search -- -word")
     search.add_argument("--limit", type=int, default=10, help="results to show (default 10)")
-    search.add_argument("--sort", choices=("relevance", "date"), default="relevance")
+    search.add_argument("--sort", choices=("relevance", "date", "newest", "oldest"),
+                        default="relevance", help="relevance, or by date: newest (or date) "
+                        "or oldest first")
     search.add_argument("--json", action="store_true", help="print JSON")
     search.add_argument("--all-versions", action="store_true",
                         help="list every version of a report, not only the best-ranked")
@@ -132,7 +137,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_diff(library, args, con)
         if args.command == "entities":
             return cmd_entities(library, args, con)
-        return cmd_default(library, parser, con.out)
+        named = args.index_dir is not None or bool(os.environ.get(INDEX_ENV))
+        return cmd_default(library, parser, con.out, named)
     except WartuiError as exc:
         print_error(str(exc), con.err)
         return EXIT_BUSY if isinstance(exc, IndexBusy) else EXIT_USAGE
@@ -150,17 +156,19 @@ def main(argv: list[str] | None = None) -> int:
 
 # -- commands ------------------------------------------------------------------
 
-def cmd_default(library, parser: argparse.ArgumentParser, out: Console) -> int:
+def cmd_default(library, parser: argparse.ArgumentParser, out: Console,
+                named: bool = False) -> int:
     """No command: open the app on a terminal (it builds the seed index first
-    if there is none). Without a terminal (a pipe, CI), build the seed index
-    if needed and print the help."""
+    if there is none; in a directory the user named, `named`, it asks
+    first: the name may be mistyped). Without a terminal (a pipe, CI), build
+    the seed index if needed and print the help."""
     from rich.text import Text
 
     if sys.stdin.isatty() and sys.stdout.isatty():
         from .tui.app import run_app
 
         library.close()
-        return run_app(library.index_dir)
+        return run_app(library.index_dir, ask_before_building=named)
     status = EXIT_OK
     if not library.exists():
         out.print(Text(f"No index in {printable(str(library.index_dir), False)}: "
@@ -198,7 +206,8 @@ def cmd_index(library, args, con: Consoles) -> int:
 def cmd_search(library, args, con: Consoles) -> int:
     if args.limit < 1:
         raise SystemExit("wartui search: --limit must be at least 1")
-    results = library.search(args.query, limit=args.limit, sort=args.sort,
+    sort = "date" if args.sort == "newest" else args.sort
+    results = library.search(args.query, limit=args.limit, sort=sort,
                              all_versions=args.all_versions)
     if args.json:
         print_json(results.to_json())
@@ -410,7 +419,10 @@ def print_results(results: SearchResults, out: Console) -> None:
     shown = len(results.hits)
     out.print(Text(f"{results.total_text()}"
                    f"{f', showing {shown}' if shown < results.total else ''} for ", style="dim")
-              + Text(printable(results.query, keep_newlines=False), style="bold"))
+              + Text(printable(results.query, keep_newlines=False), style="bold")
+              + (Text(f" (searched as {printable(results.searched, keep_newlines=False)})",
+                      style="dim") if results.searched and results.searched != results.query
+                 else Text()))
     for number, hit in enumerate(results.hits, 1):
         out.print()
         line = Text(f"{number:>2}. ", style="dim")

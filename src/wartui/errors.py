@@ -27,3 +27,8 @@ class IndexVersionError(WartuiError):
 
 class ArticleMissing(WartuiError, LookupError):
     """No article has the id the user gave."""
+
+
+class KeepTyping(QueryError):
+    """A word being typed is too short to search yet (its prefix stands for
+    too many words): the app keeps the results it shows."""

@@ -28,13 +28,13 @@ from pathlib import Path
 
 from .config import default_index_dir, seeds_dir
 from .errors import (ArticleMissing, IndexBusy, IndexMissing, IndexReadOnly, IndexVersionError,
-                     WartuiError)
+                     QueryError, WartuiError)
 from .ingest.clean import load_rules
 from .ingest.furniture import FurnitureTable, Learner, scope_of
 from .ingest.sources import discover, read_path
 from .entities.gazetteer import Entity, load_gazetteer
 from .model import (Article, Cluster, EntitySpan, Facets, IngestReport, RawRecord,
-                    Repaired, SearchResults, Skipped, Version)
+                    Repaired, SavedSearch, SearchResults, Skipped, Version)
 
 META_FILE = "wartui.json"
 STORE_FILE = "articles.sqlite"
@@ -110,6 +110,8 @@ class Library:
         self._store = None
         self._searcher = None
         self._versions = None
+        self._index_words = None
+        self._entity_corpus = None  # (searcher, {entity id: articles naming it})
         self.read_only = False  # opened from a directory this process cannot write
 
     # -- opening ---------------------------------------------------------------
@@ -550,25 +552,73 @@ class Library:
 
     # -- reading ---------------------------------------------------------------
 
+    @property
+    def _words(self):
+        """The index's words for reading queries (search/words.py), of the open searcher."""
+        searcher = self._search
+        if self._index_words is None or self._index_words.searcher is not searcher:
+            from .search.words import IndexWords
+
+            self._index_words = IndexWords(searcher, load_gazetteer())
+        return self._index_words
+
+    def read_query(self, query: str, typing: bool = False, filters: Iterable[str] = ()):
+        """The query as it is searched (search/syntax.py): `-word` excludes,
+        fields, dates and entity ids checked; `typing`, its last word a
+        prefix; `filters` (query texts: `source:"x"`, `date:2017-04`) each
+        required as well. Raises QueryError saying why a query cannot mean
+        what it says."""
+        from .search.syntax import Reading, read
+
+        reading = read(query, self._words, typing=typing)
+        required = [read(f, self._words).text for f in filters if f.strip()]
+        if not required:
+            return reading
+        both = " AND ".join(([f"({reading.text})"] if reading.text.strip() else []) + required)
+        return Reading(both, reading.shown, reading.prefix)
+
     def search(self, query: str, limit: int = 10, sort: str = "relevance",
-               all_versions: bool = False) -> SearchResults:
-        """Whoosh query syntax over title and body; raises QueryError. Versions
-        of one report show once (the best-ranked), unless `all_versions`."""
-        return self._search.search(query, limit=limit, sort=sort,
-                                   articles=self._store.get_many, gazetteer=load_gazetteer(),
-                                   group=self._version_index.cluster_of,
-                                   collapse=not all_versions)
+               all_versions: bool = False, typing: bool = False,
+               filters: Iterable[str] = ()) -> SearchResults:
+        """Whoosh query syntax over title and body (read by search/syntax.py
+        first); raises QueryError. Versions of one report show once (the
+        best-ranked), unless `all_versions`. `typing`: the query is being
+        typed, its last word is a prefix (KeepTyping when that prefix is too
+        short to search); `results.searched` says so. `filters`: query texts
+        the results must match as well (the app's filter chips)."""
+        reading = self.read_query(query, typing, filters)
+        if len(reading.prefix) in (1, 2):  # likely too short: refused at the first bound
+            self._words.check_prefix(reading.prefix)
+        try:
+            results = self._search.search(reading.text, limit=limit, sort=sort,
+                                          articles=self._store.get_many,
+                                          gazetteer=load_gazetteer(),
+                                          group=self._version_index.cluster_of,
+                                          collapse=not all_versions)
+        except QueryError:
+            if reading.prefix:  # a longer prefix too broad: KeepTyping too
+                self._words.check_prefix(reading.prefix)
+            raise
+        results.query = query
+        results.searched = reading.shown
+        return results
 
-    def facets(self, query: str) -> Facets:
+    def facets(self, query: str, typing: bool = False, filters: Iterable[str] = ()) -> Facets:
         """The query's hits counted by source and by month."""
-        return self._search.facets(query, gazetteer=load_gazetteer())
+        return self._search.facets(self.read_query(query, typing, filters).text,
+                                   gazetteer=load_gazetteer())
 
-    def suggest(self, query: str) -> str | None:
+    def suggest(self, query: str, typing: bool = False) -> str | None:
         """"Did you mean": the query with its unknown words replaced by the
-        closest words of the index's titles and names, or None."""
+        closest words of the index's titles and names, or None. `typing`:
+        the last word, not yet followed by a space, is left as it is (it is
+        being typed)."""
         from rapidfuzz import fuzz, process
 
-        unknown = self._search.unknown_words(query)
+        finished = query
+        if typing and query and not query[-1].isspace():
+            finished = re.sub(r"[^\W_]+$", "", query)
+        unknown = self._search.unknown_words(finished)
         if not unknown:
             return None
         if self._vocabulary is None:
@@ -585,6 +635,56 @@ class Library:
                     best = best[:1].upper() + best[1:]
                 corrected = re.sub(rf"\b{re.escape(word)}\b", best, corrected, count=1)
         return corrected if corrected != query else None
+
+    # -- the reader's memory of this index (state.py) --------------------------------
+
+    def history(self) -> list[str]:
+        """The queries searched on this index, newest last."""
+        from .state import QueryHistory
+
+        return QueryHistory(self.index_dir).load()
+
+    def remember(self, query: str) -> None:
+        from .state import QueryHistory
+
+        QueryHistory(self.index_dir).add(query)
+
+    def saved_searches(self) -> list[tuple[SavedSearch, int]]:
+        """The searches saved on this index, each with its results now (what
+        is more than `seen` is new since it was last opened)."""
+        from .state import SavedSearches
+
+        found = []
+        for saved in SavedSearches(self.index_dir).load():
+            try:
+                total = self.search(saved.query, limit=1, filters=saved.filters).total
+            except WartuiError:
+                total = 0  # (a query this wartui reads otherwise: shown, counted as none)
+            found.append((saved, total))
+        return found
+
+    def save_search(self, name: str, query: str, filters: Iterable[str] = (),
+                    sort: str = "relevance") -> SavedSearch:
+        """Save the search under `name` (replacing one of that name); what
+        it finds now is seen."""
+        from .state import SavedSearches
+
+        filters = tuple(filters)
+        total = self.search(query, limit=1, filters=filters).total
+        saved = SavedSearch(name, query, filters, sort, total, time.time())
+        SavedSearches(self.index_dir).save(saved)
+        return saved
+
+    def open_saved(self, name: str, results: int) -> None:
+        """The saved search `name` was opened with `results` results."""
+        from .state import SavedSearches
+
+        SavedSearches(self.index_dir).opened(name, results)
+
+    def remove_saved(self, name: str) -> None:
+        from .state import SavedSearches
+
+        SavedSearches(self.index_dir).remove(name)
 
     def versions(self, doc_id: str) -> list[Version]:
         """The other versions of a report, closest first."""
@@ -657,6 +757,20 @@ class Library:
                 ranked.append((entity, count))
         ranked.sort(key=lambda pair: (-pair[1], pair[0].name))
         return ranked[:limit]
+
+    def result_entities(self, query: str, typing: bool = False, filters: Iterable[str] = (),
+                        types: tuple[str, ...] = ("place", "armed-group", "person"),
+                        most: int = 15) -> dict[str, list[tuple[Entity, int]]]:
+        """The entities most named by the query's results, by type, with the
+        number of results naming each (search/entity_counts.py)."""
+        from .search.entity_counts import top_entities
+
+        search = self._search
+        if self._entity_corpus is None or self._entity_corpus[0] is not search:
+            self._entity_corpus = (search, search.term_doc_counts("entity"))
+        text = self.read_query(query, typing, filters).text
+        mask = search.matches(text, load_gazetteer())
+        return top_entities(search, mask, load_gazetteer(), self._entity_corpus[1], types, most)
 
     def count(self) -> int:
         self._open()

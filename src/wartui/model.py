@@ -329,6 +329,9 @@ class SearchResults:
     def total_text(self, noun: str = "result") -> str:
         """"1,234 results", "about 1,234 results", "at least 20 results"."""
         return total_text(self.total, self.total_kind, noun)
+    # The query as it was searched, in the user's syntax (search/syntax.py):
+    # a word being typed as a prefix (chem*), a date written in full.
+    searched: str = ""
 
     def to_json(self) -> dict:
         return {
@@ -345,3 +348,13 @@ def total_text(total: int, kind: str = EXACT, noun: str = "result") -> str:
     "at least 20 results"."""
     prefix = {EXACT: "", ABOUT: "about ", AT_LEAST: "at least "}[kind]
     return f"{prefix}{total:,} {noun}{'s' if total != 1 else ''}"
+
+
+@dataclass(frozen=True)
+class SavedSearch:
+    name: str
+    query: str
+    filters: tuple[str, ...] = ()  # each as query text (source:"x", date:2017-04)
+    sort: str = "relevance"
+    seen: int = 0  # its results when it was last opened
+    opened: float = 0.0  # when (seconds since the epoch)

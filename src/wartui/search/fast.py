@@ -487,8 +487,8 @@ class FastSearcher:
             total, total_kind = int(lower.sum()), EXACT
         else:
             (total, total_kind), checked = self._estimate(node, upper, lower), node
-        if sort == "date":
-            docs = self._by_date(upper, lower, checked)
+        if sort in ("date", "oldest"):
+            docs = self._by_date(upper, lower, checked, oldest=sort == "oldest")
         else:
             docs = self._by_score(upper, score, checked)
         return Ranked(docs, total, total_kind, upper)
@@ -534,9 +534,12 @@ class FastSearcher:
             best, best_doc = heapq.heappop(waiting)
             yield best_doc, -best
 
-    def _by_date(self, upper: np.ndarray, lower: np.ndarray, node: _Node | None):
+    def _by_date(self, upper: np.ndarray, lower: np.ndarray, node: _Node | None,
+                 oldest: bool = False):
         docs = np.flatnonzero(upper)
         dates = self.column("sortdate")[docs].astype(np.int64)
+        if oldest:  # undated (0) still last
+            dates = -np.where(dates == 0, np.iinfo(np.int64).max, dates)
         for i in np.lexsort((docs, -dates)):
             doc = int(docs[i])
             if node is None or lower[doc] or self._matches(node, doc):

@@ -16,7 +16,7 @@ from . import limits
 from .expand import expand_query
 from .snippets import Snippets
 
-SORTS = ("relevance", "date")
+SORTS = ("relevance", "date", "oldest")  # date: newest first
 SNIPPET_FALLBACK_CHARS = 200
 MATCHES_KEPT = 16  # match sets (100 KB each at 100k) kept for the facet counts
 
@@ -88,11 +88,7 @@ class Searcher:
         sparkline); the total is exact."""
         import numpy as np
 
-        query_text = expand_query(text, gazetteer)[0] if gazetteer is not None else text
-        mask = self._matched.get(query_text)
-        if mask is None:
-            mask = self.fast.rank(self.parse(query_text), exact=True).mask
-        docs = np.flatnonzero(mask)
+        docs = np.flatnonzero(self.matches(text, gazetteer))
         sources = _counts(self.fast.column("source_facet")[docs])
         months: dict[str, int] = {}
         for day, count in _counts(self.fast.column("sortdate")[docs]).items():
@@ -102,6 +98,15 @@ class Searcher:
         return Facets(total=len(docs),
                       sources=dict(sorted(sources.items(), key=lambda kv: (-kv[1], kv[0]))),
                       months=dict(sorted(months.items())))
+
+    def matches(self, text: str, gazetteer: Gazetteer | None = None):
+        """The query's matches, exactly, as a mask over the documents (kept
+        from its search when its total was exact)."""
+        query_text = expand_query(text, gazetteer)[0] if gazetteer is not None else text
+        mask = self._matched.get(query_text)
+        if mask is None:
+            mask = self.fast.rank(self.parse(query_text), exact=True).mask
+        return mask
 
     def unknown_words(self, text: str) -> list[str]:
         """Plain words of the query that no indexed article contains."""
@@ -168,7 +173,9 @@ class Searcher:
             query_text, expansions = expand_query(text, gazetteer)
         q = self.parse(query_text)
         everything = isinstance(q, wq.Every) and q.fieldname is None  # (scored alike: by date)
-        ranked = self.fast.rank(q, sort="date" if everything else sort)
+        if everything and sort == "relevance":
+            sort = "date"  # everything: newest first
+        ranked = self.fast.rank(q, sort=sort)
         taken = _Taken(ranked.docs)
         hits, sizes = _collapse(self._stored(taken), group, limit, collapse)
         total, total_kind = _total(ranked, taken)

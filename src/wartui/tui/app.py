@@ -9,7 +9,7 @@ on the event loop.
 Another process may index while the app is open: every WATCH_SECONDS a
 worker compares the index's stamp (`Library.stamp`, on a library thread)
 with the one it opened, and on a change reopens the index and searches
-again (`refresh_index`; ctrl+r on the search screen does it at once).
+again (`refresh_index`; f5 on the search screen does it at once).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 import gc
 import os
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 
 from textual.app import App
@@ -27,13 +28,22 @@ from ..errors import WartuiError
 from ..textsafe import printable
 from .commands import WartuiCommands
 from .gate import LibraryGate
-from .screens.document import DocumentScreen
-from .screens.search import SearchScreen
+from .screens.document import DocumentPlace, DocumentScreen
+from .screens.search import SearchScreen, SearchState
 from .widgets.too_small import MIN_HEIGHT, MIN_WIDTH
 
 THEMES = ("textual-dark", "textual-light")
 WATCH_SECONDS = 2.0  # how often the app looks for another process's writes
 NOT_WHILE_INDEXING = frozenset({"back", "focus_search", "help", "command_palette"})
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where the reader was when they pivoted (an entity of an article
+    searched across the corpus): what escape brings back."""
+
+    search: SearchState
+    document: DocumentPlace | None
 
 
 def keymap_path() -> Path:
@@ -58,12 +68,18 @@ class WartuiApp(App):
                 tooltip="The keys of this screen, and the query syntax"),
         Binding("escape,q", "back", "Back", id="app.back",
                 tooltip="Back one screen (q on the search screen quits)"),
+        # Textual's own, shown: the way out in every state (q is a letter in the box)
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
 
     def __init__(self, index_dir: Path | None = None, gate: LibraryGate | None = None,
-                 keymap: Path | None = None) -> None:
+                 keymap: Path | None = None, ask_before_building: bool = False) -> None:
+        """`ask_before_building`: the index directory was given by name
+        (--index-dir, $WARTUI_INDEX): without an index there, the reader is
+        asked before the seed index is built in it (a mistyped path)."""
         super().__init__()
         self.gate = gate or LibraryGate(index_dir)
+        self.ask_before_building = ask_before_building
         self.keymap_file = keymap
         self.library_ready = False
         self.keymap_overrides: dict[str, str] = {}
@@ -71,6 +87,7 @@ class WartuiApp(App):
         self.watch_seconds = WATCH_SECONDS
         self._index_stamp: tuple | None = None  # of the index as last opened
         self._index_count: int | None = None
+        self.trail: list[Place] = []  # the places pivoted from, the last on top
 
     def get_default_screen(self) -> SearchScreen:
         return SearchScreen(self.gate)
@@ -114,6 +131,9 @@ class WartuiApp(App):
         if not await self.gate.call(lambda lib: lib.exists()):
             from .screens.indexing import IndexingScreen
 
+            if self.ask_before_building and not await self._may_build():
+                self.exit(return_code=1)
+                return
             message = built = await self.push_screen_wait(
                 IndexingScreen(self.gate, first_run=True))
             self.notify(printable(message, keep_newlines=False), timeout=4, markup=False)
@@ -134,6 +154,13 @@ class WartuiApp(App):
         # full collections no longer pause a keystroke (~50 ms at 100k).
         self.call_after_refresh(gc.freeze)
 
+    async def _may_build(self) -> bool:
+        from .screens.no_index import NoIndexScreen
+
+        index_dir, exists = await self.gate.call_aside(
+            lambda lib: (lib.index_dir, lib.index_dir.exists()))
+        return await self.push_screen_wait(NoIndexScreen(self.gate, index_dir, exists))
+
     # -- another process's writes --------------------------------------------------------
 
     def _watch_index(self) -> None:
@@ -153,7 +180,7 @@ class WartuiApp(App):
 
     async def refresh_index(self, announce: str = "always") -> None:
         """Reopen the index as it is now (another process wrote it) and search
-        again. `announce`: "always" (ctrl+r), "changes" (when the count
+        again. `announce`: "always" (f5), "changes" (when the count
         changed), or "never" (after this app's own re-index)."""
         stamp = await self.gate.call_aside(lambda lib: lib.stamp())
         await self.gate.reopen()
@@ -177,13 +204,20 @@ class WartuiApp(App):
     # -- navigation, used by the screens and the palette ------------------------------
 
     def _to_search(self) -> SearchScreen:
+        """Back to the search screen, to put the focus somewhere on it (the
+        box, a query): it keeps that focus when it shows."""
+        search = self.search_screen
+        if self.screen is not search:
+            search.keep_focus = True
         while not isinstance(self.screen, SearchScreen) and len(self.screen_stack) > 1:
             self.pop_screen()
-        return self.search_screen
+        return search
 
     def open_document(self, doc_id: str, query: str = "",
-                      entity_ids: set[str] | frozenset[str] = frozenset()) -> None:
-        self.run_worker(self._open_document(doc_id, query, frozenset(entity_ids)),
+                      entity_ids: set[str] | frozenset[str] = frozenset(),
+                      place: DocumentPlace | None = None) -> None:
+        """Open an article (`place`: as the reader left it, scrolled there)."""
+        self.run_worker(self._open_document(doc_id, query, frozenset(entity_ids), place),
                         group="open-document", exclusive=True, exit_on_error=False)
 
     def settle_garbage(self) -> None:
@@ -211,7 +245,8 @@ class WartuiApp(App):
         self.install_screen(screen, name="document")
         register(self, screen)
 
-    async def _open_document(self, doc_id: str, query: str, entity_ids: frozenset[str]) -> None:
+    async def _open_document(self, doc_id: str, query: str, entity_ids: frozenset[str],
+                             place: DocumentPlace | None = None) -> None:
         # The article is read first (~1 ms; 10 when the store's pages are
         # not in memory), then shown with the screen: one layout and paint,
         # not one of "Loading…" and another of the text (~15 ms).
@@ -228,6 +263,8 @@ class WartuiApp(App):
                 self._document_screen = screen
                 self.install_screen(screen, name="document")
         self.push_screen(screen)
+        if place is not None:
+            screen.restore(place)
 
     def open_versions(self, article, versions) -> None:
         from .screens.versions import VersionsScreen
@@ -241,6 +278,29 @@ class WartuiApp(App):
 
     def search_for(self, query: str) -> None:
         self._to_search().set_query(query)
+
+    # -- going back: escape after a pivot returns to where the reader was ----------
+
+    def pivot(self, query: str) -> None:
+        """Search the corpus for `query` from an article (an entity of it):
+        the article, its scroll and the search it was opened from are kept,
+        and escape on the search screen comes back to them."""
+        document = self.screen if isinstance(self.screen, DocumentScreen) else None
+        search = self.search_screen
+        search.remember(search.query_text)
+        self.trail.append(Place(search.state(),
+                                document.place() if document is not None else None))
+        search.clear_filters()  # the whole index; going back brings them back
+        self.search_for(query)
+
+    def go_back(self) -> None:
+        """Back to the last place pivoted from: its search, then its article."""
+        place = self.trail.pop()
+        search = self._to_search()
+        search.restore(place.search)
+        if place.document is not None:
+            self.open_document(place.document.doc_id, place.document.query,
+                               place.document.entity_ids, place=place.document)
 
     def reindex(self) -> None:
         from .screens.indexing import IndexingScreen
@@ -264,8 +324,12 @@ class WartuiApp(App):
     def toggle_all_versions(self) -> None:
         self.search_screen.action_toggle_versions()
 
+    def run_on_search(self, action: str) -> None:
+        """Back to the search screen and run one of its actions (the palette)."""
+        getattr(self._to_search(), action)()
+
     def reopen_index(self) -> None:
-        """ctrl+r on the search screen, "Refresh the index" in the palette."""
+        """f5 on the search screen, "Refresh the index" in the palette."""
         self.run_worker(self.refresh_index(), name="refresh", group="refresh",
                         exclusive=True, exit_on_error=False)
 
@@ -282,16 +346,26 @@ class WartuiApp(App):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         from .screens.indexing import IndexingScreen
+        from .screens.no_index import NoIndexScreen
 
-        if isinstance(self.screen, IndexingScreen) and action in NOT_WHILE_INDEXING:
-            return False  # the index is being written: stay until it is done
-        if action == "back" and len(self.screen_stack) <= 1:
+        if isinstance(self.screen, (IndexingScreen, NoIndexScreen)) and \
+                action in NOT_WHILE_INDEXING:
+            return False  # the index is being written (or asked about): stay until done
+        if action == "back" and len(self.screen_stack) <= 1 and not self.trail:
             return False  # nothing to go back to: not in the footer, not run
         return True
 
     async def action_back(self) -> None:
+        """One step back: what the screen shows first (a find, the raw page,
+        the entity panel: `back_step`), then the screen, then the place a
+        pivot left."""
+        step = getattr(self.screen, "back_step", None)
+        if step is not None and step():
+            return
         if len(self.screen_stack) > 1:
             self.pop_screen()
+        elif self.trail:
+            self.go_back()
 
     # -- errors --------------------------------------------------------------------------
 
@@ -316,8 +390,9 @@ class WartuiApp(App):
         self.gate.close()
 
 
-def run_app(index_dir: Path | None = None) -> int:
+def run_app(index_dir: Path | None = None, ask_before_building: bool = False) -> int:
     """Open the app on `index_dir` ($WARTUI_INDEX, else ./index); the exit code.
+    `ask_before_building`: the directory was named by the user (see WartuiApp).
 
     Refuses TERM=dumb (TerminalUnsupported); SIGHUP and SIGTERM end the app
     cleanly with 128 + the signal, also when the terminal is already gone
@@ -325,7 +400,7 @@ def run_app(index_dir: Path | None = None) -> int:
     from .terminal import check_terminal, exit_on_signals, safe_driver_class
 
     check_terminal()
-    app = WartuiApp(index_dir, keymap=keymap_path())
+    app = WartuiApp(index_dir, keymap=keymap_path(), ask_before_building=ask_before_building)
     app.driver_class = safe_driver_class(app.driver_class)
     with exit_on_signals(app):
         app.run()

@@ -1,5 +1,7 @@
 """The command palette (ctrl+p): open an article by id, re-index the seeds,
-refresh the index, toggle the theme, toggle "all versions" in search."""
+refresh the index, toggle the theme, toggle "all versions" in search, and
+the search screen's lists: saved searches, query history, the entities of
+the results."""
 
 from __future__ import annotations
 
@@ -20,10 +22,18 @@ class WartuiCommands(Provider):
             ("Re-index the seeds", app.reindex,
              "Index the bundled seed reports again (only what changed)"),
             ("Refresh the index", app.reopen_index,
-             "Reopen the index to see what another process added (ctrl+r in search)"),
+             "Reopen the index to see what another process added (f5 in search)"),
             ("Toggle theme", app.toggle_theme, "Switch between the dark and the light theme"),
             ("Toggle all versions", app.toggle_all_versions,
              "Search lists every version of a story, or one entry per story"),
+            ("Saved searches", lambda: app.run_on_search("action_saved"),
+             "The searches saved on this index, with what is new in each (ctrl+o)"),
+            ("Save this search", lambda: app.run_on_search("action_save"),
+             "Save the search on screen under a name (ctrl+s)"),
+            ("Query history", lambda: app.run_on_search("action_history"),
+             "The queries searched on this index, narrowed as you type (ctrl+r)"),
+            ("Entities of these results", lambda: app.run_on_search("action_entities"),
+             "The places, armed groups and people the results name most (e)"),
         ]
 
     async def startup(self) -> None:

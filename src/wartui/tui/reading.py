@@ -23,6 +23,9 @@ ENTITY_LABELS = {"place": "place", "armed-group": "armed group", "person": "pers
                  "organisation": "organisation", "country": "country", "other": "other name",
                  "date": "date", "figure": "figure"}
 PANEL_TYPES = ENTITY_TYPES[:6]  # dates and figures are marked in the text, not listed
+ENTITY_PLURALS = {"place": "places", "armed-group": "armed groups", "person": "people",
+                  "organisation": "organisations", "country": "countries",
+                  "other": "other names", "date": "dates", "figure": "figures"}
 
 
 def safe(text: str | None, keep_newlines: bool = True) -> str:
@@ -62,7 +65,7 @@ OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
 UNMARKED_FIELDS = frozenset({"source", "date", "author", "id", "url"})
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "ers", "er", "ed", "es", "ly",
              "s", "e", "y")
-_FIELD = re.compile(r"(\w+):(\[[^\]]*\]|\"[^\"]*\"|\([^)]*\)|[^\s()]+)")
+_FIELD = re.compile(r"(?<![^\s(])([-+]?)(\w+):(\[[^\]]*\]|\"[^\"]*\"|\([^)]*\)|[^\s()]+)")
 _TOKEN = re.compile(r"\"[^\"]*\"|[^\s()\"]+")
 
 
@@ -87,7 +90,9 @@ def hit_terms(query: str, entity_ids: set[str] | frozenset[str] = frozenset()) -
     ids = set(entity_ids)
 
     def field(match: re.Match) -> str:
-        name, value = match.group(1).casefold(), match.group(2)
+        sign, name, value = match.group(1), match.group(2).casefold(), match.group(3)
+        if sign == "-":  # excluded: nothing of it is in the hits
+            return " "
         if name == "entity":
             ids.add(value.strip('"'))
             return " "
@@ -98,8 +103,10 @@ def hit_terms(query: str, entity_ids: set[str] | frozenset[str] = frozenset()) -
     rest = _FIELD.sub(field, query)
     patterns, skip_next = [], False
     for token in _TOKEN.findall(rest):
-        if token in ("NOT", "ANDNOT"):
+        if token in ("NOT", "ANDNOT", "-"):  # (-"a phrase": the sign, then the phrase)
             skip_next = True
+            continue
+        if token.startswith("-") and len(token) > 1:  # -word: excluded
             continue
         if token in OPERATORS:
             continue
@@ -113,6 +120,22 @@ def hit_terms(query: str, entity_ids: set[str] | frozenset[str] = frozenset()) -
         # a phrase: its words in order, with anything that is not a word between
         patterns.append(re.compile(r"\b" + r"\W+".join(words) + r"\b"))
     return HitTerms(tuple(patterns), frozenset(ids))
+
+
+def find_marks(passages: list[Passage], pattern: str) -> list[Mark]:
+    """Where `pattern` is in the passages (as shown), case and accents
+    folded: `/` in an article, as less finds."""
+    needle = fold(pattern)
+    if not needle.strip():
+        return []
+    marks = []
+    for number, passage in enumerate(passages):
+        text = fold(passage.text)
+        start = text.find(needle)
+        while start >= 0:
+            marks.append(Mark(number, start, start + len(needle)))
+            start = text.find(needle, start + len(needle))
+    return marks
 
 
 def _word_pattern(word: str) -> str:

@@ -1,7 +1,14 @@
 """One article: the cleaned text with entities and search hits marked, the
-entity panel, the raw page with the dropped lines, copy, and its versions."""
+entity panel, the raw page with the dropped lines, copy, and its versions.
+
+`n`/`N` step through the marks of what is shown: the search's hits, the
+raw page's dropped lines, or the matches of `/` (find, as in less). `escape`
+(or `q`) undoes one of these first: a find, the raw page, the entity panel;
+then it leaves the article (`back_step`)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,13 +19,30 @@ from textual.widgets import Static
 
 from ...model import Article
 from ..passages import Passage
-from ..reading import (article_passages, citation, entity_entries, hit_terms, raw_passages,
-                       safe)
+from ..reading import (article_passages, citation, entity_entries, find_marks, hit_terms,
+                       raw_passages, safe)
 from ..widgets.entity_panel import EntityPanel
+from ..widgets.find_bar import FindBar
 from ..widgets.footer import KeyFooter
 from ..widgets.legend import EntityLegend
 from ..widgets.passage_view import PassageView
 from .base import ScrollKeys, WartuiScreen
+
+# What n/N step through, by what is shown: one binding each, so that the
+# footer and the help name it ("Next hit" on the raw page stepped through
+# dropped lines).
+MARK_KINDS = ("hit", "dropped", "match")
+
+
+@dataclass(frozen=True)
+class DocumentPlace:
+    """Where the reader was in an article: what going back restores."""
+
+    doc_id: str
+    query: str
+    entity_ids: frozenset[str]
+    scroll_y: int
+    entities_shown: bool
 
 
 class DocumentScreen(ScrollKeys, WartuiScreen):
@@ -33,7 +57,17 @@ class DocumentScreen(ScrollKeys, WartuiScreen):
         Binding("G", "bottom", "Bottom", show=False, id="document.bottom"),
         Binding("n", "next_hit", "Next hit", id="document.next_hit",
                 tooltip="The next word of the query, or spelling of a name it matched"),
+        Binding("n", "next_dropped", "Next dropped", id="document.next_dropped",
+                tooltip="On the raw page: the next line the cleaner dropped"),
+        Binding("n", "next_match", "Next match", id="document.next_match",
+                tooltip="After / (find): the next place the text is found"),
         Binding("N", "previous_hit", "Previous hit", show=False, id="document.previous_hit"),
+        Binding("N", "previous_dropped", "Previous dropped", show=False,
+                id="document.previous_dropped"),
+        Binding("N", "previous_match", "Previous match", show=False,
+                id="document.previous_match"),
+        Binding("slash", "find", "Find", show=False, id="document.find",
+                tooltip="Find text in the article, as in less; then n / N"),
         Binding("e", "toggle_entities", "Entities", id="document.entities",
                 tooltip="Show or hide the names in the article by type, with counts"),
         Binding("r", "toggle_raw", "Raw page", id="document.raw",
@@ -66,6 +100,10 @@ class DocumentScreen(ScrollKeys, WartuiScreen):
         self._position: tuple[int | None, int] = (None, 0)  # mark, total
         self._entity_entries: list = []
         self._read = read  # (article, entities) when read before the screen is shown
+        self._marks: list = []  # the search hits (or dropped lines) of what is shown
+        self.found = ""  # the text `/` found, whose matches n/N step through
+        self._find_from: tuple[int, str] | None = None  # (scroll, found) before `/`
+        self._restore_scroll: int | None = None  # a place gone back to
 
     def reopen(self, doc_id: str, query: str = "",
                entity_ids: set[str] | frozenset[str] = frozenset(), read=None) -> None:
@@ -75,8 +113,28 @@ class DocumentScreen(ScrollKeys, WartuiScreen):
         self._reset(doc_id, query, entity_ids, read)
         self.set_reactive(DocumentScreen.raw, False)
         self.remove_class("-raw")
+        self._close_find_bar()
         self.query_one(PassageView).focus()
         self._load()
+
+    def place(self) -> DocumentPlace:
+        return DocumentPlace(self.doc_id, self.search_query, self.terms.entity_ids,
+                             round(self.query_one(PassageView).scroll_y),
+                             self.entities_shown)
+
+    def restore(self, place: DocumentPlace) -> None:
+        """Back to `place` (this screen was reopened on its article): the
+        entity panel as it was, the text scrolled where it was."""
+        self._restore_scroll = place.scroll_y
+        if self.entities_shown != place.entities_shown:
+            self.entities_shown = place.entities_shown
+        self.call_after_refresh(self._scroll_back)
+
+    def _scroll_back(self) -> None:
+        if self._restore_scroll is not None:
+            self.query_one(PassageView).scroll_to(y=self._restore_scroll, animate=False,
+                                                  immediate=True)
+            self._restore_scroll = None
 
     def compose_body(self) -> ComposeResult:
         yield Static(Text(f"Loading {safe(self.doc_id, False)}…"), id="doc-bar")
@@ -85,6 +143,7 @@ class DocumentScreen(ScrollKeys, WartuiScreen):
             yield PassageView(id="text")
             # the EntityPanel is mounted when first shown (`e`): styling it
             # was ~20 ms of the first open of an article
+        yield FindBar(id="find")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -140,14 +199,22 @@ class DocumentScreen(ScrollKeys, WartuiScreen):
 
     def _show_text(self) -> None:
         view = self.query_one(PassageView)
+        self.found = ""
         if self.raw:
-            view.show(*raw_passages(self._raw_page, self.article.dropped))
+            passages, self._marks = raw_passages(self._raw_page, self.article.dropped)
         else:
-            view.show(*article_passages(self.article, self.terms))
+            passages, self._marks = article_passages(self.article, self.terms)
+        view.show(passages, self._marks)
+
+    @property
+    def mark_kind(self) -> str:
+        """What n/N step through now: "match", "dropped" or "hit"."""
+        return "match" if self.found else "dropped" if self.raw else "hit"
 
     def on_passage_view_mark_moved(self, event: PassageView.MarkMoved) -> None:
         self._position = (event.index, event.total)
         self._bar()
+        self.refresh_bindings()  # (n/N name what they step through)
 
     def _bar(self) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
@@ -155,7 +222,16 @@ class DocumentScreen(ScrollKeys, WartuiScreen):
         text.append(safe(self.doc_id, False))
         index, total = self._position
         noun = "dropped lines" if self.raw else "hits"
-        if self.article is None:
+        if self.found:
+            text.append(" · find ")
+            text.append(safe(repr(self.found), False), style="bold")
+            if not total:
+                text.append(": not found")
+            elif index is None:
+                text.append(f" · {total} match{'es' if total > 1 else ''} (n/N)")
+            else:
+                text.append(f" · {index + 1}/{total} (n/N)")
+        elif self.article is None:
             pass
         elif total and index is not None:
             text.append(f" · {noun} {index + 1}/{total} (n/N)")
@@ -172,11 +248,84 @@ class DocumentScreen(ScrollKeys, WartuiScreen):
     def scroll_target(self) -> PassageView:
         return self.query_one(PassageView)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        for kind in MARK_KINDS:
+            if action in (f"next_{kind}", f"previous_{kind}"):
+                return kind == self.mark_kind
+        return True
+
     def action_next_hit(self) -> None:
         self.query_one(PassageView).next_mark()
 
     def action_previous_hit(self) -> None:
         self.query_one(PassageView).previous_mark()
+
+    action_next_dropped = action_next_match = action_next_hit
+    action_previous_dropped = action_previous_match = action_previous_hit
+
+    # -- find (/) ---------------------------------------------------------------------
+
+    def action_find(self) -> None:
+        if self.article is None:
+            return
+        view = self.query_one(PassageView)
+        self._find_from = (round(view.scroll_y), self.found)
+        bar = self.query_one(FindBar)
+        bar.value = ""
+        self.add_class("-finding")
+        bar.focus()
+
+    def on_input_changed(self, event: FindBar.Changed) -> None:
+        """Found as typed: the first match from the top of the view on."""
+        event.stop()
+        if not self.has_class("-finding") or self._find_from is None:
+            return
+        self._find(event.value, from_line=self._find_from[0])
+
+    def _find(self, pattern: str, from_line: int) -> None:
+        view = self.query_one(PassageView)
+        self.found = pattern
+        if not pattern.strip():
+            self.found = ""
+            view.set_marks(self._marks)
+        else:
+            view.set_marks(find_marks(view.passages, pattern))
+        view.scroll_to(y=from_line, animate=False, immediate=True)
+        if self.found and view.mark_count:
+            view.next_mark()
+        self.refresh_bindings()
+
+    def on_input_submitted(self, event: FindBar.Submitted) -> None:
+        event.stop()
+        self._close_find_bar()
+        self.query_one(PassageView).focus()
+
+    def _close_find_bar(self) -> None:
+        self.remove_class("-finding")
+        self._find_from = None
+
+    def _cancel_find(self) -> None:
+        """escape in the find line: as before `/`."""
+        scroll, found = self._find_from or (0, "")
+        self._close_find_bar()
+        self._find(found, from_line=scroll)
+        self.query_one(PassageView).focus()
+
+    def back_step(self) -> bool:
+        """escape (q): undo a find, the raw page, the entity panel, in that
+        order; False when there is nothing left to undo (then the app goes
+        back a screen)."""
+        if self.has_class("-finding"):
+            self._cancel_find()
+        elif self.found:
+            self._find("", from_line=round(self.query_one(PassageView).scroll_y))
+        elif self.entities_shown:
+            self.entities_shown = False
+        elif self.raw:
+            self.raw = False
+        else:
+            return False
+        return True
 
     def action_toggle_entities(self) -> None:
         self.entities_shown = not self.entities_shown
@@ -190,7 +339,7 @@ class DocumentScreen(ScrollKeys, WartuiScreen):
         (self.query_one(EntityPanel) if shown else self.query_one(PassageView)).focus()
 
     def on_entity_panel_chosen(self, event: EntityPanel.Chosen) -> None:
-        self.app.search_for(event.entry.query)
+        self.app.pivot(event.entry.query)  # escape comes back here
 
     def action_toggle_raw(self) -> None:
         if self.article is None:

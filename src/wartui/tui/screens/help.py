@@ -13,17 +13,36 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from ..widgets.footer import KeyFooter
-from .base import WartuiScreen
+from .base import ScrollKeys, WartuiScreen
 
-QUERY_SYNTAX = (  # README's table
-    ("Rastan Taqsis", "both words (AND is the default)", ""),
-    ("Douma OR Ghouta, Qalamun NOT Rastan", "boolean logic, with (parentheses)", ""),
-    ('"Jaish al-Islam"', "a phrase", ""),
-    ("title:Battles  source:reuters  author:Magnier", "one field", ""),
-    ("date:2018-04  date:[2018-04-01 to 2018-04-30]", "a date or a date range", ""),
-    ("bomb*  Yarm?uk", "wildcards", ""),
-    ("entity:hayat-tahrir-al-sham", "articles naming an entity, in any spelling", ""),
-    ("(empty)", "everything, newest first", ""),
+QUERY_SYNTAX = (  # README's table; examples short enough for 80 columns
+    ("Rastan Taqsis", "both words (AND is the default)"),
+    ("Douma OR Ghouta", "either word; (parentheses) group"),
+    ("Douma -Ghouta", "without Ghouta (also Douma NOT Ghouta)"),
+    ("-source:sputnik", "without a field's value; -\"a phrase\" too"),
+    ("+Douma", "must be there (as every plain word)"),
+    ('"Jaish al-Islam"', "a phrase"),
+    ("title:Battles", "one field: title, body, source, author"),
+    ("date:2018-04", "a year, a month (date:2018-4) or a day"),
+    ("date:[2018-01 to 2018-04]", "a range of dates; either end may be left out"),
+    ("bomb*  Yarm?uk", "wildcards"),
+    ("entity:deir-ez-zor", "articles naming an entity, in any spelling"),
+    ("chem", "while typing, the last word is a prefix (chem*)"),
+    ("(empty)", "everything, newest first"),
+)
+SCREEN_PARTS = (
+    ("The line under the box",
+     "how many reports the query finds (\"for chem*\" when it was searched as that), "
+     "the sort (ctrl+t) and whether each story shows once (ctrl+g)."),
+    ("The facet line",
+     "the sources with the most results, each with its count, then a sparkline of the "
+     "results by month, from the first month to the last: one bar a month (or a few "
+     "months, when there are many), taller for more reports. tab moves into it: ←/→ over "
+     "the sources and the bars, enter keeps only that source (or those months: "
+     "shift+←/→ widens the bars picked), - leaves a source out."),
+    ("The chips",
+     "the filters picked, under the box, written as the query text they stand for "
+     "(source:\"sana\", date:2017-04). tab reaches them too; backspace removes one."),
 )
 
 
@@ -40,7 +59,8 @@ def binding_rows(classes: list[type], app: App) -> list[tuple[str, str, str]]:
     tooltips: dict[tuple[str, str], str] = {}
     ids: dict[tuple[str, str], str] = {}
     keys: dict[tuple[str, str], list[str]] = {}
-    for cls in classes:
+    owner: dict[tuple[str, str], int] = {}  # the class (its place in `classes`) of each slot
+    for number, cls in enumerate(classes):
         for binding in own_bindings(cls):
             if not binding.description or binding.system:
                 continue
@@ -48,10 +68,13 @@ def binding_rows(classes: list[type], app: App) -> list[tuple[str, str, str]]:
             key_names = keymap[binding.id].split(",") if overridden else [binding.key]
             slot = (binding.action, binding.description)
             # a key bound again by a later class belongs to that class only
+            # (one class may bind a key more than once: n is the next hit,
+            # dropped line or match, by what is shown)
             for old_slot, old_keys in keys.items():
-                if old_slot != slot:
+                if old_slot != slot and owner[old_slot] < number:
                     old_keys[:] = [k for k in old_keys if k not in key_names]
             shown = keys.setdefault(slot, [])
+            owner.setdefault(slot, number)
             for name in key_names:
                 if name not in shown:
                     shown.append(name)
@@ -83,22 +106,29 @@ def app_rows(app: App) -> list[tuple[str, str, str]]:
     return rows
 
 
-def _table(title: str, rows) -> Table:
+def _table(title: str, rows, wrap_second: bool = False) -> Table:
+    """Keys (or examples) in bold, never cut; what they do wraps when the
+    terminal is narrow (80 columns fit every table)."""
     table = Table(title=title, title_justify="left", title_style="bold", show_header=False,
                   box=None, padding=(0, 2, 0, 1), expand=False)
     table.add_column(style="bold", no_wrap=True)
-    table.add_column(no_wrap=True)
-    table.add_column(style="dim")
+    for number in range(1, max((len(row) for row in rows), default=2)):
+        table.add_column(style="dim" if number > 1 else "",
+                         no_wrap=number == 1 and not wrap_second)
     for row in rows:
         table.add_row(*(Text(cell) for cell in row))
     return table
 
 
-class HelpScreen(WartuiScreen):
+class HelpScreen(ScrollKeys, WartuiScreen):
     HELP_TITLE = "Help"
     BINDINGS = [
         Binding("j", "scroll_down", "Scroll down", show=False, id="help.down"),
         Binding("k", "scroll_up", "Scroll up", show=False, id="help.up"),
+        Binding("space", "page_down", "Page down", show=False, id="help.page_down"),
+        Binding("b", "page_up", "Page up", show=False, id="help.page_up"),
+        Binding("g", "top", "Top", show=False, id="help.top"),
+        Binding("G", "bottom", "Bottom", show=False, id="help.bottom"),
     ]
 
     def __init__(self, gate, target: Screen) -> None:
@@ -119,9 +149,11 @@ class HelpScreen(WartuiScreen):
         return Group(
             *parts,
             _table("Everywhere", app_rows(self.app)), Text(""),
-            _table("Query syntax", list(QUERY_SYNTAX)), Text(""),
+            _table("Query syntax", list(QUERY_SYNTAX), wrap_second=True), Text(""),
+            _table("On the search screen", list(SCREEN_PARTS), wrap_second=True), Text(""),
             Text(" While the search box has the focus, letters (q, ?, /, j, k) are typed into "
-                 "it: press down to move to the results, F1 for this help."),
+                 "it: press down to move to the results (up and down in the empty box recall "
+                 "earlier queries), F1 for this help, ctrl+q to quit."),
         )
 
     def compose_body(self) -> ComposeResult:
@@ -133,8 +165,5 @@ class HelpScreen(WartuiScreen):
     def on_mount(self) -> None:
         self.query_one("#help").focus()
 
-    def action_scroll_down(self) -> None:
-        self.query_one("#help").scroll_down(animate=False)
-
-    def action_scroll_up(self) -> None:
-        self.query_one("#help").scroll_up(animate=False)
+    def scroll_target(self) -> VerticalScroll:
+        return self.query_one("#help", VerticalScroll)

@@ -12,6 +12,13 @@ search left with the library (quick, on the search thread), or, when the
 search only estimated its total (a phrase over many candidates, whose every
 candidate must then be checked), aside from the searches
 (`LibraryGate.call_aside`).
+
+The box's text is read as being typed (search/syntax.py): its last word is a
+prefix until a space follows it. Under the box, the filter chips picked from
+the facet line (tab moves into them); up/down in the empty box and ctrl+r
+recall earlier queries (kept per index by the library); ctrl+s saves the
+search, ctrl+o opens the saved ones; e on the results browses the entities
+they name.
 """
 
 from __future__ import annotations
@@ -26,9 +33,12 @@ from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
-from ...errors import QueryError, WartuiError
+from ...errors import KeepTyping, QueryError, WartuiError
 from ...model import EXACT, Facets, SearchResults, lists_everything, total_text
+from ..filters import Filter, facet_filters, from_text, query_filters, with_filter
 from ..reading import safe
+from ..recall import Recall
+from ..widgets.chips import ChipBar
 from ..widgets.facets import FacetBar
 from ..widgets.footer import KeyFooter
 from ..widgets.query_input import QueryInput
@@ -47,7 +57,21 @@ RESULT_HEIGHT = 4  # lines per result: title, source and date, two of snippet
 FACETS_DEBOUNCE = 0.15
 FACETS_DEBOUNCE_PER_HIT = 0.6 / 100_000
 FACETS_CACHED = 64  # queries whose facets are kept (backspacing finds them again)
-PLACEHOLDER = 'Search reports: words, "a phrase", OR, NOT, date:2018-04 … (F1: help)'
+PLACEHOLDER = 'Search reports: words, "a phrase", OR, -word, date:2018-04 … (F1: help)'
+SORTS = ("relevance", "date", "oldest")  # ctrl+t goes round them
+SORT_NAMES = {"relevance": "by relevance", "date": "newest first", "oldest": "oldest first"}
+
+
+@dataclass(frozen=True)
+class SearchState:
+    """What the search screen shows, to come back to (app.go_back)."""
+
+    query: str
+    sort: str
+    all_versions: bool
+    highlighted: int | None
+    filters: tuple[Filter, ...] = ()
+    typing: bool = True  # its last word read as a prefix (Request.typing)
 
 
 @dataclass(frozen=True)
@@ -56,20 +80,35 @@ class Request:
     sort: str = "relevance"
     all_versions: bool = False
     limit: int = 0  # 0: a screenful
+    # typed in the box: its last word is a prefix; a query the app put there
+    # whole (an entity's, the palette's, one gone back to) is searched as written
+    typing: bool = True
+    filters: tuple[str, ...] = ()  # the chips', as Library.search takes them
 
 
 class SearchScreen(WartuiScreen):
     HELP_TITLE = "Search"
-    HELP_WIDGETS = (ResultList,)
+    HELP_WIDGETS = (ResultList, FacetBar, ChipBar)
     BINDINGS = [
-        Binding("q", "app.quit", "Quit", id="search.quit"),
-        Binding("down", "to_results", "Results", show=False, id="search.results",
-                tooltip="From the box into the results"),
+        # (in the box q is a letter: the footer shows ctrl+q there)
+        Binding("q", "quit", "Quit", id="search.quit"),
+        Binding("e", "entities", "Entities", id="search.entities",
+                tooltip="The places, armed groups and people these results name most"),
+        Binding("down", "down", "Results", show=False, id="search.results",
+                tooltip="From the box into the results (a recalled query: the next one)"),
+        Binding("up", "history_back", "Earlier query", show=False, id="search.history_back",
+                tooltip="In the empty box: the queries searched before, newest first"),
+        Binding("ctrl+r", "history", "History", show=False, id="search.history",
+                tooltip="Find an earlier query by its words"),
         Binding("ctrl+t", "toggle_sort", "Sort", id="search.sort",
-                tooltip="By relevance, or newest first"),
+                tooltip="By relevance, newest first, oldest first"),
         Binding("ctrl+g", "toggle_versions", "All versions", id="search.all_versions",
                 tooltip="Every version of a story, or one entry per story"),
-        Binding("ctrl+r", "refresh", "Refresh", show=False, id="search.refresh",
+        Binding("ctrl+s", "save", "Save", show=False, id="search.save",
+                tooltip="Save this search (its query, filters and sort) under a name"),
+        Binding("ctrl+o", "saved", "Saved", id="search.saved",
+                tooltip="The saved searches, with the reports new since each was opened"),
+        Binding("f5", "refresh", "Refresh", show=False, id="search.refresh",
                 tooltip="Reopen the index to see what another process added (checked "
                         "every few seconds anyway)"),
     ]
@@ -83,10 +122,22 @@ class SearchScreen(WartuiScreen):
         self._warmed = False  # the first search's arrays loaded (Library.warm)
         self.shown: Request | None = None  # the request whose results are on screen
         self._facets_timer: Timer | None = None
-        self._facets: OrderedDict[str, Facets] = OrderedDict()
+        self._facets: OrderedDict[tuple[str, bool], Facets] = OrderedDict()
+        # the query the listed results were searched as (chem*: what an
+        # article opened from them marks)
+        self.listed_query = ""
+        self._searched = ""  # the same, when it differs from the box's text
+        self._highlight: int | None = None  # the result to highlight (a state restored)
+        self._set_whole: str | None = None  # the query the app put in the box, as it is
+        # the app brought this screen back to put the focus somewhere (the box,
+        # a query): it stays there when the screen shows
+        self.keep_focus = False
+        self.filters: tuple[Filter, ...] = ()  # picked from the facet line, as chips
+        self.recall = Recall()  # earlier queries (the library's history, once open)
 
     def compose_body(self) -> ComposeResult:
-        yield QueryInput(placeholder=PLACEHOLDER, id="query")
+        yield QueryInput(placeholder=PLACEHOLDER, id="query", select_on_focus=False)
+        yield ChipBar(id="chips")
         yield Static("Opening the index…", id="status")
         yield FacetBar(id="facets")
         yield ResultList(id="results")
@@ -94,6 +145,29 @@ class SearchScreen(WartuiScreen):
 
     def on_mount(self) -> None:
         self.query_one("#query", Input).focus()
+
+    def on_screen_resume(self) -> None:
+        # Back from an article: the focus goes to the results, not to the box,
+        # so that q (or a letter) never types into the query (Textual gives it
+        # back to the box that had it). A query put in the box (an entity's,
+        # the palette's, `/`) keeps it there. (WartuiScreen's handler runs after.)
+        keep, self.keep_focus = self.keep_focus, False
+        results = self.query_one(ResultList)
+        if not keep and results.option_count and self.focused is not results:
+            results.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        in_box = isinstance(self.focused, Input)
+        if action in ("quit", "entities"):
+            # q and e are letters in the box: not shown there (ctrl+q is)
+            return not in_box
+        if action == "history_back":
+            # up in the box: only when empty, or on a query recalled
+            return in_box and (not self.query_text or self.recall.recalling(self.query_text))
+        return True
+
+    async def action_quit(self) -> None:
+        await self.app.action_quit()
 
     # -- the request on screen -------------------------------------------------------
 
@@ -108,20 +182,44 @@ class SearchScreen(WartuiScreen):
 
     def _request(self, limit: int = 0) -> Request:
         return Request(self.query_text, self.sort, self.all_versions,
-                       limit or self._screenful())
+                       limit or self._screenful(), self.query_text != self._set_whole,
+                       query_filters(self.filters))
 
     def _screenful(self) -> int:
         return max(8, self.query_one(ResultList).size.height // RESULT_HEIGHT + 3)
 
     def _is_current(self, request: Request) -> bool:
         """Is `request` for what the box and the toggles say now (any limit)?"""
-        return replace(request, limit=0) == replace(self._request(), limit=0)
+        return (replace(request, limit=0, typing=True)
+                == replace(self._request(), limit=0, typing=True))
 
     # -- public: used by the app -----------------------------------------------------
 
     def library_ready(self) -> None:
         self.ready = True
         self.search()
+        self.run_job(self._load_history, group="history")
+
+    async def _load_history(self) -> None:
+        try:
+            queries = await self.gate.call_aside(lambda lib: lib.history())
+        except WartuiError:
+            return
+        self.recall = Recall(queries + [q for q in self.recall.queries if q not in queries])
+
+    def remember(self, query: str) -> None:
+        """`query` was searched for good (a result opened, enter, a pivot,
+        saved): kept in the index's history, for up and ctrl+r."""
+        if not query.strip() or (self.recall.queries and self.recall.queries[-1] == query):
+            return
+        self.recall.add(query)
+        self.run_job(self._remember, query, group="remember", exclusive=False)
+
+    async def _remember(self, query: str) -> None:
+        try:
+            await self.gate.call_aside(lambda lib: lib.remember(query))
+        except WartuiError:
+            pass
 
     def library_failed(self, message: str) -> None:
         self._status(Text(safe(message, keep_newlines=False)), "-error")
@@ -132,14 +230,39 @@ class SearchScreen(WartuiScreen):
         self._warmed = False  # a reopened index: its arrays are not loaded
         self.search()
 
-    def set_query(self, query: str) -> None:
-        """Search for `query` as if typed (the entity panel, the palette)."""
+    def set_query(self, query: str, typed: bool = False) -> None:
+        """Search for `query`, whole (the entity panel, the palette): not
+        read as being typed until it is edited. `typed`: as it was typed (a
+        query from the history: its last word was a prefix then, too)."""
         box = self.query_one("#query", QueryInput)
+        self._set_whole = None if typed else box.validate_value(query)
         changed = box.value != box.validate_value(query)
         box.value = query
         box.cursor_position = len(box.value)  # the value is `query` made visible
         box.focus()
         if not changed:  # a new value searches through Input.Changed: once
+            self.search()
+
+    def state(self) -> SearchState:
+        return SearchState(self.query_text, self.sort, self.all_versions,
+                           self.query_one(ResultList).highlighted, self.filters,
+                           self.query_text != self._set_whole)
+
+    def restore(self, state: SearchState) -> None:
+        """Show `state` again: its query, filters, sort and versions
+        searched, the result that was highlighted highlighted, the results
+        focused."""
+        self.set_reactive(SearchScreen.sort, state.sort)
+        self.set_reactive(SearchScreen.all_versions, state.all_versions)
+        self._set_filters(state.filters, search=False)
+        self._highlight = state.highlighted
+        box = self.query_one("#query", QueryInput)
+        self._set_whole = None if state.typing else box.validate_value(state.query)
+        changed = box.value != box.validate_value(state.query)
+        box.value = state.query
+        box.cursor_position = len(box.value)
+        self.query_one(ResultList).focus()
+        if not changed:
             self.search()
 
     def focus_box(self) -> None:
@@ -160,13 +283,27 @@ class SearchScreen(WartuiScreen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self._open(self.query_one(ResultList).highlighted_hit())
+        self.remember(self.query_text)
+        hit = self.query_one(ResultList).highlighted_hit()
+        if hit is None and self.shown is not None and self._is_current(self.shown) \
+                and self.query_text.strip():
+            # enter finishes the last word: "did you mean", if no result
+            self.run_job(self._suggest, self.shown, False, group="suggest")
+            return
+        self._open(hit)
 
     async def _search(self, request: Request) -> None:
         try:
+            # typing: the last word is a prefix (search/syntax.py)
             results = await self.gate.call(lambda lib: lib.search(
                 request.query, limit=request.limit, sort=request.sort,
-                all_versions=request.all_versions))
+                all_versions=request.all_versions, typing=request.typing,
+                filters=request.filters))
+        except KeepTyping as error:
+            if self._is_current(request):  # the results shown stay: no flicker to nothing
+                self._keep_typing(request, str(error))
+                self.paint_now()
+            return
         except QueryError as error:
             if self._is_current(request):
                 self._show_error(request, str(error))
@@ -179,10 +316,11 @@ class SearchScreen(WartuiScreen):
                 self._warmed = True
                 self.run_job(self._warm, group="warm")
                 self.app.prepare_document_screen()  # and the first open
-            if not results.total and request.query.strip():
+            if not results.total and request.query.strip() and not request.filters:
                 # "Did you mean" reads the index's vocabulary: aside, after
                 # "No results." shows, so the next keystroke's search never waits.
-                self.run_job(self._suggest, request, group="suggest")
+                # Only for finished words: the one being typed is left alone.
+                self.run_job(self._suggest, request, request.typing, group="suggest")
 
     async def _warm(self) -> None:
         # a piece at a time: a search typed meanwhile waits for one piece (a
@@ -195,31 +333,50 @@ class SearchScreen(WartuiScreen):
             return  # (an index being rebuilt, say: the search that needs it says so)
         self.app.settle_garbage()
 
-    async def _suggest(self, request: Request) -> None:
+    async def _suggest(self, request: Request, typing: bool = True) -> None:
         try:
-            suggestion = await self.gate.call_aside(lambda lib: lib.suggest(request.query))
+            suggestion = await self.gate.call_aside(lambda lib: lib.suggest(request.query,
+                                                                            typing=typing))
         except WartuiError:
             return
         if suggestion and self.shown is request and self._is_current(request):
             text = Text("No results. Did you mean ")
-            text.append(safe(suggestion, keep_newlines=False), style="bold underline")
+            text.append(safe(suggestion.strip(), keep_newlines=False), style="bold underline")
             text.append("?")
             self._status(text, "-empty")
+
+    def _keep_typing(self, request: Request, message: str) -> None:
+        """A prefix too short to search: the results shown stay, and say so."""
+        text = Text(safe(message, keep_newlines=False))
+        if self.shown is not None and self.query_one(ResultList).hits:
+            text.append(" (the results of ")  # (of that query and the chips)
+            text.append(safe(self.listed_query.strip() or "everything", keep_newlines=False),
+                        style="bold")
+            text.append(" stay)")
+        self._status(text, "-empty")
+        self.shown = request
 
     def _show_results(self, request: Request, results: SearchResults) -> None:
         more = (self.shown is not None and request.limit > self.shown.limit
                 and self._is_current(self.shown))
         # Versions are collapsed after the fetch: a full page means there may be more.
         has_more = len(results.hits) >= request.limit
-        self.query_one(ResultList).show_hits(results.hits, has_more, keep_highlight=more)
+        results_list = self.query_one(ResultList)
+        results_list.show_hits(results.hits, has_more, keep_highlight=more)
+        if self._highlight is not None and results.hits:
+            results_list.highlighted = min(self._highlight, len(results.hits) - 1)
+            self._highlight = None
         self.shown = request
+        self.listed_query = results.searched or request.query
+        self._searched = results.searched if results.searched != request.query else ""
         if results.total:
-            self._status(self._header(request, results.total, results.total_kind), "")
+            self._status(self._header(request, results.total, results.total_kind,
+                                      self._searched), "")
         else:
             self._status(Text("No results."), "-empty")
         if more:
             return
-        if results.total:
+        if results.total or self.filters:  # (the line is counted without the chips)
             delay = FACETS_DEBOUNCE + results.total * FACETS_DEBOUNCE_PER_HIT
             exact = results.total_exact
             self._facets_timer = self.set_timer(delay,
@@ -228,14 +385,20 @@ class SearchScreen(WartuiScreen):
             self.query_one(FacetBar).clear()
 
     @staticmethod
-    def _header(request: Request, total: int, kind: str = EXACT) -> Text:
+    def _header(request: Request, total: int, kind: str = EXACT, searched: str = "") -> Text:
         """"1,234 reports · by relevance · one per story" ("about" or "at
         least" while a phrase's total is estimated; the facet count makes it
-        exact)."""
+        exact), with "for chem*" when the query was searched otherwise than
+        written (a word being typed is a prefix)."""
         text = Text()
         text.append(total_text(total, kind, "report"), style="bold")
-        text.append(" · " + ("newest first" if request.sort == "date" or
-                             lists_everything(request.query) else "by relevance"))
+        if searched.strip():
+            text.append(" for ")
+            text.append(safe(searched.strip(), keep_newlines=False), style="italic")
+        sort = request.sort
+        if sort == "relevance" and lists_everything(request.query):
+            sort = "date"  # everything: newest first
+        text.append(" · " + SORT_NAMES[sort])
         text.append(" · " + ("every version" if request.all_versions else "one per story"))
         return text
 
@@ -251,14 +414,17 @@ class SearchScreen(WartuiScreen):
         status.set_class(kind == "-error", "-error")
         status.set_class(kind == "-empty", "-empty")
 
+    def _facet_key(self, request: Request) -> tuple:
+        """What the facet line of `request` is counted for: its query, and
+        of its filters only the sources left out (facets.py)."""
+        return request.query, request.typing, facet_filters(self.filters)
+
     def _count_facets(self, request: Request, exact: bool = True) -> None:
         if not self._is_current(request):
             return
-        cached = self._facets.get(request.query)
+        cached = self._facets.get(self._facet_key(request))
         if cached is not None:
-            self.query_one(FacetBar).show(cached)
-            if cached.total and self.shown is request:
-                self._status(self._header(request, cached.total), "")
+            self._show_facets(request, cached)
         else:
             self.run_job(self._count, request, exact, group="facets")
 
@@ -266,22 +432,30 @@ class SearchScreen(WartuiScreen):
         # An exact search left its matches with the library: counting them is
         # quick, on the search thread. A phrase over many candidates must
         # check them all first: aside, so that the next search never waits.
+        # (With sources or dates picked, the line is counted without them.)
+        key = self._facet_key(request)
+        exact = exact and key[2] == request.filters
         call = self.gate.call if exact else self.gate.call_aside
         try:
-            facets = await call(lambda lib: lib.facets(request.query))
+            facets = await call(lambda lib: lib.facets(request.query, typing=request.typing,
+                                                       filters=key[2]))
         except WartuiError:
             facets = None
         if facets is not None:
-            self._facets[request.query] = facets
+            self._facets[key] = facets
             while len(self._facets) > FACETS_CACHED:
                 self._facets.popitem(last=False)
         if self._is_current(request):
             if facets is None:
                 self.query_one(FacetBar).clear()
             else:
-                self.query_one(FacetBar).show(facets)
-                if facets.total and self.shown is request:  # the exact count
-                    self._status(self._header(request, facets.total), "")
+                self._show_facets(request, facets)
+
+    def _show_facets(self, request: Request, facets: Facets) -> None:
+        self.query_one(FacetBar).show(facets, self.filters)
+        counted_alike = self._facet_key(request)[2] == request.filters
+        if facets.total and self.shown is request and counted_alike:  # the exact count
+            self._status(self._header(request, facets.total, EXACT, self._searched), "")
 
     # -- the results -----------------------------------------------------------------
 
@@ -299,8 +473,146 @@ class SearchScreen(WartuiScreen):
         if hit is None:
             self.notify("No result to open.", severity="warning")
             return
-        self.app.open_document(hit.id, query=self.shown_query or "",
+        self.remember(self.query_text)
+        self.app.open_document(hit.id, query=self.listed_query,
                                entity_ids={m.id for m in hit.matched})
+
+    # -- filters: the facet line and the chips ---------------------------------------
+
+    def _set_filters(self, filters: tuple[Filter, ...], search: bool = True) -> None:
+        self.filters = filters
+        chips = self.query_one(ChipBar)
+        chips.show(filters)
+        if not filters and self.focused is chips:
+            self.focus_box()
+        if search:
+            self.search()
+
+    def clear_filters(self) -> None:
+        self._set_filters((), search=False)
+
+    def on_facet_bar_picked(self, event: FacetBar.Picked) -> None:
+        event.stop()
+        self._set_filters(with_filter(self.filters, event.filter))
+
+    def on_chip_bar_removed(self, event: ChipBar.Removed) -> None:
+        event.stop()
+        self._set_filters(tuple(f for f in self.filters if f != event.filter))
+
+    def on_facet_bar_left(self, event: FacetBar.Left) -> None:
+        event.stop()
+        if event.step > 0:
+            self.action_to_results()
+        elif self.filters:
+            self.query_one(ChipBar).focus()
+        else:
+            self.focus_box()
+
+    def on_chip_bar_left(self, event: ChipBar.Left) -> None:
+        event.stop()
+        if event.step > 0:
+            self.query_one(FacetBar).focus()
+        else:
+            self.focus_box()
+
+    # -- history, saved searches, the entity browser -----------------------------------
+
+    def action_down(self) -> None:
+        """down: in the box, a recalled query's next one, else the results."""
+        box = self.query_one("#query", QueryInput)
+        if self.focused is box and self.recall.recalling(box.value):
+            self._recalled(self.recall.newer(box.value))
+        else:
+            self.action_to_results()
+
+    def action_history_back(self) -> None:
+        self._recalled(self.recall.older(self.query_text))
+
+    def _recalled(self, query: str | None) -> None:
+        if query is None:
+            return
+        box = self.query_one("#query", QueryInput)
+        self._set_whole = None  # read as typed, as it was when it was searched
+        box.value = query
+        box.cursor_position = len(box.value)
+
+    def action_history(self) -> None:
+        from .history import HistoryScreen
+
+        def chosen(query: str | None) -> None:
+            self.keep_focus = True  # back in the box, the query chosen to edit or run
+            if query is not None:
+                self.set_query(query, typed=True)
+            else:
+                self.focus_box()
+
+        self.app.push_screen(HistoryScreen(self.gate, self.recall.queries), chosen)
+
+    def action_save(self) -> None:
+        from .saved import SaveScreen
+
+        query, filters, sort = self.query_text, tuple(f.text for f in self.filters), self.sort
+        described = " ".join(part for part in (query.strip(), *filters) if part)
+        if not described:
+            self.notify("Type a query (or pick a filter) to save it.", severity="warning",
+                        timeout=3)
+            return
+
+        def named(name: str | None) -> None:
+            if name:
+                self.remember(query)
+                self.run_job(self._save, name, query, filters, sort, group="save")
+
+        self.app.push_screen(SaveScreen(self.gate, described, query.strip()[:60] or described),
+                             named)
+
+    async def _save(self, name: str, query: str, filters: tuple[str, ...], sort: str) -> None:
+        try:
+            saved = await self.gate.call_aside(
+                lambda lib: lib.save_search(name, query, filters, sort))
+        except WartuiError as error:
+            self.notify(safe(f"Not saved: {error}", False), severity="error", markup=False)
+            return
+        self.notify(safe(f"Saved {saved.name!r} ({saved.seen:,} reports now; ctrl+o lists "
+                         "the saved searches).", False), timeout=4, markup=False)
+
+    def action_saved(self) -> None:
+        from .saved import SavedScreen
+
+        def chosen(picked) -> None:
+            if picked is None:
+                return
+            saved, total = picked
+            self.set_reactive(SearchScreen.sort, saved.sort)
+            self._set_filters(tuple(f for f in map(from_text, saved.filters) if f),
+                              search=False)
+            self.set_query(saved.query)
+            self.run_job(self._opened, saved.name, total, group="opened")
+
+        self.app.push_screen(SavedScreen(self.gate), chosen)
+
+    async def _opened(self, name: str, total: int) -> None:
+        try:
+            await self.gate.call_aside(lambda lib: lib.open_saved(name, total))
+        except WartuiError:
+            pass
+
+    def action_entities(self) -> None:
+        from .entities import EntityBrowser
+
+        if self.shown is None:
+            return
+        request = self.shown
+        described = " ".join(part for part in (self.listed_query.strip(),
+                                               *(f.text for f in self.filters)) if part)
+
+        def chosen(entity_id: str | None) -> None:
+            if entity_id:
+                self.set_query(f"{self.query_text.rstrip()} entity:{entity_id} ".lstrip())
+                self.query_one(ResultList).focus()  # where the reader was (q quits there)
+
+        self.app.push_screen(EntityBrowser(self.gate, request.query, request.typing,
+                                           request.filters, described), chosen)
 
     def action_to_results(self) -> None:
         results = self.query_one(ResultList)
@@ -314,9 +626,8 @@ class SearchScreen(WartuiScreen):
             results.action_cursor_down()
 
     def action_toggle_sort(self) -> None:
-        self.sort = "date" if self.sort == "relevance" else "relevance"
-        self.notify(f"Sorted {'newest first' if self.sort == 'date' else 'by relevance'}.",
-                    timeout=2)
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self.notify(f"Sorted {SORT_NAMES[self.sort]}.", timeout=2)
 
     def action_refresh(self) -> None:
         """Also retries an index that could not be opened (being rebuilt)."""

@@ -21,6 +21,8 @@ class VersionList(OptionList):
     BINDINGS = [
         Binding("j", "cursor_down", "Next version", show=False, id="versions.down"),
         Binding("k", "cursor_up", "Previous version", show=False, id="versions.up"),
+        Binding("g", "first", "First version", show=False, id="versions.first"),
+        Binding("G", "last", "Last version", show=False, id="versions.last"),
         Binding("enter", "select", "Compare with this version", id="versions.compare"),
     ]
 

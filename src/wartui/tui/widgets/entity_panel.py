@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from ..reading import ENTITY_LABELS, EntityEntry, safe
+from ..reading import ENTITY_PLURALS, EntityEntry, safe
 from .styles import overlay_style
 
 
@@ -20,7 +20,10 @@ class EntityPanel(OptionList):
     BINDINGS = [
         Binding("j", "cursor_down", "Next entity", show=False, id="entities.down"),
         Binding("k", "cursor_up", "Previous entity", show=False, id="entities.up"),
-        Binding("enter", "select", "Search the corpus for it", id="entities.search"),
+        Binding("g", "first", "First", show=False, id="entities.first"),
+        Binding("G", "last", "Last", show=False, id="entities.last"),
+        Binding("enter", "select", "Search", id="entities.search",
+                tooltip="Search the whole index for it, in every spelling"),
     ]
     COMPONENT_CLASSES = {"entity-panel--heading", "entity-panel--spellings",
                          "entity-panel--count"}
@@ -60,8 +63,8 @@ class EntityPanel(OptionList):
         for number, entry in enumerate(entries):
             if entry.type != current:
                 current = entry.type
-                label = ENTITY_LABELS[entry.type]
-                heading = Text(f"{label}s ({counts[entry.type]})".upper(), style=style("heading"))
+                label = ENTITY_PLURALS[entry.type]
+                heading = Text(f"{label} ({counts[entry.type]})".upper(), style=style("heading"))
                 options.append(Option(heading, disabled=True))
             prompt = Text(no_wrap=True, overflow="ellipsis")
             prompt.append(safe(entry.name, keep_newlines=False))
@@ -70,7 +73,8 @@ class EntityPanel(OptionList):
             if others:
                 spellings = Text("  " + ", ".join(safe(s, keep_newlines=False) for s in others),
                                  style=style("spellings"), no_wrap=True, overflow="ellipsis")
-                prompt = Text("\n").join([prompt, spellings])
+                # (a join takes the separator's wrapping: each line cut, not wrapped)
+                prompt = Text("\n", no_wrap=True, overflow="ellipsis").join([prompt, spellings])
             option_id = f"entity-{number}"
             self._entries[option_id] = entry
             options.append(Option(prompt, id=option_id))

@@ -9,9 +9,15 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 
+# Keys the footer never leaves out for want of room: the way back, out, and to help.
+ESSENTIAL = frozenset({"back", "quit", "help"})
+
+
 class KeyFooter(Widget):
     """The screen's keys (the bindings with `show`), the command palette's at
     the right, as Textual's Footer shows them; a click on a key presses it.
+    When they do not fit the width, the palette's goes first, then the last
+    keys of the screen, never the way back, out or to help (`ESSENTIAL`).
 
     Textual's Footer is a widget per key, each styled by the CSS, and it
     rebuilds them all at every bindings update (each focus change and screen
@@ -44,9 +50,9 @@ class KeyFooter(Widget):
 
     def __init__(self) -> None:
         super().__init__()
-        # (key, key as shown, description, enabled) of each key shown, and
-        # the command palette's last
-        self._keys: tuple[tuple[str, str, str, bool], ...] = ()
+        # (key, key as shown, description, enabled, action) of each key shown,
+        # and the command palette's last
+        self._keys: tuple[tuple[str, str, str, bool, str], ...] = ()
         self._palette: tuple[str, str, str, bool] | None = None
         self._spans: list[tuple[int, int, str]] = []  # cells of each key drawn
 
@@ -63,21 +69,21 @@ class KeyFooter(Widget):
             if binding.show and binding.action not in actions:  # one key per action
                 actions.add(binding.action)
                 keys.append((binding.key, app.get_key_display(binding), binding.description,
-                             enabled))
+                             enabled, binding.action.rpartition(".")[2]))
         palette = None
         if app.ENABLE_COMMAND_PALETTE:
             found = screen.active_bindings.get(app.COMMAND_PALETTE_BINDING)
             if found is not None:
                 _, binding, enabled, _ = found
                 palette = (binding.key, app.get_key_display(binding), binding.description,
-                           enabled)
+                           enabled, "command_palette")
         if (tuple(keys), palette) != (self._keys, self._palette):
             self._keys, self._palette = tuple(keys), palette
             self.refresh()
 
-    def _piece(self, key: tuple[str, str, str, bool]) -> Text:
+    def _piece(self, key: tuple[str, str, str, bool, str]) -> Text:
         """" n Next hit ", or "n Next hit " when compact (Textual's spacing)."""
-        _, shown, description, enabled = key
+        _, shown, description, enabled, _ = key
         pad = "" if self.compact else " "
         piece = Text()  # (not Text(key, style): that style would cover the description)
         piece.append(f"{pad}{shown}{pad}", self.get_component_rich_style("key-footer--key"))
@@ -90,14 +96,35 @@ class KeyFooter(Widget):
             piece.stylize("dim")
         return piece
 
+    def _fitting(self) -> tuple[list, bool]:
+        """The keys that fit the width, and whether the palette's does too."""
+        width = self.size.width
+        keys = list(self._keys)
+        pieces = {key: self._piece(key).cell_len for key in keys}
+        palette = self._palette is not None
+        palette_width = self._piece(self._palette).cell_len + 2 if palette else 0
+
+        def total() -> int:
+            return sum(pieces[key] for key in keys) + (palette_width if palette else 0)
+
+        if total() > width and palette:
+            palette = False
+        while total() > width:
+            droppable = [key for key in keys if key[4] not in ESSENTIAL]
+            if not droppable:
+                break
+            keys.remove(droppable[-1])
+        return keys, palette
+
     def render(self) -> Text:
         line = Text(no_wrap=True, overflow="crop")
         spans = []
-        for key in self._keys:
+        keys, with_palette = self._fitting()
+        for key in keys:
             start = line.cell_len
             line.append_text(self._piece(key))
             spans.append((start, line.cell_len, key[0]))
-        if self._palette is not None:
+        if self._palette is not None and with_palette:
             piece = Text()
             piece.append("\u258f", "dim")  # a thin bar before it, as in Textual's
             piece.append_text(self._piece(self._palette))

@@ -66,14 +66,25 @@ class PassageView(NamedStyles, ScrollView, can_focus=True):
     def show(self, passages: list[Passage], marks: list[Mark] = ()) -> None:
         """Replace the content; the view goes back to the top."""
         self._passages = list(passages)
+        self._layout(force=True)
+        self.scroll_to(0, 0, animate=False, immediate=True)
+        self.set_marks(marks)
+
+    def set_marks(self, marks: list[Mark]) -> None:
+        """Replace the marks (search hits, or matches of a find), where the
+        view is: none of them current."""
         self._marks = list(marks)
         self._marks_in = {}
         for index, mark in enumerate(self._marks):
             self._marks_in.setdefault(mark.passage, []).append(index)
         self._current = None
-        self._layout(force=True)
-        self.scroll_to(0, 0, animate=False, immediate=True)
+        self._strips.clear()
+        self.refresh()
         self.post_message(self.MarkMoved(self, None, len(self._marks)))
+
+    @property
+    def passages(self) -> list[Passage]:
+        return list(self._passages)
 
     @property
     def mark_count(self) -> int:
@@ -152,15 +163,17 @@ class PassageView(NamedStyles, ScrollView, can_focus=True):
             self.post_message(self.MarkMoved(self, None, 0))
             return
         if self._current is None:
-            # Start from what is on screen, not from the top of the article.
+            # From what is on screen, as less does: `n` the first mark from
+            # the top of the view on, `N` the last one above it (wrapping
+            # round to the last of the text: on an article just opened, N
+            # is its last hit, not the last one on the first screen).
             top = round(self.scroll_y)
             lines = [self.line_of(m.passage, m.start) for m in self._marks]
             if step > 0:
                 ahead = [i for i, line in enumerate(lines) if line >= top]
                 index = ahead[0] if ahead else 0
             else:
-                behind = [i for i, line in enumerate(lines)
-                          if line < top + self.scrollable_content_region.height]
+                behind = [i for i, line in enumerate(lines) if line < top]
                 index = behind[-1] if behind else len(lines) - 1
         else:
             index = (self._current + step) % len(self._marks)

@@ -46,6 +46,9 @@ class ResultList(OptionList):
     BINDINGS = [
         Binding("j", "cursor_down", "Next result", show=False, id="results.down"),
         Binding("k", "cursor_up", "Previous result", show=False, id="results.up"),
+        Binding("g", "first", "First result", show=False, id="results.first"),
+        Binding("G", "last", "Last result", show=False, id="results.last",
+                tooltip="The last one fetched (moving on fetches more)"),
         Binding("enter", "select", "Open the result", id="results.open"),
     ]
     COMPONENT_CLASSES = {"results--title", "results--meta", "results--hit", "results--versions"}

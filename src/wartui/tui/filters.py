@@ -1,0 +1,71 @@
+"""Filters picked from the facet line, as the query text they stand for.
+
+A filter is shown as a chip under the search box with that text
+(`source:"reuters"`, `-source:"sana"`, `date:2017-04`), and sent to the
+library with the query (`Library.search(filters=...)`): the sources picked
+are one filter (any of them), each left out source and the date one more.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+UNKNOWN_SOURCE = "(unknown)"  # the facet count of reports without a source
+
+
+def quoted(text: str) -> str:
+    return '"' + text.replace('"', " ") + '"'
+
+
+@dataclass(frozen=True)
+class Filter:
+    kind: str  # "source", "not-source" or "date"
+    value: str  # a source as written; a date (2017-04) or range ([2017-01 to 2017-03])
+
+    @property
+    def text(self) -> str:
+        """The filter as query text, as typed in the box it would mean the same."""
+        if self.kind == "source":
+            return f"source:{quoted(self.value)}"
+        if self.kind == "not-source":
+            return f"-source:{quoted(self.value)}"
+        return f"date:{self.value}"
+
+
+def from_text(text: str) -> Filter | None:
+    """The filter `text` (a Filter's `text`) stands for, or None."""
+    for prefix, kind in (('-source:"', "not-source"), ('source:"', "source")):
+        if text.startswith(prefix) and text.endswith('"') and len(text) > len(prefix):
+            return Filter(kind, text[len(prefix):-1])
+    if text.startswith("date:") and len(text) > 5:
+        return Filter("date", text[5:])
+    return None
+
+
+def with_filter(filters: tuple[Filter, ...], new: Filter) -> tuple[Filter, ...]:
+    """`filters` with `new`: one date at a time; a source picked and left
+    out at once is only what was asked last."""
+    kept = [f for f in filters if not (
+        (new.kind == "date" and f.kind == "date")
+        or (new.kind != "date" and f.kind != "date" and f.value == new.value))]
+    return (*kept, new)
+
+
+def query_filters(filters: tuple[Filter, ...]) -> tuple[str, ...]:
+    """As `Library.search` takes them: the sources picked as one filter
+    (reports from any of them), the others one each."""
+    picked = [f.text for f in filters if f.kind == "source"]
+    out = [picked[0] if len(picked) == 1 else "(" + " OR ".join(picked) + ")"] if picked else []
+    return (*out, *(f.text for f in filters if f.kind != "source"))
+
+
+def facet_filters(filters: tuple[Filter, ...]) -> tuple[str, ...]:
+    """The filters the facet line is counted with: the sources left out
+    only, so that it still offers every source and month to pick."""
+    return tuple(f.text for f in filters if f.kind == "not-source")
+
+
+def month_range(first: str, last: str) -> str:
+    """A date filter's value for the months first..last ("2017-04", or
+    "[2017-01 to 2017-03]")."""
+    return first if first == last else f"[{first} to {last}]"
