@@ -60,7 +60,8 @@ def test_seed_captures_differ_by_the_comment_section(seed_articles):
     assert last.a_index == tuple(range(11, len(a000.paragraphs))) and len(last.a) == 8
     assert last.a[0].startswith("By looking on the military map of Syria")
     assert not diff.figures
-    assert 0 < diff.similarity < 1
+    # the one figure of the pair: all of 001 is in 000 (dupes and versions say so too)
+    assert diff.similarity == 1.0
 
 
 # -- synthetic cases -----------------------------------------------------------------------
@@ -108,7 +109,9 @@ def test_moved_paragraph():
     # placed at its position in b: after b's paragraphs 0-4
     before = [j for block in diff.blocks[:diff.blocks.index(moved[0])] for j in block.b_index]
     assert before == [0, 1, 2, 3, 4]
-    assert diff.similarity == 1.0
+    # every word is in the other version; only the 5-word shingles across the
+    # moved paragraph's edges are not
+    assert 0.9 < diff.similarity < 1.0
 
 
 def test_moved_and_edited_paragraph_has_words():

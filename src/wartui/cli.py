@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .config import INDEX_ENV, default_index_dir, seeds_dir
 from .errors import IndexBusy, WartuiError
-from .model import Article, IngestReport, SearchResults
+from .model import Article, IngestReport, SearchResults, share_text
 from .textsafe import dumps_json, printable
 
 if TYPE_CHECKING:
@@ -82,7 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="list the lines the cleaner dropped, and why")
     dupes = commands.add_parser("dupes", help="groups of versions of the same report")
     dupes.add_argument("--threshold", type=float, default=None,
-                       help="minimum containment of a pair, 0-1 (default: as indexed, 0.55)")
+                       help="the least share of the shorter of a pair in the longer, 0-1 "
+                            "(default: as indexed, 0.5)")
     dupes.add_argument("--json", action="store_true", help="print JSON")
 
     diff = commands.add_parser("diff", help="compare two versions side by side",
@@ -243,13 +244,20 @@ def cmd_dupes(library, args, con: Consoles) -> int:
                    f"{sum(len(c.ids) for c in clusters)} articles", style="bold"))
     for cluster in clusters:
         out.print()
-        out.print(Text(f"{len(cluster.ids)} versions, similarity ≥ {cluster.similarity:.2f}",
-                       style="cyan"))
+        out.print(Text(f"{len(cluster.ids)} versions: {cluster_share(cluster)}", style="cyan"))
         for doc_id, title, source in zip(cluster.ids, cluster.titles, cluster.sources):
             out.print(Text(f"  {printable(doc_id, False)}", style="dim")
                       + Text(f"  {printable(title, False)}")
                       + Text(f"  {printable(source, False)}" if source else "", style="cyan"))
     return EXIT_OK
+
+
+def cluster_share(cluster) -> str:
+    """The versions' figure: the pair's, or the weakest of the pairs that
+    join a larger group."""
+    if len(cluster.ids) == 2:
+        return share_text(cluster.similarity)
+    return f"{share_text(cluster.similarity)} (the pair of them joined least)"
 
 
 def cmd_diff(library, args, con: Consoles) -> int:

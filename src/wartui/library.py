@@ -507,7 +507,7 @@ class Library:
         remove_leftovers(self.index_dir / WHOOSH_DIR)
         versions = self._version_index
         stored_count = self._store.count()
-        versioned = self._store.db.execute("SELECT COUNT(*) FROM version_docs").fetchone()[0]
+        versioned = versions.count()
         if (self._ix.doc_count() == stored_count == versioned
                 and not (self.index_dir / WRITE_PENDING).exists()):
             return []
@@ -517,8 +517,7 @@ class Library:
         wrong = sorted(doc_id for doc_id, digest in stored.items()
                        if indexed.get(doc_id) != [digest])  # missing, doubled or newer
         rewrite(self._ix, extra, list(self._store.get_many(wrong).values()))
-        in_versions = {doc_id for (doc_id,) in
-                       self._store.db.execute("SELECT id FROM version_docs")}
+        in_versions = versions.ids()
         versions.remove(sorted(in_versions - stored.keys()))
         lacking = sorted(stored.keys() - in_versions)
         for start in range(0, len(lacking), BATCH_SIZE):
@@ -587,11 +586,27 @@ class Library:
         return corrected if corrected != query else None
 
     def versions(self, doc_id: str) -> list[Version]:
-        """The other versions of a report, closest first."""
+        """The other versions of a report, closest first. A version joined to
+        this one only through others is compared here, with the figures the
+        detector (and the diff) computes for it."""
+        from .versions.detect import compare_texts
+
         pairs = self._version_index.versions_of(doc_id)
-        found = self._store.get_many([p.b for p in pairs])
-        return [Version(p.b, found[p.b].display_title, found[p.b].source, found[p.b].date,
-                        p.resemblance, p.containment) for p in pairs if p.b in found]
+        found = self._store.get_many([doc_id] + [p.b for p in pairs])
+        versions = []
+        for pair in pairs:
+            other = found.get(pair.b)
+            if other is None:
+                continue
+            resemblance, containment = pair.resemblance, pair.containment
+            if not containment and doc_id in found:  # not compared directly
+                figures = compare_texts(found[doc_id].body, other.body)
+                resemblance, containment = (round(figures.resemblance, 4),
+                                            round(figures.containment, 4))
+            versions.append(Version(pair.b, other.display_title, other.source, other.date,
+                                    resemblance, containment))
+        versions.sort(key=lambda v: (-v.containment, v.id))
+        return versions
 
     def clusters(self, min_containment: float | None = None) -> list[Cluster]:
         """Every group of versions, largest first."""
@@ -619,7 +634,9 @@ class Library:
         return out
 
     def diff(self, a_id: str, b_id: str):
-        """The aligned paragraph and word diff of two articles."""
+        """The aligned paragraph and word diff of two articles (any two: not
+        only versions); its `similarity` is the figure the versions list and
+        `dupes` show for the pair."""
         from .versions.diff import diff_articles
 
         a, b = self.article(a_id), self.article(b_id)

@@ -216,6 +216,12 @@ class Segment:
     hit: bool = False
 
 
+def share_text(containment: float) -> str:
+    """The one figure of how close two versions are, with its name, as
+    `dupes`, the versions list and the diff all show it."""
+    return f"{containment:.0%} of the shorter is in the longer"
+
+
 @dataclass(frozen=True)
 class Version:
     """Another version of a report, and how close it is to the one compared."""
@@ -225,7 +231,9 @@ class Version:
     source: str
     date: str | None
     resemblance: float  # how alike the whole texts are, 0..1
-    containment: float  # share of the shorter text found in the longer, 0..1
+    # The figure shown: the share of the shorter text's 5-word shingles found
+    # in the longer, 0..1 (versions.detect.compare)
+    containment: float
 
     def to_json(self) -> dict:
         return asdict(self)

@@ -25,10 +25,11 @@ Pure functions over paragraph lists (no index, no UI, no I/O).
    order); a number that changed with no such noun is reported with noun "" when
    its replaced run is short (<= BARE_NUMBER_RUN words a side).
 
-Diff.similarity: the share of characters (both sides) in equal/changed/moved
-blocks, each weighted by its block's similarity (equal = 1, changed/moved =
-ratio / 100); only-a/only-b characters count 0. Two empty versions give 1.0.
-Titles and metadata are not compared, only paragraphs.
+Diff.similarity: the share of the shorter text in the longer
+(versions.detect.compare: 5-word shingles), the one figure `dupes` and the
+versions list show for the pair. Two empty versions give 1.0. Titles and
+metadata are not compared, only paragraphs. A block's own similarity ("84%
+alike") is how alike its two sides are (fuzz.ratio of its paragraphs).
 """
 
 from __future__ import annotations
@@ -127,13 +128,16 @@ def diff_articles(a: Article, b: Article) -> Diff:
 
 
 def diff_paragraphs(a: list[str], b: list[str], a_id: str = "a", b_id: str = "b") -> Diff:
+    from .detect import compare_texts
+
     norm_a = [normalise(p) for p in a]
     norm_b = [normalise(p) for p in b]
     steps = _align(norm_a, norm_b)
     blocks = _label_trailing(_blocks(a, b, norm_a, norm_b, steps))
     figures = tuple(change for number, block in enumerate(blocks) if block.words
                     for change in _figure_changes(block, number))
-    return Diff(a_id, b_id, _similarity(blocks), tuple(blocks), figures)
+    similarity = compare_texts("\n\n".join(a), "\n\n".join(b)).containment if a or b else 1.0
+    return Diff(a_id, b_id, similarity, tuple(blocks), figures)
 
 
 def normalise(text: str) -> str:
@@ -313,15 +317,6 @@ def _label_trailing(blocks: list[Block]) -> list[Block]:
         return blocks  # nothing in common: no basis to call anything a trailer
     return blocks[:shared[-1] + 1] + [replace(block, label=COMMENT_LABEL)
                                       for block in blocks[shared[-1] + 1:]]
-
-
-def _similarity(blocks: list[Block]) -> float:
-    total = weighted = 0
-    for block in blocks:
-        chars = sum(map(len, block.a)) + sum(map(len, block.b))
-        total += chars
-        weighted += chars * block.similarity
-    return weighted / total if total else 1.0
 
 
 # -- words ---------------------------------------------------------------------------
