@@ -101,8 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
                     "(--top: articles naming each gazetteer entity).")
     entities.add_argument("doc_id", nargs="?", help="document id")
     entities.add_argument("--top", action="store_true", help="corpus-wide counts")
-    entities.add_argument("--type", dest="entity_type", choices=ENTITY_TYPES,
-                          help="only this type (with --top)")
+    entities.add_argument("--type", dest="entity_type", choices=(*ENTITY_TYPES, "other"),
+                          help="only this type (with --top); other: the names no "
+                               "gazetteer entry links")
     entities.add_argument("--limit", type=int, default=20, help="rows with --top (default 20)")
     entities.add_argument("--json", action="store_true", help="print JSON")
     return parser
@@ -276,14 +277,16 @@ def cmd_entities(library, args, con: Consoles) -> int:
         ranked = library.top_entities(args.entity_type, limit=max(1, args.limit))
         if args.json:
             print_json({"entities": [
-                {"id": e.id, "name": e.name, "type": e.type, "count": n} for e, n in ranked]})
+                {"id": e.id or None, "name": e.name, "type": e.type, "count": n}
+                for e, n in ranked]})
         else:
             from rich.text import Text
 
             for entity, count in ranked:
                 con.out.print(Text(f"{count:>7}  ") + Text(printable(entity.name, False),
                                                        style=ENTITY_STYLES[entity.type])
-                          + Text(f"  {entity.type} · {entity.id}", style="dim"))
+                          + Text(f"  {entity.type}" + (f" · {entity.id}" if entity.id else ""),
+                                 style="dim"))
         return EXIT_OK
     if not args.doc_id:
         con.err.print("wartui entities: give a DOC_ID, or --top for corpus-wide counts")

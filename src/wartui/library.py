@@ -338,9 +338,12 @@ class Library:
 
         from .ingest.pipeline import prepare_all, worker_count
 
+        from .entities.recognizer import RECOGNIZER_VERSION
+
         rules = load_rules()
         recognizer = default_recognizer()
-        pipeline = f"rules {rules.version}, gazetteer {recognizer.gazetteer.version}"
+        pipeline = (f"rules {rules.version}, gazetteer {recognizer.gazetteer.version}, "
+                    f"names {RECOGNIZER_VERSION}")
         report = IngestReport()
         known = self._store.hashes()
         batch: list[tuple[Article, str, bool, tuple]] = []
@@ -664,7 +667,12 @@ class Library:
 
     def top_entities(self, entity_type: str | None = None,
                      limit: int = 20) -> list[tuple[Entity, int]]:
-        """Gazetteer entities by the number of articles that name them."""
+        """Gazetteer entities by the number of articles that name them; with
+        `entity_type` "other", the names no entry links (id ""), counted
+        from the stored articles (spellings that differ only in case are one
+        name, shown as most often written)."""
+        if entity_type == "other":
+            return self._top_other_names(limit)
         gazetteer = load_gazetteer()
         counts = self._search.term_doc_counts("entity")
         ranked = []
@@ -674,6 +682,25 @@ class Library:
                 ranked.append((entity, count))
         ranked.sort(key=lambda pair: (-pair[1], pair[0].name))
         return ranked[:limit]
+
+    def _top_other_names(self, limit: int) -> list[tuple[Entity, int]]:
+        self._open()
+        articles: Counter = Counter()
+        spellings: dict[str, Counter] = {}
+        for (data,) in self._store.db.execute("SELECT article FROM articles"):
+            article = json.loads(data)
+            texts = [article["title"], *article["paragraphs"]]
+            named = set()
+            for paragraph, start, end, kind, _ in article.get("entities", ()):
+                if kind == "other" and -1 <= paragraph < len(texts) - 1:
+                    text = texts[paragraph + 1][start:end]
+                    key = " ".join(text.casefold().split())
+                    named.add(key)
+                    spellings.setdefault(key, Counter())[text] += 1
+            articles.update(named)
+        ranked = sorted(articles.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        return [(Entity("", "other", spellings[key].most_common(1)[0][0]), count)
+                for key, count in ranked]
 
     def count(self) -> int:
         self._open()

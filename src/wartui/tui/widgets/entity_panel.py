@@ -15,6 +15,11 @@ from ..reading import ENTITY_LABELS, EntityEntry, safe
 from .styles import overlay_style
 
 
+def plural(label: str) -> str:
+    """"country" -> "countries", "armed group" -> "armed groups"."""
+    return label[:-1] + "ies" if label.endswith("y") else label + "s"
+
+
 class EntityPanel(OptionList):
     HELP_TITLE = "In the entity panel"
     BINDINGS = [
@@ -61,7 +66,8 @@ class EntityPanel(OptionList):
             if entry.type != current:
                 current = entry.type
                 label = ENTITY_LABELS[entry.type]
-                heading = Text(f"{label}s ({counts[entry.type]})".upper(), style=style("heading"))
+                heading = Text(f"{plural(label)} ({counts[entry.type]})".upper(),
+                               style=style("heading"))
                 options.append(Option(heading, disabled=True))
             prompt = Text(no_wrap=True, overflow="ellipsis")
             prompt.append(safe(entry.name, keep_newlines=False))
