@@ -139,6 +139,10 @@ class Recognizer:
             if len(key) >= FUZZY_MIN_KEY:
                 self._keys_by_length.setdefault(len(key), []).append(key)
         self._fuzzy = lru_cache(maxsize=50_000)(self._fuzzy_uncached)
+        # the words, as written, after the first of the gazetteer's spellings
+        self._inner_words = frozenset(
+            token.casefold() for entity in self.gazetteer.entities.values()
+            for spelling in entity.spellings for token, *_ in tokens_with_spans(spelling)[1:])
         self._run_cache = lru_cache(maxsize=200_000)(self._analyse_run)
 
     # -- public -------------------------------------------------------------------
@@ -149,21 +153,23 @@ class Recognizer:
         only the gazetteer's names (no fuzzy match, no `other`), as in a
         title-case title."""
         spans: list[Span] = []
+        within: list[Span] = []  # (kept apart: they overlap the names they are in)
         size = len(text)
         for run in RUN.finditer(text):
             start, end = run.span()
             after_initial = bool(INITIAL_BEFORE.search(text, max(0, start - 4), start))
             opens = _at_sentence_start(text, start)
             found, tails = self._run_cache(run.group(0), opens, after_initial, names_only)
-            if tails and end + 1 < size and text[end + 1].islower() and text[end] in " -‐–":
+            if tails and end + 1 < size and text[end + 1].islower() and text[end] in " -‐–" \
+                    and self._goes_on(text, end):
                 longer = self._continued(text, end, tails)  # "Deir ezzor"
                 if longer > end:
                     found, _ = self._run_cache(text[start:longer], opens, after_initial,
                                                names_only)
-            spans.extend(Span(start + s, start + e, kind, entity_id, text[start + s:start + e],
-                              paragraph) for s, e, kind, entity_id in found)
-        within = [s for s in spans if s.type == WITHIN]
-        spans = [s for s in spans if s.type != WITHIN]
+            for s, e, kind, entity_id in found:
+                span = Span(start + s, start + e, kind, entity_id, text[start + s:start + e],
+                            paragraph)
+                (within if kind == WITHIN else spans).append(span)
         starts = [s.start for s in spans]
         ends = [s.end for s in spans]
         for span in self._dates_and_figures(text, paragraph):
@@ -196,6 +202,13 @@ class Recognizer:
         return found
 
     # -- names -----------------------------------------------------------------------
+
+    def _goes_on(self, text: str, end: int) -> bool:
+        """Whether the lower-case word after a run is one that goes on some
+        gazetteer name after its first word ("ezzor", "city", "countryside"):
+        most are not ("Aleppo on Monday"), and are not looked at further."""
+        word = _NEXT_WORD.match(text, end)
+        return word is not None and word.group(2).casefold() in self._inner_words
 
     def _continued(self, text: str, end: int, tails: tuple[str, ...]) -> int:
         """Where a run ending at `end` ends once continued into the lower-case
@@ -331,13 +344,17 @@ class Recognizer:
             return [(start, end, self.gazetteer.entities[entity_id].type, entity_id)]
         return [(start, end, "other", "")]
 
+    @lru_cache(maxsize=256)  # (keys of a length range: a lookup's choices, made once)
+    def _keys_between(self, low: int, high: int) -> list[str]:
+        return [k for n in range(low, high + 1) for k in self._keys_by_length.get(n, ())]
+
     def _fuzzy_uncached(self, key: str) -> str | None:
         if len(key) < FUZZY_MIN_KEY:
             return None
         slack = (100 - FUZZY_CUTOFF) / 100
         low = int(len(key) * (1 - slack) / (1 + slack))
         high = int(len(key) * (1 + slack) / (1 - slack)) + 1
-        choices = [k for n in range(low, high + 1) for k in self._keys_by_length.get(n, ())]
+        choices = self._keys_between(low, high)
         cutoff = FUZZY_CUTOFF_SHORT if len(key) < 10 else FUZZY_CUTOFF
         found = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
         return self.gazetteer.keys[found[0]][0] if found else None
