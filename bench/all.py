@@ -188,7 +188,8 @@ def table(size: int, steps: dict) -> dict:
         "what": f"near-duplicate detection over {det.get('articles')} articles with "
                 f"{det.get('planted_pairs')} planted pairs (bench/versions.py); baselines: "
                 "all pairs at --baseline-n articles, their time extrapolated to 100k",
-        "wartui": {k: det.get(k) for k in ("seconds", "recall", "precision", "peak_rss_mb")}
+        "wartui": {k: det.get(k) for k in ("seconds", "recall", "recall_shorts", "precision",
+                                           "peak_rss_mb")}
                   if det else None,
         "baselines": {name: {k: (ver.get(name) or {}).get(k) for k in
                              ("articles", "seconds", "extrapolated_seconds_at_100k", "recall")}
@@ -230,7 +231,8 @@ def main(argv: list[str] | None = None) -> int:
         ("tui", [f"{bench}/tui.py", "--index-dir", str(OUT_DIR / f"index-{size}")]),
         ("incremental", [f"{bench}/incremental.py", "--size", str(size)]),
         ("versions", [f"{bench}/versions.py", "--n", str(size), "--dupes",
-                      str(max(1, size // 100)), "--baseline-n", str(args.baseline_n)]),
+                      str(max(1, size // 100)), "--shorts", str(max(1, size // 200)),
+                      "--baseline-n", str(args.baseline_n)]),
     ]
     started = time.perf_counter()
     steps: dict = {}

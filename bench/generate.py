@@ -12,9 +12,17 @@ only that lead, so the planted pairs are the corpus's only near-duplicates.
 copy of an article with ~10% of its sentences edited, boilerplate at the end,
 a new id and another source. The pairs go to `--manifest`.
 
-From code: `generate(n, seed, dupes)` yields the article dicts and
-`planted_pairs(n, seed, dupes)` lists the pairs without generating anything.
-The N base articles do not depend on `dupes`.
+`--shorts K` plants K more pairs, two new articles each: a short wire story
+(3-5 sentences) and a longer article, about three times its length, that
+carries it with 1-2 of its sentences edited (a number changed, or the
+sentence rewritten), after a sentence or two of its own or at its start. The
+pairs go to the manifest's "shorts" (with --shorts, the manifest is
+{"copies": [...], "shorts": [...]}).
+
+From code: `generate(n, seed, dupes, shorts)` yields the article dicts,
+`planted_pairs(n, seed, dupes)` and `short_pairs(n, seed, dupes, shorts)`
+list the pairs without generating anything. The N base articles do not
+depend on `dupes` or `shorts`, nor the near-copies on `shorts`.
 """
 
 from __future__ import annotations
@@ -168,6 +176,63 @@ def _near_copy(rng: random.Random, original: dict, paragraphs: list[list[str]], 
     }
 
 
+def _short_story(rng: random.Random, number: int, fakes) -> tuple[dict, dict]:
+    """A short wire story and a longer article carrying it, edited (see the
+    module's docstring): article numbers `number` and `number + 1`."""
+    articles, pool, sources = fakes
+    # Each sentence spliced from two of the pool (the head of one, the tail of
+    # another), as the titles are: the story is its own text. Pool sentences
+    # are in ~160 articles each at 100k, and two of them in one article
+    # about once in four: a story of whole pool sentences would be "mostly
+    # in" a few unrelated articles of a large corpus.
+    story = []
+    while len(story) < rng.randint(3, 5) or len(story) < 3:
+        head, tail = rng.choice(pool).split(), rng.choice(pool).split()
+        story.append(" ".join(head[:max(3, len(head) // 2)] + tail[len(tail) // 2:]))
+    carried = list(story)
+    for at in rng.sample(range(len(story)), 1 if len(story) == 3 else rng.randint(1, 2)):
+        carried[at] = _edited(rng, carried[at], pool)
+    target = 3 * sum(len(sentence) + 1 for sentence in story)
+    before = [rng.choice(pool) for _ in range(rng.choice((0, 0, 1, 2)))]
+    sentences = before + carried
+    while sum(len(sentence) + 1 for sentence in sentences) < target:
+        sentences.append(rng.choice(pool))
+    paragraphs, at = [], 0
+    while at < len(sentences):
+        size = rng.randint(2, 4)
+        paragraphs.append(" ".join(sentences[at:at + size]))
+        at += size
+    title = rng.choice(articles)["title"]
+    day = date.fromordinal(rng.randint(FIRST_DAY, LAST_DAY)).isoformat()
+    source, other = rng.sample(sources, 2)
+    short = {"id": f"gen-{number:06d}", "title": title, "text": " ".join(story),
+             "source": source, "date": day}
+    long = {"id": f"gen-{number + 1:06d}", "title": title.split(" ", 1)[-1], "source": other,
+            "text": "\n\n".join(paragraphs), "date": day}
+    return short, long
+
+
+def _edited(rng: random.Random, sentence: str, pool: list[str]) -> str:
+    """A sentence as another outlet edits it: a number changed ("12 killed"
+    -> "15 killed"), or a few of its words rewritten (2-4 words replaced by
+    1-3 words of another sentence: "Islamic State" -> "Daesh terror group")."""
+    numbers = NUMBER.findall(sentence)
+    if numbers and rng.random() < 0.5:
+        old = rng.choice(numbers)
+        return re.sub(rf"\b{old}\b", str(int(old) + rng.randint(1, 9)), sentence, count=1)
+    words, other = sentence.split(), rng.choice(pool).split()
+    size = min(rng.randint(2, 4), max(1, len(words) - 2))
+    at = rng.randrange(1, max(2, len(words) - size))
+    start = rng.randrange(max(1, len(other) - 3))
+    return " ".join(words[:at] + other[start:start + rng.randint(1, 3)] + words[at + size:])
+
+
+def short_pairs(n: int, seed: int = 1, dupes: int = 0, shorts: int = 0) -> list[list[str]]:
+    """[[short_id, long_id], ...]: numbered after the near-copies."""
+    first = n + dupes + 1
+    return [[f"gen-{first + 2 * k:06d}", f"gen-{first + 2 * k + 1:06d}"] for k in range(shorts)]
+
+
 def planted_pairs(n: int, seed: int = 1, dupes: int = 0) -> list[list[str]]:
     """[[original_id, copy_id], ...]: copies are numbered n+1 ... n+dupes."""
     if dupes > n:
@@ -176,8 +241,9 @@ def planted_pairs(n: int, seed: int = 1, dupes: int = 0) -> list[list[str]]:
     return [[f"gen-{o:06d}", f"gen-{n + k:06d}"] for k, o in enumerate(originals, 1)]
 
 
-def generate(n: int, seed: int = 1, dupes: int = 0) -> Iterator[dict]:
-    """N articles gen-000001 ... then the DUPES near-copies (see planted_pairs)."""
+def generate(n: int, seed: int = 1, dupes: int = 0, shorts: int = 0) -> Iterator[dict]:
+    """N articles gen-000001 ... then the DUPES near-copies (see planted_pairs),
+    then the SHORTS short stories and the articles carrying them (short_pairs)."""
     fakes = load_fakes()
     pairs = planted_pairs(n, seed, dupes)
     wanted = {orig for orig, _ in pairs}
@@ -192,10 +258,13 @@ def generate(n: int, seed: int = 1, dupes: int = 0) -> Iterator[dict]:
     for orig_id, copy_id in pairs:
         record, paragraphs = kept[orig_id]
         yield _near_copy(copy_rng, record, paragraphs, int(copy_id[4:]), fakes)
+    short_rng = random.Random(f"{seed}:shorts")
+    for short_id, _ in short_pairs(n, seed, dupes, shorts):
+        yield from _short_story(short_rng, int(short_id[4:]), fakes)
 
 
 def write_corpus(out: Path, n: int, seed: int = 1, dupes: int = 0, txt_dir: Path | None = None,
-                 manifest: Path | None = None) -> int:
+                 manifest: Path | None = None, shorts: int = 0) -> int:
     """Write the JSONL (and optionally one .txt per article); returns the article count."""
     out.parent.mkdir(parents=True, exist_ok=True)
     if txt_dir:
@@ -203,7 +272,7 @@ def write_corpus(out: Path, n: int, seed: int = 1, dupes: int = 0, txt_dir: Path
     count = 0
     tmp = out.with_name(out.name + ".tmp")
     with tmp.open("w", encoding="utf-8") as handle:
-        for record in generate(n, seed, dupes):
+        for record in generate(n, seed, dupes, shorts):
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
             if txt_dir:
                 (txt_dir / f"{record['id']}.txt").write_text(
@@ -212,7 +281,10 @@ def write_corpus(out: Path, n: int, seed: int = 1, dupes: int = 0, txt_dir: Path
     tmp.replace(out)
     if manifest:
         manifest.parent.mkdir(parents=True, exist_ok=True)
-        manifest.write_text(json.dumps(planted_pairs(n, seed, dupes)) + "\n")
+        pairs = planted_pairs(n, seed, dupes)
+        if shorts:
+            pairs = {"copies": pairs, "shorts": short_pairs(n, seed, dupes, shorts)}
+        manifest.write_text(json.dumps(pairs) + "\n")
     return count
 
 
@@ -221,12 +293,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=10_000, help="base articles (default 10000)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--dupes", type=int, default=0, help="near-duplicate pairs to plant")
+    parser.add_argument("--shorts", type=int, default=0,
+                        help="short stories to plant inside longer articles")
     parser.add_argument("--out", type=Path, required=True, help="output .jsonl")
     parser.add_argument("--txt-dir", type=Path, help="also write DIR/<id>.txt per article")
     parser.add_argument("--manifest", type=Path, help="write the planted pairs as JSON")
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    count = write_corpus(args.out, args.n, args.seed, args.dupes, args.txt_dir, args.manifest)
+    count = write_corpus(args.out, args.n, args.seed, args.dupes, args.txt_dir, args.manifest,
+                         args.shorts)
     print(f"{count} articles -> {args.out} ({args.out.stat().st_size / 1e6:.1f} MB, "
           f"{time.perf_counter() - start:.1f} s)", file=sys.stderr)
     return 0

@@ -10,7 +10,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.generate import generate, planted_pairs, split_sentences, write_corpus  # noqa: E402
+from bench.generate import (generate, planted_pairs, short_pairs, split_sentences,  # noqa: E402
+                            write_corpus)
 
 N, DUPES = 50, 5
 
@@ -46,6 +47,27 @@ def test_planted_copies_differ_but_share_most_sentences():
         sentences = set(split_sentences(orig["text"]))
         shared = sentences & set(split_sentences(copy["text"]))
         assert len(shared) >= 0.7 * len(sentences)
+
+
+def test_planted_short_stories_sit_inside_articles_three_times_as_long():
+    """A 3-5 sentence story, then an article about three times its length
+    that carries it with 1-2 sentences edited: most of the story is in the
+    article, and it resembles the article little (what MinHash bands of
+    4 rows miss). The base articles and the near-copies do not change."""
+    from wartui.versions.detect import compare_texts
+
+    articles = {a["id"]: a for a in generate(N, seed=1, dupes=DUPES, shorts=4)}
+    assert len(articles) == N + DUPES + 8
+    assert [a for a in generate(N, seed=1, dupes=DUPES)] == list(articles.values())[:N + DUPES]
+    pairs = short_pairs(N, 1, DUPES, 4)
+    assert pairs[0] == [f"gen-{N + DUPES + 1:06d}", f"gen-{N + DUPES + 2:06d}"]
+    for short_id, long_id in pairs:
+        short, long = articles[short_id]["text"], articles[long_id]["text"]
+        assert 3 <= len(split_sentences(short)) <= 5
+        assert 2.5 <= len(long) / len(short) <= 4
+        figures = compare_texts(short, long)
+        assert figures.containment >= 0.5 and figures.resemblance < 0.6
+        assert short not in long  # edited
 
 
 def test_wartui_reads_the_jsonl(tmp_path):

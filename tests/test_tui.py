@@ -913,7 +913,8 @@ def test_v_opens_the_versions_and_the_diff(seed_index):
         await settle(pilot)
         assert isinstance(pilot.app.screen, VersionsScreen)
         text = screen_text(pilot.app)
-        assert "001_cddafe3289ae453d" in text and "% alike" in text
+        assert "001_cddafe3289ae453d" in text
+        assert "100% of the shorter is in the longer" in text  # as dupes and the diff say
         await pilot.press("enter")
         await settle(pilot)
         screen = pilot.app.screen
@@ -936,6 +937,59 @@ def test_v_opens_the_versions_and_the_diff(seed_index):
         assert "A 001_cddafe3289ae453d ⇄ B 000_1d8dfec3ee535e83" in screen_text(pilot.app)
         await pilot.press("n")
         assert "likely comment section (only in B)" in view.visible_text()
+
+    run(app, scenario)
+
+
+def test_d_diffs_any_two_articles(seed_index):
+    """D on an article remembers it; D on another one diffs the two (A the
+    remembered one), whether they are versions or not; the mark stays for
+    the next comparison."""
+    app = WartuiApp(seed_index)
+
+    async def scenario(pilot):
+        pilot.app.open_document("002_193f624956799aae")
+        await settle(pilot)
+        await pilot.press("D")
+        await settle(pilot)
+        assert pilot.app.diff_mark[0] == "002_193f624956799aae"
+        assert "remembered for a diff" in screen_text(pilot.app)
+        await pilot.press("D")  # on the same article: nothing to compare yet
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, DocumentScreen)
+        await pilot.press("escape")
+        await type_query(pilot, "Palmyra")
+        await open_result(pilot, "003_84e21071b25684eb")
+        assert "D: diff with 002_193f624956799aae" in screen_text(pilot.app)
+        await pilot.press("D")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, DiffScreen)
+        assert (screen.diff.a_id, screen.diff.b_id) == ("002_193f624956799aae",
+                                                      "003_84e21071b25684eb")
+        assert "of the shorter is in the longer" in screen_text(pilot.app)
+        await pilot.press("escape")
+        assert isinstance(pilot.app.screen, DocumentScreen)
+        assert pilot.app.diff_mark[0] == "002_193f624956799aae"
+
+    run(app, scenario)
+
+
+def test_the_palette_remembers_an_article_and_diffs_with_it(seed_index):
+    app = WartuiApp(seed_index)
+
+    async def scenario(pilot):
+        pilot.app.open_document("000_1d8dfec3ee535e83")
+        await settle(pilot)
+        await run_command(pilot, "remember this")
+        assert pilot.app.diff_mark[0] == "000_1d8dfec3ee535e83"
+        pilot.app.open_document("004_e0530f7fd10296e1")
+        await settle(pilot)
+        await run_command(pilot, "diff with the remembered")
+        screen = pilot.app.screen
+        assert isinstance(screen, DiffScreen)
+        assert (screen.diff.a_id, screen.diff.b_id) == ("000_1d8dfec3ee535e83",
+                                                      "004_e0530f7fd10296e1")
 
     run(app, scenario)
 

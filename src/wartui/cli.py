@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .config import INDEX_ENV, default_index_dir, seeds_dir
 from .errors import IndexBusy, WartuiError
-from .model import Article, IngestReport, SearchResults
+from .model import Article, IngestReport, SearchResults, share_text
 from .textsafe import dumps_json, printable
 
 if TYPE_CHECKING:
@@ -87,7 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="list the lines the cleaner dropped, and why")
     dupes = commands.add_parser("dupes", help="groups of versions of the same report")
     dupes.add_argument("--threshold", type=float, default=None,
-                       help="minimum containment of a pair, 0-1 (default: as indexed, 0.55)")
+                       help="the least share of the shorter of a pair in the longer, 0-1 "
+                            "(default: as indexed, 0.5)")
     dupes.add_argument("--json", action="store_true", help="print JSON")
 
     diff = commands.add_parser("diff", help="compare two versions side by side",
@@ -105,8 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
                     "(--top: articles naming each gazetteer entity).")
     entities.add_argument("doc_id", nargs="?", help="document id")
     entities.add_argument("--top", action="store_true", help="corpus-wide counts")
-    entities.add_argument("--type", dest="entity_type", choices=ENTITY_TYPES,
-                          help="only this type (with --top)")
+    entities.add_argument("--type", dest="entity_type", choices=(*ENTITY_TYPES, "other"),
+                          help="only this type (with --top); other: the names no "
+                               "gazetteer entry links")
     entities.add_argument("--limit", type=int, default=20, help="rows with --top (default 20)")
     entities.add_argument("--json", action="store_true", help="print JSON")
     return parser
@@ -252,13 +254,20 @@ def cmd_dupes(library, args, con: Consoles) -> int:
                    f"{sum(len(c.ids) for c in clusters)} articles", style="bold"))
     for cluster in clusters:
         out.print()
-        out.print(Text(f"{len(cluster.ids)} versions, similarity ≥ {cluster.similarity:.2f}",
-                       style="cyan"))
+        out.print(Text(f"{len(cluster.ids)} versions: {cluster_share(cluster)}", style="cyan"))
         for doc_id, title, source in zip(cluster.ids, cluster.titles, cluster.sources):
             out.print(Text(f"  {printable(doc_id, False)}", style="dim")
                       + Text(f"  {printable(title, False)}")
                       + Text(f"  {printable(source, False)}" if source else "", style="cyan"))
     return EXIT_OK
+
+
+def cluster_share(cluster) -> str:
+    """The versions' figure: the pair's, or the weakest of the pairs that
+    join a larger group."""
+    if len(cluster.ids) == 2:
+        return share_text(cluster.similarity)
+    return f"{share_text(cluster.similarity)} (the pair of them joined least)"
 
 
 def cmd_diff(library, args, con: Consoles) -> int:
@@ -277,14 +286,16 @@ def cmd_entities(library, args, con: Consoles) -> int:
         ranked = library.top_entities(args.entity_type, limit=max(1, args.limit))
         if args.json:
             print_json({"entities": [
-                {"id": e.id, "name": e.name, "type": e.type, "count": n} for e, n in ranked]})
+                {"id": e.id or None, "name": e.name, "type": e.type, "count": n}
+                for e, n in ranked]})
         else:
             from rich.text import Text
 
             for entity, count in ranked:
                 con.out.print(Text(f"{count:>7}  ") + Text(printable(entity.name, False),
                                                        style=ENTITY_STYLES[entity.type])
-                          + Text(f"  {entity.type} · {entity.id}", style="dim"))
+                          + Text(f"  {entity.type}" + (f" · {entity.id}" if entity.id else ""),
+                                 style="dim"))
         return EXIT_OK
     if not args.doc_id:
         con.err.print("wartui entities: give a DOC_ID, or --top for corpus-wide counts")

@@ -11,6 +11,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from .model import share_text
 from .textsafe import printable
 
 SIDE_BY_SIDE_MIN_WIDTH = 100
@@ -53,7 +54,7 @@ def _label(block) -> Text:
 def render_diff(diff, width: int):
     """A Rich renderable of the whole diff for a terminal `width` wide."""
     header = Text(f"A: {printable(diff.a_id, False)}   B: {printable(diff.b_id, False)}   "
-                  f"similarity {diff.similarity:.0%}", style="bold")
+                  f"{share_text(diff.similarity)}", style="bold")
     parts = [header]
     if diff.figures:
         figures = Text("Changed figures: ", style="bold yellow")

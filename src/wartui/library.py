@@ -340,9 +340,12 @@ class Library:
 
         from .ingest.pipeline import prepare_all, worker_count
 
+        from .entities.recognizer import RECOGNIZER_VERSION
+
         rules = load_rules()
         recognizer = default_recognizer()
-        pipeline = f"rules {rules.version}, gazetteer {recognizer.gazetteer.version}"
+        pipeline = (f"rules {rules.version}, gazetteer {recognizer.gazetteer.version}, "
+                    f"names {RECOGNIZER_VERSION}")
         report = IngestReport()
         known = self._store.hashes()
         batch: list[tuple[Article, str, bool, tuple]] = []
@@ -509,7 +512,7 @@ class Library:
         remove_leftovers(self.index_dir / WHOOSH_DIR)
         versions = self._version_index
         stored_count = self._store.count()
-        versioned = self._store.db.execute("SELECT COUNT(*) FROM version_docs").fetchone()[0]
+        versioned = versions.count()
         if (self._ix.doc_count() == stored_count == versioned
                 and not (self.index_dir / WRITE_PENDING).exists()):
             return []
@@ -519,8 +522,7 @@ class Library:
         wrong = sorted(doc_id for doc_id, digest in stored.items()
                        if indexed.get(doc_id) != [digest])  # missing, doubled or newer
         rewrite(self._ix, extra, list(self._store.get_many(wrong).values()))
-        in_versions = {doc_id for (doc_id,) in
-                       self._store.db.execute("SELECT id FROM version_docs")}
+        in_versions = versions.ids()
         versions.remove(sorted(in_versions - stored.keys()))
         lacking = sorted(stored.keys() - in_versions)
         for start in range(0, len(lacking), BATCH_SIZE):
@@ -687,11 +689,27 @@ class Library:
         SavedSearches(self.index_dir).remove(name)
 
     def versions(self, doc_id: str) -> list[Version]:
-        """The other versions of a report, closest first."""
+        """The other versions of a report, closest first. A version joined to
+        this one only through others is compared here, with the figures the
+        detector (and the diff) computes for it."""
+        from .versions.detect import compare_texts
+
         pairs = self._version_index.versions_of(doc_id)
-        found = self._store.get_many([p.b for p in pairs])
-        return [Version(p.b, found[p.b].display_title, found[p.b].source, found[p.b].date,
-                        p.resemblance, p.containment) for p in pairs if p.b in found]
+        found = self._store.get_many([doc_id] + [p.b for p in pairs])
+        versions = []
+        for pair in pairs:
+            other = found.get(pair.b)
+            if other is None:
+                continue
+            resemblance, containment = pair.resemblance, pair.containment
+            if not containment and doc_id in found:  # not compared directly
+                figures = compare_texts(found[doc_id].body, other.body)
+                resemblance, containment = (round(figures.resemblance, 4),
+                                            round(figures.containment, 4))
+            versions.append(Version(pair.b, other.display_title, other.source, other.date,
+                                    resemblance, containment))
+        versions.sort(key=lambda v: (-v.containment, v.id))
+        return versions
 
     def clusters(self, min_containment: float | None = None) -> list[Cluster]:
         """Every group of versions, largest first."""
@@ -719,7 +737,9 @@ class Library:
         return out
 
     def diff(self, a_id: str, b_id: str):
-        """The aligned paragraph and word diff of two articles."""
+        """The aligned paragraph and word diff of two articles (any two: not
+        only versions); its `similarity` is the figure the versions list and
+        `dupes` show for the pair."""
         from .versions.diff import diff_articles
 
         a, b = self.article(a_id), self.article(b_id)
@@ -747,7 +767,12 @@ class Library:
 
     def top_entities(self, entity_type: str | None = None,
                      limit: int = 20) -> list[tuple[Entity, int]]:
-        """Gazetteer entities by the number of articles that name them."""
+        """Gazetteer entities by the number of articles that name them; with
+        `entity_type` "other", the names no entry links (id ""), counted
+        from the stored articles (spellings that differ only in case are one
+        name, shown as most often written)."""
+        if entity_type == "other":
+            return self._top_other_names(limit)
         gazetteer = load_gazetteer()
         counts = self._search.term_doc_counts("entity")
         ranked = []
@@ -771,6 +796,25 @@ class Library:
         text = self.read_query(query, typing, filters).text
         mask = search.matches(text, load_gazetteer())
         return top_entities(search, mask, load_gazetteer(), self._entity_corpus[1], types, most)
+
+    def _top_other_names(self, limit: int) -> list[tuple[Entity, int]]:
+        self._open()
+        articles: Counter = Counter()
+        spellings: dict[str, Counter] = {}
+        for (data,) in self._store.db.execute("SELECT article FROM articles"):
+            article = json.loads(data)
+            texts = [article["title"], *article["paragraphs"]]
+            named = set()
+            for paragraph, start, end, kind, _ in article.get("entities", ()):
+                if kind == "other" and -1 <= paragraph < len(texts) - 1:
+                    text = texts[paragraph + 1][start:end]
+                    key = " ".join(text.casefold().split())
+                    named.add(key)
+                    spellings.setdefault(key, Counter())[text] += 1
+            articles.update(named)
+        ranked = sorted(articles.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        return [(Entity("", "other", spellings[key].most_common(1)[0][0]), count)
+                for key, count in ranked]
 
     def count(self) -> int:
         self._open()

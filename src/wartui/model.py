@@ -40,11 +40,15 @@ class Dropped:
 
 @dataclass(frozen=True)
 class EntitySpan:
-    """A recognised name, date or figure inside one paragraph of an article."""
+    """A recognised name, date or figure inside one paragraph of an article
+    (paragraph -1: its title)."""
 
-    start: int  # character offsets inside the paragraph
+    start: int  # character offsets inside the paragraph (or the title)
     end: int
-    type: str  # place, armed-group, person, organisation, country, other, date, figure
+    # place, armed-group, person, organisation, country, other, date, figure;
+    # "within": a place named at the start of a longer name ("Deir ez-Zor" of
+    # "Deir ez-Zor Airbase"), not shown, for search
+    type: str
     id: str  # gazetteer id; "" for other, date and figure
     text: str
     paragraph: int = 0
@@ -125,8 +129,9 @@ class Article:
         if entity_ids is not None:
             rows = [row for row in rows if row[4] in entity_ids]
         article.entities = [
-            EntitySpan(start, end, kind, entity_id, paragraphs[p][start:end], p)
-            for p, start, end, kind, entity_id in rows if p < len(paragraphs)]
+            EntitySpan(start, end, kind, entity_id,
+                       (paragraphs[p] if p >= 0 else article.title)[start:end], p)
+            for p, start, end, kind, entity_id in rows if -1 <= p < len(paragraphs)]
         return article
 
 
@@ -216,6 +221,12 @@ class Segment:
     hit: bool = False
 
 
+def share_text(containment: float) -> str:
+    """The one figure of how close two versions are, with its name, as
+    `dupes`, the versions list and the diff all show it."""
+    return f"{containment:.0%} of the shorter is in the longer"
+
+
 @dataclass(frozen=True)
 class Version:
     """Another version of a report, and how close it is to the one compared."""
@@ -225,7 +236,9 @@ class Version:
     source: str
     date: str | None
     resemblance: float  # how alike the whole texts are, 0..1
-    containment: float  # share of the shorter text found in the longer, 0..1
+    # The figure shown: the share of the shorter text's 5-word shingles found
+    # in the longer, 0..1 (versions.detect.compare)
+    containment: float
 
     def to_json(self) -> dict:
         return asdict(self)

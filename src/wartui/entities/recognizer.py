@@ -27,12 +27,32 @@ from ..model import Article, EntitySpan as Span
 from .gazetteer import Gazetteer, gazetteer_path, load_gazetteer
 from .normalize import fold_token, is_article, tokens_with_spans
 
+# Changed when what is recognised changes: the next `wartui index` then finds
+# the names of every page again (it is part of each page's content hash).
+RECOGNIZER_VERSION = 2
 FUZZY_CUTOFF = 90  # rapidfuzz ratio on folded keys; below this, names stay `other`
 FUZZY_CUTOFF_SHORT = 95  # keys under 10 letters: one wrong letter is another place
 FUZZY_MIN_KEY = 6  # short keys are too easy to confuse
 SHORT_KEY = 3  # a one-word name this short ("Tal", "Bab") directly followed by
                # another capitalised word is part of a longer, unknown name
 SENTENCE_END = frozenset(".!?:;\"“”(")
+TITLE = -1  # the paragraph number of spans in the article's title
+# A place named at the start of a longer name ("Deir ez-Zor" of "Deir ez-Zor
+# Airbase"): a span not shown, that makes the article one naming it for search.
+WITHIN = "within"
+# Acronyms of web pages, not of anything in the war ("Get short URL").
+PAGE_ACRONYMS = frozenset({"URL", "GMT", "HTML", "RSS", "PDF", "HTTP", "HTTPS", "WWW", "FAQ"})
+# Words of headlines and of pages' furniture that FA-KES glues into its text
+# in title case ("Suicide Bomber Kills 4", "Print Tweet Views", "Related"),
+# beside the words an article also writes in lower case (see _named).
+HEADLINE_WORDS = frozenset("""
+kill kills killed rise rises advance advances update updated related read more get photo photos
+image images video print tweet views category agencies airstrike airstrikes strike strikes
+death deaths clash clashes attack attacks terrorist terrorists around northeastern northwestern
+southeastern southwestern
+""".split())
+_NEXT_WORD = re.compile(r"([ \-‐–])([a-z][\w'’]*)")  # a lower-case word after a run
+_LOWER_WORD = re.compile(r"(?<![\w'’])[a-z]+(?:-[a-z]+)*")
 INITIAL_BEFORE = re.compile(r"(?<![\w.])[A-Z]\.\s?$")  # "H. " before a name
 
 _UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽ"
@@ -74,6 +94,7 @@ syrian iraqi iranian russian turkish kurdish american british french israeli leb
 jordanian saudi qatari emirati arab arabic islamic islamist western eastern northern
 southern shiite shia sunni alawite european egyptian chinese german afghan pakistani
 palestinian yemeni libyan gulf christian muslim jihadist salafist
+takfiri kurd druze yazidi turk turkmen assyrian armenian chechen
 """.split())
 
 # Months as reports write them (capitalised): a case-sensitive pattern is
@@ -118,16 +139,37 @@ class Recognizer:
             if len(key) >= FUZZY_MIN_KEY:
                 self._keys_by_length.setdefault(len(key), []).append(key)
         self._fuzzy = lru_cache(maxsize=50_000)(self._fuzzy_uncached)
+        # the words, as written, after the first of the gazetteer's spellings
+        self._inner_words = frozenset(
+            token.casefold() for entity in self.gazetteer.entities.values()
+            for spelling in entity.spellings for token, *_ in tokens_with_spans(spelling)[1:])
         self._run_cache = lru_cache(maxsize=200_000)(self._analyse_run)
 
     # -- public -------------------------------------------------------------------
 
-    def find(self, text: str, paragraph: int = 0) -> list[Span]:
+    def find(self, text: str, paragraph: int = 0, names_only: bool = False) -> list[Span]:
         """All entity, date and figure spans in `text` (paragraph number
-        `paragraph` of its article), sorted, not overlapping."""
+        `paragraph` of its article), sorted, not overlapping; `names_only`:
+        only the gazetteer's names (no fuzzy match, no `other`), as in a
+        title-case title."""
         spans: list[Span] = []
+        within: list[Span] = []  # (kept apart: they overlap the names they are in)
+        size = len(text)
         for run in RUN.finditer(text):
-            spans.extend(self._names_in_run(text, run.start(), run.group(0), paragraph))
+            start, end = run.span()
+            after_initial = bool(INITIAL_BEFORE.search(text, max(0, start - 4), start))
+            opens = _at_sentence_start(text, start)
+            found, tails = self._run_cache(run.group(0), opens, after_initial, names_only)
+            if tails and end + 1 < size and text[end + 1].islower() and text[end] in " -‐–" \
+                    and self._goes_on(text, end):
+                longer = self._continued(text, end, tails)  # "Deir ezzor"
+                if longer > end:
+                    found, _ = self._run_cache(text[start:longer], opens, after_initial,
+                                               names_only)
+            for s, e, kind, entity_id in found:
+                span = Span(start + s, start + e, kind, entity_id, text[start + s:start + e],
+                            paragraph)
+                (within if kind == WITHIN else spans).append(span)
         starts = [s.start for s in spans]
         ends = [s.end for s in spans]
         for span in self._dates_and_figures(text, paragraph):
@@ -137,34 +179,74 @@ class Recognizer:
                 continue
             spans.append(span)
         spans.sort(key=lambda s: s.start)
-        return spans
+        return spans + within
 
     def find_in_article(self, article: Article) -> list[Span]:
-        """Spans of every paragraph. Headings are in title case, so there only
-        gazetteer names count, not every capitalised word."""
-        found = []
+        """Spans of the title (paragraph TITLE) and of every paragraph. The
+        title and headings are in title case, so there only gazetteer names
+        count, not every capitalised word. Other names made only of words
+        the article also writes in lower case are headline words ("Civilians
+        Killed", "Kills"), not names."""
+        found = self.find(article.title, TITLE, names_only=True) if article.title else []
         headings = set(article.headings)
+        lower = None
         for number, paragraph in enumerate(article.paragraphs):
+            spans = self.find(paragraph, number)
             if number in headings:
-                found.extend(s for s in self.find(paragraph, number) if s.type != "other")
-            else:
-                found.extend(self.find(paragraph, number))
+                spans = [s for s in spans if s.type != "other"]
+            elif any(s.type == "other" for s in spans):
+                if lower is None:
+                    lower = set(_LOWER_WORD.findall(article.body))
+                spans = [s for s in spans if s.type != "other" or _named(s.text, lower)]
+            found.extend(spans)
         return found
 
     # -- names -----------------------------------------------------------------------
 
-    def _names_in_run(self, text: str, offset: int, run: str, paragraph: int = 0) -> list[Span]:
-        # Runs repeat across a corpus ("Damascus", "Islamic State"): their
-        # analysis is cached, keyed by the run and whether it opens a sentence.
-        after_initial = bool(INITIAL_BEFORE.search(text, max(0, offset - 4), offset))
-        found = self._run_cache(run, _at_sentence_start(text, offset), after_initial)
-        return [Span(offset + s, offset + e, kind, entity_id, text[offset + s:offset + e],
-                     paragraph) for s, e, kind, entity_id in found]
+    def _goes_on(self, text: str, end: int) -> bool:
+        """Whether the lower-case word after a run is one that goes on some
+        gazetteer name after its first word ("ezzor", "city", "countryside"):
+        most are not ("Aleppo on Monday"), and are not looked at further."""
+        word = _NEXT_WORD.match(text, end)
+        return word is not None and word.group(2).casefold() in self._inner_words
 
-    def _analyse_run(self, run: str, opens_sentence: bool, after_initial: bool) -> tuple:
-        """((start, end, type, id), ...) relative to the run. After an initial
+    def _continued(self, text: str, end: int, tails: tuple[str, ...]) -> int:
+        """Where a run ending at `end` ends once continued into the lower-case
+        words that finish a gazetteer name ("Deir ezzor", "Deir ez-zor
+        city"): `tails` are the keys of the run's last words (from a
+        capitalised one) that a name goes on from (see _analyse_run)."""
+        gaz = self.gazetteer
+        best = end
+        for key in tails:
+            at = end
+            for _ in range(4):  # a name goes on for a few lower-case words at most
+                word = _NEXT_WORD.match(text, at)
+                if word is None:
+                    break
+                at = word.end()
+                token = word.group(2)
+                if is_article(token, text[at:at + 1] in "-‐–"):
+                    continue
+                key += fold_token(token)
+                if key not in gaz.prefixes:
+                    break
+                if key in gaz.keys and key not in gaz.caps_only:
+                    best = max(best, at)
+        return best
+
+    def _analyse_run(self, run: str, opens_sentence: bool, after_initial: bool,
+                     names_only: bool = False) -> tuple:
+        """(((start, end, type, id), ...) relative to the run, the keys of its
+        last words that a gazetteer name goes on from). After an initial
         ("H. Zain") the run is a person's name, whatever places it spells."""
         tokens = tokens_with_spans(run)
+        tails, key = [], ""
+        for i in range(len(tokens) - 1, max(-1, len(tokens) - 4), -1):
+            token, _, _, hyphen = tokens[i]
+            if not is_article(token, hyphen):
+                key = fold_token(token) + key
+            if token[:1].isupper() and key in self.gazetteer.prefixes:
+                tails.append(key)
         found: list[tuple] = []
         unmatched_from = 0
         i = 0
@@ -175,17 +257,21 @@ class Recognizer:
             if match is None:
                 i += 1
                 continue
-            last, entity_id = match
-            found.extend(self._leftover(run, tokens, unmatched_from, i, opens_sentence))
+            last, entity_id, inner = match
+            if not names_only:
+                found.extend(self._leftover(run, tokens, unmatched_from, i, opens_sentence))
             entity = self.gazetteer.entities[entity_id]
             found.append((tokens[i][1], tokens[last][2], entity.type, entity.id))
+            if inner is not None:  # "Deir ez-Zor" in "Deir ez-Zor Airbase": for search only
+                found.append((tokens[i][1], tokens[inner[0]][2], WITHIN, inner[1]))
             i = unmatched_from = last + 1
-        found.extend(self._leftover(run, tokens, unmatched_from, len(tokens), opens_sentence))
-        return tuple(found)
+        if not names_only:
+            found.extend(self._leftover(run, tokens, unmatched_from, len(tokens), opens_sentence))
+        return tuple(found), tuple(tails)
 
     def _plausible(self, tokens, i: int, match, after_initial: bool = False) -> bool:
         """Reject matches that the words around them contradict."""
-        last, entity_id = match
+        last, entity_id, _ = match
         entity = self.gazetteer.entities[entity_id]
         previous = tokens[i - 1][0].casefold().rstrip(".") if i else ""
         person_context = previous in TITLES or (i == 0 and after_initial)
@@ -199,31 +285,43 @@ class Recognizer:
         return True
 
     def _longest_name(self, run: str, tokens, i: int):
-        """(last token index, entity id) of the longest name starting at token i."""
+        """(last token index, entity id, inner) of the longest name starting
+        at token i; `inner` is (last token, id) of a place or country named
+        by a shorter name at its start ("Deir ez-Zor" in "Deir ez-Zor
+        Airbase"), else None."""
         gaz = self.gazetteer
         first = tokens[i][0]
         if not first[0].isupper() and not is_article(first, tokens[i][3]):
             return None
-        key, best = "", None
+        key, found = "", []
         for j in range(i, len(tokens)):
             token, _, end, hyphen = tokens[j]
             if is_article(token, hyphen) and j + 1 < len(tokens):
                 continue
             previous = key
             key += fold_token(token)
-            if key not in gaz.prefixes:
-                # "Assads", "Aleppos": a possessive whose apostrophe was lost
-                if len(token) > 3 and token[-1] == "s" and not _all_caps(token):
-                    ids = gaz.keys.get(previous + fold_token(token[:-1]))
-                    if ids and ids[0] and (previous + fold_token(token[:-1])) not in gaz.caps_only:
-                        best = (j, ids[0])
-                break
             ids = gaz.keys.get(key)
             if ids and (key not in gaz.caps_only or _all_caps(run[tokens[i][1]:end])):
-                best = (j, ids[0])
-        if best and best[0] == i and first.casefold() in NOT_NAMES:
+                found.append((j, ids[0]))
+            elif len(token) > 3 and token[-1] in "sS" and not _all_caps(token):
+                # "Assads", "Aleppos", "ISILs": a possessive whose apostrophe was lost
+                stripped = previous + fold_token(token[:-1])
+                ids = gaz.keys.get(stripped)
+                if ids and (stripped not in gaz.caps_only or _all_caps(token[:-1])):
+                    found.append((j, ids[0]))
+            if key not in gaz.prefixes:
+                break
+        if not found:
+            return None
+        last, entity_id = found[-1]
+        if last == i and first.casefold() in NOT_NAMES:
             return None  # "May", "Gen": a one-word match on a common word
-        return best
+        inner = None
+        for j, other in reversed(found[:-1]):
+            if other != entity_id and gaz.entities[other].type in ("place", "country"):
+                inner = (j, other)
+                break
+        return last, entity_id, inner
 
     def _leftover(self, run: str, tokens, a: int, b: int, opens_sentence: bool) -> list[tuple]:
         """Tokens a..b of a run matched no gazetteer name: a fuzzy link or `other`."""
@@ -246,13 +344,17 @@ class Recognizer:
             return [(start, end, self.gazetteer.entities[entity_id].type, entity_id)]
         return [(start, end, "other", "")]
 
+    @lru_cache(maxsize=256)  # (keys of a length range: a lookup's choices, made once)
+    def _keys_between(self, low: int, high: int) -> list[str]:
+        return [k for n in range(low, high + 1) for k in self._keys_by_length.get(n, ())]
+
     def _fuzzy_uncached(self, key: str) -> str | None:
         if len(key) < FUZZY_MIN_KEY:
             return None
         slack = (100 - FUZZY_CUTOFF) / 100
         low = int(len(key) * (1 - slack) / (1 + slack))
         high = int(len(key) * (1 + slack) / (1 - slack)) + 1
-        choices = [k for n in range(low, high + 1) for k in self._keys_by_length.get(n, ())]
+        choices = self._keys_between(low, high)
         cutoff = FUZZY_CUTOFF_SHORT if len(key) < 10 else FUZZY_CUTOFF
         found = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
         return self.gazetteer.keys[found[0]][0] if found else None
@@ -272,6 +374,23 @@ class Recognizer:
                 continue  # the number is part of a date
             spans.append(Span(m.start(), m.end(), "figure", "", m.group(0), paragraph))
         return spans
+
+
+def _named(text: str, lower: set[str]) -> bool:
+    """Whether an `other` span is a name: not a page's acronym, and not made
+    only of words the article also writes in lower case (a headline's words,
+    a title glued to the text) or of common words and adjectives."""
+    if text in PAGE_ACRONYMS:
+        return False
+    words = [w for w in re.split(r"[\s\-‐–]+", text) if w]
+    common = 0
+    for word in words:
+        folded = word.casefold().strip("'’")
+        bare = folded[:-1] if folded.endswith("s") and len(folded) > 3 else folded
+        if any(form in lower or form in NOT_NAMES or form in ADJECTIVES or form in HEADLINE_WORDS
+               for form in (folded, bare)):
+            common += 1
+    return common < len(words)
 
 
 def _all_caps(text: str) -> bool:

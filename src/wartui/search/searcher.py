@@ -313,7 +313,7 @@ def _entity_spans_in_body(article: Article, ids: set[str]) -> list[tuple[int, in
         offsets.append(position)
         position += len(paragraph) + 2  # paragraphs are joined by a blank line
     return [(offsets[s.paragraph] + s.start, offsets[s.paragraph] + s.end, s.id, s.text)
-            for s in article.entities if s.id in ids]
+            for s in article.entities if s.id in ids and s.paragraph >= 0]  # (-1: the title)
 
 
 def _matched_spellings(spans, gazetteer: Gazetteer | None) -> list[MatchedEntity]:

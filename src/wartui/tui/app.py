@@ -88,6 +88,8 @@ class WartuiApp(App):
         self._index_stamp: tuple | None = None  # of the index as last opened
         self._index_count: int | None = None
         self.trail: list[Place] = []  # the places pivoted from, the last on top
+        # (id, title) of the article remembered as side A of a diff (`D`)
+        self.diff_mark: tuple[str, str] | None = None
 
     def get_default_screen(self) -> SearchScreen:
         return SearchScreen(self.gate)
@@ -275,6 +277,24 @@ class WartuiApp(App):
         from .screens.diff import DiffScreen
 
         self.push_screen(DiffScreen(self.gate, a_id, b_id, a_title, b_title))
+
+    def remember_for_diff(self, doc_id: str, title: str = "") -> None:
+        """Remember an article as side A of the next diff (`D`, the palette)."""
+        self.diff_mark = (doc_id, title)
+        self.notify(printable(f"Remembered {doc_id} for a diff: open another article and "
+                              f"press D to compare it with this one.", keep_newlines=False),
+                    timeout=4, markup=False)
+
+    def diff_with_remembered(self, doc_id: str, title: str = "") -> None:
+        """Diff the remembered article (A) with this one (B); remember this
+        one when none is. The mark stays, to compare it with others in turn."""
+        if self.diff_mark is None:
+            self.remember_for_diff(doc_id, title)
+        elif self.diff_mark[0] == doc_id:
+            self.notify("This is the article remembered for a diff: open another one and "
+                        "press D.", timeout=4)
+        else:
+            self.open_diff(self.diff_mark[0], doc_id, self.diff_mark[1], title)
 
     def search_for(self, query: str) -> None:
         self._to_search().set_query(query)

@@ -1,7 +1,8 @@
 """The command palette (ctrl+p): open an article by id, re-index the seeds,
 refresh the index, toggle the theme, toggle "all versions" in search, and
 the search screen's lists: saved searches, query history, the entities of
-the results."""
+the results; on an article, remember it for a diff, or diff it with the one
+remembered."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ MAX_ID_HITS = 20
 class WartuiCommands(Provider):
     def _commands(self):
         app = self.app
-        return [
+        commands = [
             ("Re-index the seeds", app.reindex,
              "Index the bundled seed reports again (only what changed)"),
             ("Refresh the index", app.reopen_index,
@@ -35,6 +36,16 @@ class WartuiCommands(Provider):
             ("Entities of these results", lambda: app.run_on_search("action_entities"),
              "The places, armed groups and people the results name most (e)"),
         ]
+        screen = self.screen  # (the screen the palette was opened on)
+        article = getattr(screen, "article", None)
+        if getattr(screen, "remember_for_diff", None) is not None and article is not None:
+            commands.append(("Remember this article for a diff", screen.remember_for_diff,
+                             "It becomes side A: open another article and diff it (D)"))
+            mark = getattr(app, "diff_mark", None)
+            if mark is not None and mark[0] != screen.doc_id:
+                commands.append(("Diff with the remembered article", screen.action_diff_with,
+                                 f"Compare {safe(mark[0], False)} (A) with this article (B)"))
+        return commands
 
     async def startup(self) -> None:
         self._ids: list[str] = []

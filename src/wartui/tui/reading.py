@@ -198,14 +198,16 @@ def meta_line(article: Article) -> str:
 def article_passages(article: Article, terms: HitTerms = HitTerms()
                      ) -> tuple[list[Passage], list[Mark]]:
     """Title, a line of source/date/author/id, then the paragraphs with the
-    entities styled by type and the search hits as marks."""
-    title, title_hits = safe_passage(article.display_title, [], "title", space_after=0,
-                                     marks=find_hits(article.display_title, [], terms)
-                                     if terms else [])
-    passages = [title, safe_passage(meta_line(article), [], "meta")[0]]
+    entities styled by type (in the title too) and the search hits as marks."""
     by_paragraph: dict[int, list[EntitySpan]] = {}
     for span in article.entities:
         by_paragraph.setdefault(span.paragraph, []).append(span)
+    named = by_paragraph.get(-1, []) if article.title else []  # (-1: the title's)
+    title, title_hits = safe_passage(
+        article.display_title, [(s.start, s.end, s.type) for s in named
+                                if s.type in ENTITY_TYPES], "title", space_after=0,
+        marks=find_hits(article.display_title, named, terms) if terms else [])
+    passages = [title, safe_passage(meta_line(article), [], "meta")[0]]
     headings = set(article.headings)
     marks = [Mark(0, start, end) for start, end in title_hits]
     for number, paragraph in enumerate(article.paragraphs):

@@ -1,25 +1,49 @@
 """Near-duplicate reports: found at index time, kept with the index.
 
-Each article becomes a set of 5-word shingles and a MinHash signature (128
-permutations). Its signature is cut into 32 bands of 4 rows; two articles
-that share any band are candidates (the LSH banding trick: pairs with a
-Jaccard resemblance of 0.6 share a band with probability 0.985, unrelated
-ones almost never). Candidates are verified on the cleaned text:
+Two articles are versions of one report when most of the shorter one is in
+the longer one: a wire story reprinted whole, shortened, re-topped, or
+carried inside a longer article. The figure is the *containment* of the
+shorter in the longer: the share of its 5-word shingles found in the longer
+("87% of the shorter is in the longer"), the one figure `dupes`, the versions
+list and the diff show.
 
-- containment: the share of the shorter article's shingles found in the
-  longer one (a wire story inside a longer article scores near 1);
-- resemblance: rapidfuzz's normalised Indel similarity of the two word
-  sequences (how alike the whole texts are).
+Finding the candidates. Each article gets a MinHash signature: its minimum
+shingle hash under 128 hash functions. Two signatures agree at a function
+with a probability equal to the Jaccard resemblance J of the two texts, and
+J is low when a short story sits inside a long article (a story of 60
+shingles wholly inside 270: J = 0.22). So candidates come two ways, both
+looked up in sorted numpy arrays held in memory (`_Lookup`):
 
-A pair is a version pair when containment >= CONTAINMENT_MIN. Versions are
-the connected components of version pairs (union-find), named by their
-smallest id, so a cluster's id is stable as long as its members are.
+- bands of 2 rows (64 bands): pairs sharing one band are candidates; a pair
+  with J >= 0.2 shares one with probability >= 0.92, unrelated texts almost
+  never (this is what LSH Ensemble's containment-tuned partitions come to
+  for texts of about the same length);
+- for texts of unequal lengths (one SIZE_RATIO times the other or more),
+  single values: agreeing at any of the first SINGLE_PERMS functions is
+  enough (J = 0.1 agrees at one of 32 with probability 0.97). The lookup
+  keys carry the text's length, so only the texts of the other length class
+  are read.
 
-Everything lives in the article store's SQLite file: `version_docs` (each
-article's band keys), `version_bands` (band key -> article) and
-`version_pairs`. Adding articles only touches their own rows, so updates are
-incremental. MinHash is a dozen lines of numpy here: datasketch, the usual
-library, pulls in SciPy (0.6 s of import and 40 MB) for its LSH tuning.
+A candidate is then kept when its signatures agree at as many functions as
+a version pair's plausibly would, given the two lengths (`plausible`), and
+verified on the text: containment >= CONTAINMENT_MIN, and spread through
+the shorter text: each of its halves is in the longer for HALF_MIN of its
+shingles. Two different events in one outlet's template share its
+background paragraph at the end ("Syria has been locked in a vicious civil
+war since ...", prose the cleaner keeps as the story's), not their leads,
+the news; two different stories that open with one wire lead share nothing
+after it. Site furniture the cleaner learned (ingest/furniture.py) is gone
+from the cleaned bodies already.
+
+Versions are the connected components of version pairs (union-find), named
+by their smallest id, so a cluster's id is stable as long as its members are.
+
+The index's SQLite file keeps `version_docs` (each article's length and
+signature) and `version_pairs`. Adding articles only touches their own rows,
+so updates are incremental; a process that writes reads every signature once
+(~50 MB at 100k articles) to look candidates up. MinHash is a dozen lines of
+numpy here: datasketch, the usual library, pulls in SciPy (0.6 s of import
+and 40 MB) for its LSH tuning.
 """
 
 from __future__ import annotations
@@ -31,6 +55,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from rapidfuzz.distance import Indel
 
@@ -39,22 +64,25 @@ from ..store import has_tables, transaction
 
 SHINGLE_WORDS = 5
 NUM_PERM = 128
-BANDS, ROWS = 32, 4
-CONTAINMENT_MIN = 0.55
+BANDS, ROWS = 64, 2
+SINGLE_PERMS = 32  # functions whose single values are looked up for unequal lengths
+SIZE_RATIO = 1.7  # lengths this far apart are "unequal"
+SINGLE_POSTINGS_MAX = 2000  # a value shared by more texts of the other class: boilerplate
+CONTAINMENT_MIN = 0.5
+HALF_MIN = 0.25
+AGREEMENT_Z = 1.96  # the 2.5% quantile of a version pair's agreements (see plausible)
 MIN_SHINGLES = 8  # shorter texts (a caption, a headline) are not compared
+SCHEME = 2  # of the stored signatures: 1 was 32 bands of 4 rows in a band table
 _WORD = re.compile(r"\w+")
+_SIZE_BITS = 20  # a text's length in the single-value keys (capped)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS version_docs (
     num INTEGER PRIMARY KEY AUTOINCREMENT,
     id TEXT UNIQUE NOT NULL,
-    keys BLOB NOT NULL            -- its band keys, to remove them when it changes
+    size INTEGER NOT NULL,        -- distinct shingles
+    minhash BLOB NOT NULL         -- NUM_PERM uint32 (empty under MIN_SHINGLES)
 );
-CREATE TABLE IF NOT EXISTS version_bands (
-    key INTEGER NOT NULL,         -- band number << 56 | hash of the band's rows
-    num INTEGER NOT NULL,
-    PRIMARY KEY (key, num)
-) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS version_pairs (
     a TEXT NOT NULL, b TEXT NOT NULL,   -- a < b
     resemblance REAL NOT NULL, containment REAL NOT NULL,
@@ -70,6 +98,21 @@ class VersionPair:
     b: str
     resemblance: float
     containment: float
+
+
+class Signature(NamedTuple):
+    """What version detection needs of one text, computed where it is
+    cleaned (an ingest worker): its distinct shingle hashes (sorted) and its
+    MinHash values (None for a text under MIN_SHINGLES shingles)."""
+    hashes: object
+    minhash: object
+
+
+class Comparison(NamedTuple):
+    resemblance: float  # rapidfuzz's normalised Indel similarity of the word sequences
+    containment: float  # share of the shorter's shingles in the longer
+    spread: float  # the less of the shares of each half of the shorter in the longer
+    #               (0 when the containment is under CONTAINMENT_MIN: not computed)
 
 
 def words(text: str) -> list[str]:
@@ -89,8 +132,8 @@ def shingles(word_list: list[str]) -> set[str]:
             for i in range(len(word_list) - SHINGLE_WORDS + 1)}
 
 
-def shingle_hashes(word_list: list[str]):
-    """The distinct 32-bit hashes of the 5-word shingles, as a sorted numpy
+def ordered_shingle_hashes(word_list: list[str]):
+    """The 32-bit hash of each 5-word shingle, in text order, as a numpy
     array: each word is hashed once (crc32) and each shingle's hash mixes its
     five word hashes with fixed odd multipliers, all in numpy."""
     import numpy as np
@@ -102,8 +145,30 @@ def shingle_hashes(word_list: list[str]):
     count = len(word_list) - span + 1
     mixed = _mixed([word_hashes[offset:offset + count] for offset in range(span)])
     mixed >>= np.uint64(32)
-    mixed.sort()  # (unique by sorting: np.unique was half the time of this)
-    return mixed[np.concatenate(([True], mixed[1:] != mixed[:-1]))]
+    return mixed
+
+
+def shingle_hashes(word_list: list[str]):
+    """The distinct shingle hashes, sorted (see ordered_shingle_hashes)."""
+    return _distinct(ordered_shingle_hashes(word_list))
+
+
+def _distinct(hashes):
+    """Sorted and unique, by a sort (np.unique's hashing was twice as slow)."""
+    import numpy as np
+
+    hashes = np.sort(hashes)
+    return hashes[np.concatenate(([True], hashes[1:] != hashes[:-1]))] if len(hashes) else hashes
+
+
+def _found(values, sorted_hashes):
+    """Which of `values` are in `sorted_hashes` (a searchsorted: np.isin
+    sorts both again)."""
+    import numpy as np
+
+    at = np.searchsorted(sorted_hashes, values)
+    at[at == len(sorted_hashes)] = 0
+    return sorted_hashes[at] == values
 
 
 def _mixed(parts):
@@ -133,18 +198,14 @@ class _MinHasher:
         self.a = rng.integers(0, 1 << 63, NUM_PERM, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
         self.b = rng.integers(0, 1 << 63, NUM_PERM, dtype=np.uint64)
 
-    def band_keys(self, hashes) -> list[int]:
-        """The LSH band keys of one text's shingle hashes: band number in the
-        top byte, a 56-bit mix of the band's ROWS signature values below."""
+    def minhash(self, hashes):
+        """The NUM_PERM minimum values (uint32) of one text's shingle hashes."""
         np = self.np
         with np.errstate(over="ignore"):
             values = np.outer(self.a, hashes)
             values += self.b[:, None]
             # (the shift keeps the order: shifting the minimum saves a pass)
-            bands = (values.min(axis=1) >> np.uint64(32)).reshape(BANDS, ROWS)
-        mixed = _mixed([bands[:, row] for row in range(ROWS)])
-        keys = (mixed >> np.uint64(8)) | (np.arange(BANDS, dtype=np.uint64) << np.uint64(56))
-        return keys.astype(np.int64).tolist()  # SQLite integers are signed
+            return (values.min(axis=1) >> np.uint64(32)).astype(np.uint32)
 
 
 @lru_cache(maxsize=1)
@@ -152,26 +213,225 @@ def _min_hasher() -> _MinHasher:
     return _MinHasher()
 
 
-def signature(body: str) -> tuple:
-    """What version detection needs of one text, computed where it is
-    cleaned (an ingest worker): its shingle hashes and its LSH band keys
-    (none for a text under MIN_SHINGLES shingles). Its word list is not part
+def signature(body: str) -> Signature:
+    """The signature of one text (see Signature). Its word list is not part
     of it: only the few texts that a candidate pair names need one."""
     hashes = shingle_hashes(words(body))
-    keys = _min_hasher().band_keys(hashes) if len(hashes) >= MIN_SHINGLES else []
-    return hashes, keys
+    return Signature(hashes, _min_hasher().minhash(hashes) if len(hashes) >= MIN_SHINGLES
+                     else None)
 
 
-def verify(a_words: list[str], b_words: list[str], a_hashes, b_hashes) -> tuple[float, float]:
-    """(resemblance, containment) of two texts."""
+def band_keys(minhash):
+    """The LSH band keys of signatures (an (n, NUM_PERM) uint32 array): an
+    (n, BANDS) uint32 array, the band's number in the top 6 bits and a
+    26-bit mix of its ROWS values below. (Two bands of different texts meet
+    by a collision of the mix about once in 67 million: a candidate more.)"""
     import numpy as np
 
-    if not len(a_hashes) or not len(b_hashes):
-        return 0.0, 0.0
-    shared = len(np.intersect1d(a_hashes, b_hashes, assume_unique=True))
-    containment = shared / min(len(a_hashes), len(b_hashes))
-    resemblance = Indel.normalized_similarity(a_words, b_words)
-    return resemblance, containment
+    values = minhash.astype(np.uint64).reshape(len(minhash), BANDS, ROWS)
+    mixed = _mixed([values[:, :, row] for row in range(ROWS)])
+    mixed = _mixed([mixed, np.arange(BANDS, dtype=np.uint64)[None, :]])
+    mixed >>= np.uint64(38)
+    mixed |= np.arange(BANDS, dtype=np.uint64)[None, :] << np.uint64(26)
+    return mixed.astype(np.uint32)
+
+
+def single_keys(minhash, sizes):
+    """Keys of the first SINGLE_PERMS values of signatures, with each
+    text's length in the low bits, so that one value's texts of a length
+    range are one range of the sorted keys: function (5 bits) | value (32) |
+    length (20)."""
+    import numpy as np
+
+    values = minhash[:, :SINGLE_PERMS].astype(np.int64)
+    perms = np.arange(SINGLE_PERMS, dtype=np.int64)[None, :]
+    capped = np.minimum(np.asarray(sizes, dtype=np.int64), (1 << _SIZE_BITS) - 1)[:, None]
+    return (perms << (32 + _SIZE_BITS)) | (values << _SIZE_BITS) | capped
+
+
+def plausible(agree, size_a, size_b):
+    """Whether two signatures agreeing at `agree` of NUM_PERM functions may
+    be of a version pair, given the texts' lengths (in distinct shingles).
+
+    A pair whose shorter text is CONTAINMENT_MIN in the longer has the
+    resemblance J = c*s / (s + l - c*s); its signatures then agree at
+    Binomial(NUM_PERM, J) functions. A candidate agreeing at fewer than that
+    count's 2.5% quantile (normal approximation, lenient at small counts) is
+    not verified on the text. Unrelated texts of similar lengths that share a
+    sentence or two agree at a few functions, versions at dozens; for a short
+    story inside a long article both are few, and the text decides."""
+    import numpy as np
+
+    shorter = np.minimum(size_a, size_b).astype(np.float64)
+    longer = np.maximum(size_a, size_b).astype(np.float64)
+    shared = CONTAINMENT_MIN * shorter
+    resemblance = shared / (shorter + longer - shared)
+    mean = NUM_PERM * resemblance
+    low = mean - AGREEMENT_Z * np.sqrt(mean * (1 - resemblance)) - 0.5
+    return agree >= low
+
+
+class Prepared(NamedTuple):
+    """One text as verification reads it (no word list: a batch verifies
+    thousands of texts, and only the pairs found need one)."""
+    hashes: object  # distinct shingle hashes, sorted
+    ordered: object  # shingle hashes in text order
+
+
+def prepare(body: str, hashes=None) -> Prepared:
+    ordered = ordered_shingle_hashes(words(body))
+    return Prepared(_distinct(ordered) if hashes is None else hashes, ordered)
+
+
+def compare(a: Prepared, b: Prepared) -> Comparison:
+    """How much of the shorter text is in the longer (see Comparison), but
+    for the resemblance (0 here: see compare_texts)."""
+    if not len(a.hashes) or not len(b.hashes):
+        return Comparison(0.0, 0.0, 0.0)
+    shorter, longer = (a, b) if len(a.hashes) <= len(b.hashes) else (b, a)
+    containment = int(_found(shorter.hashes, longer.hashes).sum()) / len(shorter.hashes)
+    if containment < CONTAINMENT_MIN:
+        return Comparison(0.0, containment, 0.0)  # (the spread is not needed)
+    found = _found(shorter.ordered, longer.hashes)
+    half = max(1, len(found) // 2)
+    spread = min(found[:half].mean(), found[half:].mean() if len(found) > half else 1.0)
+    return Comparison(0.0, containment, float(spread))
+
+
+def resemblance(a: str, b: str) -> float:
+    """rapidfuzz's normalised Indel similarity of the two word sequences."""
+    return Indel.normalized_similarity(words(a), words(b))
+
+
+def compare_texts(a: str, b: str) -> Comparison:
+    """The figures of two texts, as the detector computes them."""
+    return compare(prepare(a), prepare(b))._replace(resemblance=resemblance(a, b))
+
+
+def is_version(comparison: Comparison) -> bool:
+    return comparison.containment >= CONTAINMENT_MIN and comparison.spread >= HALF_MIN
+
+
+def share_text(containment: float) -> str:
+    """The one similarity figure, with its name."""
+    return f"{containment:.0%} of the shorter is in the longer"
+
+
+class _Lookup:
+    """Every article's signature in memory, with its band keys and its
+    single-value keys in sorted arrays, to look candidates up. Articles have
+    their own numbers here (not SQLite's): one removed is marked dead, and
+    its keys are skipped."""
+
+    def __init__(self):
+        import numpy as np
+
+        self.np = np
+        self.ids: list[str] = []
+        self.number: dict[str, int] = {}
+        self.alive = np.zeros(0, dtype=bool)
+        self.sizes = np.zeros(0, dtype=np.int64)
+        self.minhash = np.zeros((0, NUM_PERM), dtype=np.uint32)
+        self.bands = (np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.int32))
+        self.singles = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32))
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def add(self, ids: list[str], sizes: list[int], minhash) -> list[int]:
+        """Add texts (all with a signature); returns their numbers."""
+        np = self.np
+        first = len(self.ids)
+        numbers = list(range(first, first + len(ids)))
+        self.ids.extend(ids)
+        self.number.update(zip(ids, numbers))
+        self.alive = np.concatenate([self.alive, np.ones(len(ids), dtype=bool)])
+        sizes = np.asarray(sizes, dtype=np.int64)
+        self.sizes = np.concatenate([self.sizes, sizes])
+        self.minhash = np.concatenate([self.minhash, minhash])
+        owners = np.asarray(numbers, dtype=np.int32)
+        self.bands = _merged(self.bands, band_keys(minhash), owners)
+        self.singles = _merged(self.singles, single_keys(minhash, sizes), owners)
+        return numbers
+
+    def remove(self, ids: Iterable[str]) -> None:
+        for doc_id in ids:
+            number = self.number.pop(doc_id, None)
+            if number is not None:
+                self.alive[number] = False
+
+    def candidates(self, numbers: list[int]):
+        """Pairs (i < j) of article numbers, one of them in `numbers`, that
+        share a band, or a single value at unequal lengths, and whose
+        signatures agree as a version pair's may (`plausible`)."""
+        np = self.np
+        if not numbers:
+            return np.zeros((0, 2), dtype=np.int64)
+        mine = np.asarray(numbers, dtype=np.int64)
+        keys, owners = self.bands
+        queries = band_keys(self.minhash[mine])
+        found = [_matches(keys, owners, queries.ravel(), queries.ravel(),
+                          np.repeat(mine, BANDS))]
+        keys, owners = self.singles
+        sizes = self.sizes[mine]
+        queries = single_keys(self.minhash[mine], sizes) >> _SIZE_BITS << _SIZE_BITS
+        top = (1 << _SIZE_BITS) - 1
+        longer_from = np.minimum(np.ceil(sizes * SIZE_RATIO).astype(np.int64), top)
+        shorter_to = np.floor(sizes / SIZE_RATIO).astype(np.int64)
+        asking = np.repeat(mine, SINGLE_PERMS)
+        for low, high in ((np.repeat(longer_from, SINGLE_PERMS), np.full(len(asking), top)),
+                          (np.zeros(len(asking), dtype=np.int64),
+                           np.repeat(shorter_to, SINGLE_PERMS))):
+            found.append(_matches(keys, owners, queries.ravel() | low, queries.ravel() | high,
+                                  asking, SINGLE_POSTINGS_MAX))
+        pairs = np.concatenate(found)
+        pairs = pairs[(pairs[:, 0] != pairs[:, 1]) & self.alive[pairs[:, 1]]]
+        pairs.sort(axis=1)
+        joined = np.unique((pairs[:, 0] << 32) | pairs[:, 1])
+        pairs = np.stack([joined >> 32, joined & 0xFFFFFFFF], axis=1)
+        if not len(pairs):
+            return pairs
+        kept = []
+        for start in range(0, len(pairs), 50_000):  # (bounded memory: 50k x 128 bytes)
+            chunk = pairs[start:start + 50_000]
+            agree = (self.minhash[chunk[:, 0]] == self.minhash[chunk[:, 1]]).sum(axis=1)
+            kept.append(chunk[plausible(agree, self.sizes[chunk[:, 0]],
+                                        self.sizes[chunk[:, 1]])])
+        return np.concatenate(kept)
+
+
+def _merged(postings, keys, owners):
+    """Sorted (keys, owners) with (n, k) more keys of n owners added."""
+    import numpy as np
+
+    old_keys, old_owners = postings
+    new_keys = keys.ravel()
+    new_owners = np.repeat(owners, keys.shape[1]) if keys.ndim == 2 else owners
+    order = np.argsort(new_keys, kind="stable")
+    new_keys, new_owners = new_keys[order], new_owners[order]
+    at = np.searchsorted(old_keys, new_keys)
+    return np.insert(old_keys, at, new_keys), np.insert(old_owners, at, new_owners)
+
+
+def _matches(keys, owners, low, high, asking, most: int | None = None):
+    """(asking article, owner) for every key in [low[i], high[i]] (sorted
+    `keys`), as an (m, 2) array; with `most`, ranges longer than it are
+    skipped."""
+    import numpy as np
+
+    starts = np.searchsorted(keys, low, side="left")
+    ends = np.searchsorted(keys, high, side="right")
+    counts = ends - starts
+    if most is not None:
+        counts[counts > most] = 0
+    total = int(counts.sum())
+    if not total:
+        return np.zeros((0, 2), dtype=np.int64)
+    ranges = counts > 0
+    starts, counts, asking = starts[ranges], counts[ranges], asking[ranges]
+    offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    positions = np.repeat(starts, counts) + offsets
+    return np.stack([np.repeat(asking, counts), owners[positions].astype(np.int64)], axis=1)
 
 
 class VersionIndex:
@@ -181,81 +441,107 @@ class VersionIndex:
         self.db = db
         self.load_bodies = load_bodies  # ids -> {id: body text}
         self._clusters: dict[str, str] | None = None
-        # 64 MB of page cache: the bands table is large and keyed at random
-        db.execute("PRAGMA cache_size=-65536")
-        if not has_tables(db, "version_docs", "version_bands", "version_pairs"):
+        self._lookup: _Lookup | None = None
+        if not has_tables(db, "version_docs", "version_pairs"):
             with db:  # a new store (readers need no schema statement)
                 db.executescript(SCHEMA)
+
+    # -- writing -----------------------------------------------------------------------
+
+    def _current(self) -> bool:
+        """Are the stored signatures of this scheme? (Read-only: an index of
+        an older wartui is read as it is.)"""
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(version_docs)")}
+        return "minhash" in columns
+
+    def _upgrade(self) -> None:
+        """An index written by an older wartui kept other signatures (32 bands
+        of 4 rows in a band table): its version tables are made anew, empty;
+        the library adds its articles back (Library._repair_interrupted_write)."""
+        if self._current():
+            return
+        with transaction(self.db):
+            for table in ("version_bands", "version_docs", "version_pairs"):
+                self.db.execute(f"DROP TABLE IF EXISTS {table}")
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    self.db.execute(statement)
+        self._lookup = None
+        self._clusters = None
+
+    def _memory(self) -> _Lookup:
+        """Every stored signature, read once per process that writes."""
+        import numpy as np
+
+        if self._lookup is None:
+            lookup = _Lookup()
+            ids, sizes, blobs = [], [], []
+            for doc_id, size, blob in self.db.execute(
+                    "SELECT id, size, minhash FROM version_docs WHERE length(minhash) > 0"):
+                ids.append(doc_id)
+                sizes.append(size)
+                blobs.append(blob)
+            if ids:
+                lookup.add(ids, sizes, np.frombuffer(b"".join(blobs), dtype=np.uint32)
+                           .reshape(len(ids), NUM_PERM))
+            self._lookup = lookup
+        return self._lookup
 
     def update(self, articles: Iterable[Article], signatures: dict | None = None) -> int:
         """Add or replace articles; returns the number of version pairs found.
         `signatures`: {id: signature(body)} already computed (by the ingest
         workers) for some or all of them."""
+        import numpy as np
+
         articles = list(articles)
         if not articles:
             return 0
+        self._upgrade()
         self._clusters = None
-        hashes, bodies = {}, {}
-        with transaction(self.db):  # joins the caller's transaction, if any
-            self._remove([a.id for a in articles])
-            rows, batch_keys = [], []
-            for article in articles:
-                found = signatures.get(article.id) if signatures else None
-                hashes[article.id], keys = found if found is not None else signature(article.body)
-                bodies[article.id] = article.body
-                cursor = self.db.execute(
-                    "INSERT INTO version_docs (id, keys) VALUES (?, ?)",
-                    (article.id, b"".join(k.to_bytes(8, "big", signed=True) for k in keys)))
-                rows.extend((key, cursor.lastrowid) for key in keys)
-                batch_keys.extend((key, article.id) for key in keys)
-            rows.sort()  # in key order, the B-tree inserts touch neighbouring pages
-            self.db.executemany("INSERT OR IGNORE INTO version_bands (key, num) VALUES (?, ?)",
-                                rows)
-            candidates = self._candidates(batch_keys)
-            found = self._verify(candidates, hashes, bodies)
-            self.db.executemany(
-                "INSERT OR REPLACE INTO version_pairs (a, b, resemblance, containment) "
-                "VALUES (?, ?, ?, ?)",
-                [(p.a, p.b, p.resemblance, p.containment) for p in found])
+        lookup = self._memory()
+        try:
+            with transaction(self.db):  # joins the caller's transaction, if any
+                self._remove([a.id for a in articles])
+                hashes, bodies, signed = {}, {}, []
+                rows = []
+                for article in articles:
+                    found = signatures.get(article.id) if signatures else None
+                    sig = found if found is not None else signature(article.body)
+                    hashes[article.id] = sig.hashes
+                    bodies[article.id] = article.body
+                    rows.append((article.id, len(sig.hashes),
+                                 sig.minhash.tobytes() if sig.minhash is not None else b""))
+                    if sig.minhash is not None:
+                        signed.append((article.id, len(sig.hashes), sig.minhash))
+                self.db.executemany(
+                    "INSERT INTO version_docs (id, size, minhash) VALUES (?, ?, ?)", rows)
+                numbers = lookup.add([s[0] for s in signed], [s[1] for s in signed],
+                                     np.array([s[2] for s in signed], dtype=np.uint32)
+                                     .reshape(len(signed), NUM_PERM)) if signed else []
+                candidates = [(lookup.ids[i], lookup.ids[j])
+                              for i, j in lookup.candidates(numbers).tolist()]
+                found = self._verify(candidates, hashes, bodies)
+                self.db.executemany(
+                    "INSERT OR REPLACE INTO version_pairs (a, b, resemblance, containment) "
+                    "VALUES (?, ?, ?, ?)",
+                    [(p.a, p.b, p.resemblance, p.containment) for p in found])
+        except BaseException:
+            self._lookup = None  # read again from what SQLite kept
+            raise
         return len(found)
 
     def remove(self, ids: list[str]) -> None:
+        self._upgrade()
         self._clusters = None
         with transaction(self.db):
             self._remove(ids)
 
     def _remove(self, ids: list[str]) -> None:
+        if self._lookup is not None:
+            self._lookup.remove(ids)
         for doc_id in ids:
-            row = self.db.execute("SELECT num, keys FROM version_docs WHERE id = ?",
-                                  (doc_id,)).fetchone()
-            if row is None:
-                continue
-            num, blob = row
-            keys = [int.from_bytes(blob[i:i + 8], "big", signed=True)
-                    for i in range(0, len(blob), 8)]
-            self.db.executemany("DELETE FROM version_bands WHERE key = ? AND num = ?",
-                                [(key, num) for key in keys])
-            self.db.execute("DELETE FROM version_docs WHERE num = ?", (num,))
+            self.db.execute("DELETE FROM version_docs WHERE id = ?", (doc_id,))
             self.db.execute("DELETE FROM version_pairs WHERE a = ? OR b = ?", (doc_id, doc_id))
-
-    def _candidates(self, batch_keys: list[tuple[int, str]]) -> set[tuple[str, str]]:
-        """Pairs (a < b) that share a band with an article of this batch."""
-        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS batch_keys (key INTEGER, id TEXT)")
-        self.db.execute("DELETE FROM batch_keys")
-        self.db.executemany("INSERT INTO batch_keys VALUES (?, ?)", batch_keys)
-        pairs: set[tuple[str, str]] = set()
-        for a, b in self.db.execute("""
-                SELECT DISTINCT batch_keys.id, other.id
-                FROM batch_keys
-                CROSS JOIN version_bands AS band
-                CROSS JOIN version_docs AS other
-                WHERE band.key = batch_keys.key AND other.num = band.num
-                  AND other.id != batch_keys.id"""):
-            # CROSS JOIN fixes the loop order: the batch outside, probing the
-            # bands' primary key; the planner otherwise scans every band.
-            pairs.add((a, b) if a < b else (b, a))
-        self.db.execute("DELETE FROM batch_keys")
-        return pairs
 
     def _verify(self, candidates, hashes: dict, bodies: dict) -> list[VersionPair]:
         """The candidate pairs that are versions. `hashes` and `bodies`: of
@@ -263,30 +549,38 @@ class VersionIndex:
         named = {i for pair in candidates for i in pair}
         bodies = {**self.load_bodies(sorted(named - bodies.keys())),
                   **{i: bodies[i] for i in named & bodies.keys()}}
-        prepared = {}
-        for doc_id, body in bodies.items():
-            word_list = words(body)
-            known = hashes.get(doc_id)
-            prepared[doc_id] = (word_list, shingle_hashes(word_list) if known is None else known)
+        prepared = {doc_id: prepare(body, hashes.get(doc_id)) for doc_id, body in bodies.items()}
         found = []
-        for a, b in sorted(candidates):
+        for a, b in sorted((a, b) if a < b else (b, a) for a, b in candidates):
             if a not in prepared or b not in prepared:
                 continue
-            resemblance, containment = verify(prepared[a][0], prepared[b][0],
-                                              prepared[a][1], prepared[b][1])
-            if containment >= CONTAINMENT_MIN:
-                found.append(VersionPair(a, b, round(resemblance, 4), round(containment, 4)))
+            figures = compare(prepared[a], prepared[b])
+            if is_version(figures):
+                found.append(VersionPair(a, b, round(resemblance(bodies[a], bodies[b]), 4),
+                                         round(figures.containment, 4)))
         return found
 
     # -- reading -----------------------------------------------------------------------
+
+    def count(self) -> int:
+        """Articles in the version tables (0 for tables of an older wartui)."""
+        if not self._current():
+            return 0
+        return self.db.execute("SELECT COUNT(*) FROM version_docs").fetchone()[0]
+
+    def ids(self) -> set[str]:
+        if not self._current():
+            return set()
+        return {doc_id for (doc_id,) in self.db.execute("SELECT id FROM version_docs")}
 
     def pairs(self) -> list[VersionPair]:
         return [VersionPair(*row) for row in self.db.execute(
             "SELECT a, b, resemblance, containment FROM version_pairs ORDER BY a, b")]
 
     def versions_of(self, doc_id: str) -> list[VersionPair]:
-        """Every other article of doc_id's cluster, with its pair figures to doc_id
-        when they were compared directly (else those of the closest link)."""
+        """Every other article of doc_id's cluster, with its pair figures to
+        doc_id when they were compared directly (else 0: the caller compares
+        them)."""
         clusters = self.clusters()
         cluster = clusters.get(doc_id)
         if cluster is None:

@@ -16,19 +16,30 @@ Pure functions over paragraph lists (no index, no UI, no I/O).
    b (best scores paired first). The rest are "only-a" / "only-b", consecutive
    ones grouped. Only-a/only-b blocks after the last shared (equal, changed,
    moved) block are labelled "likely comment section".
-3. Inside changed (and edited moved) blocks, words are diffed. Tokens are the
+3. Inside changed (and edited moved) blocks, sentences are aligned the same
+   way (a paragraph is often a whole article: FA-KES keeps each on one line),
+   then words inside each pair of aligned sentences. A sentence one side
+   inserted or removed is one `insert` / `delete` run of its own, and the
+   sentences after it still meet their counterparts. Tokens are the
    whitespace-separated words with their punctuation attached ("militants,"),
    compared in normalised form but reported as written, so each side's text is
    rebuilt by joining its runs with single spaces.
-4. Figures ("1,065 militants", "70%") and dates that differ inside a replaced
-   word run are reported as FigureChange (paired by noun, "%" or "date", in
-   order); a number that changed with no such noun is reported with noun "" when
-   its replaced run is short (<= BARE_NUMBER_RUN words a side).
+4. Paragraphs left unmatched on both sides between the same shared blocks
+   (a short wire story inside a longer article's one paragraph: too unlike as
+   wholes) are aligned by sentence too; when sentences matched cover
+   GAP_SHARE of the shorter side, they become one changed block.
+5. Figures ("1,065 militants", "70%") and dates that differ inside a replaced
+   word run of two aligned sentences are reported as FigureChange (paired by
+   noun, "%" or "date", in order); a number that changed with no such noun is
+   reported with noun "" when its replaced run is short (<= BARE_NUMBER_RUN
+   words a side).
 
-Diff.similarity: the share of characters (both sides) in equal/changed/moved
-blocks, each weighted by its block's similarity (equal = 1, changed/moved =
-ratio / 100); only-a/only-b characters count 0. Two empty versions give 1.0.
-Titles and metadata are not compared, only paragraphs.
+Diff.similarity: the share of the shorter text in the longer
+(versions.detect.compare: 5-word shingles), the one figure `dupes` and the
+versions list show for the pair. Two empty versions give 1.0. Titles and
+metadata are not compared, only paragraphs. A block's own similarity ("84%
+alike") is how alike its two sides are: fuzz.ratio of matched paragraphs, or
+the matched sentences' share of a block aligned by sentence.
 """
 
 from __future__ import annotations
@@ -45,6 +56,7 @@ from ..entities.recognizer import DATE, FIGURE
 from ..model import Article
 
 MATCH_THRESHOLD = 60  # fuzz.ratio; unrelated news paragraphs score about 40-55
+GAP_SHARE = 0.3  # of the shorter side's characters, in matched sentences, to pair a gap
 JOIN_THRESHOLD = 90  # a re-wrapped paragraph is nearly the same text
 MAX_JOIN = 3  # one paragraph may match up to 3 consecutive ones on the other side
 BARE_NUMBER_RUN = 3  # words per side of a replaced run whose bare numbers are compared
@@ -127,13 +139,16 @@ def diff_articles(a: Article, b: Article) -> Diff:
 
 
 def diff_paragraphs(a: list[str], b: list[str], a_id: str = "a", b_id: str = "b") -> Diff:
+    from .detect import compare_texts
+
     norm_a = [normalise(p) for p in a]
     norm_b = [normalise(p) for p in b]
     steps = _align(norm_a, norm_b)
-    blocks = _label_trailing(_blocks(a, b, norm_a, norm_b, steps))
+    blocks = _label_trailing(_paired_gaps(_blocks(a, b, norm_a, norm_b, steps)))
     figures = tuple(change for number, block in enumerate(blocks) if block.words
                     for change in _figure_changes(block, number))
-    return Diff(a_id, b_id, _similarity(blocks), tuple(blocks), figures)
+    similarity = compare_texts("\n\n".join(a), "\n\n".join(b)).containment if a or b else 1.0
+    return Diff(a_id, b_id, similarity, tuple(blocks), figures)
 
 
 def normalise(text: str) -> str:
@@ -150,9 +165,10 @@ def _gain(score: float, chars: int) -> float:
     return (score - MATCH_THRESHOLD + 1) * chars
 
 
-def _align(norm_a: list[str], norm_b: list[str]) -> list[tuple]:
+def _align(norm_a: list[str], norm_b: list[str], moves: bool = True) -> list[tuple]:
     """The alignment path in order: ("match", a_indexes, b_indexes, score),
-    ("a", i) or ("b", j) for a paragraph left unmatched."""
+    ("a", i) or ("b", j) for a paragraph left unmatched (and, with `moves`,
+    ("moved", i, j, score): see _find_moves)."""
     n, m = len(norm_a), len(norm_b)
     if not n or not m:
         return [("a", i) for i in range(n)] + [("b", j) for j in range(m)]
@@ -199,7 +215,7 @@ def _align(norm_a: list[str], norm_b: list[str]) -> list[tuple]:
             path.append(("b", j - 1))
         i, j = i - used_a, j - used_b
     path.reverse()
-    return _find_moves(path, scores)
+    return _find_moves(path, scores) if moves else path
 
 
 def _joined_matches(norm_a: list[str], norm_b: list[str]) -> dict:
@@ -296,15 +312,108 @@ def _blocks(a, b, norm_a, norm_b, steps) -> list[Block]:
 
 
 def _paired(op, rows_a, rows_b, score, a, b, norm_a, norm_b) -> Block:
-    """A matched block: equal when the normalised texts agree, else `op` with words."""
+    """A matched block: equal when the normalised texts agree, else `op` with
+    its sentences and words aligned."""
     text_a = tuple(a[i] for i in rows_a)
     text_b = tuple(b[j] for j in rows_b)
     if " ".join(norm_a[i] for i in rows_a) == " ".join(norm_b[j] for j in rows_b):
         return Block("moved" if op == "moved" else "equal", text_a, text_b,
                      a_index=rows_a, b_index=rows_b)
-    words = word_diff(" ".join(text_a), " ".join(text_b))
+    words, _ = _sentence_ops(" ".join(text_a), " ".join(text_b))
     return Block(op, text_a, text_b, words, similarity=score / 100,
                  a_index=rows_a, b_index=rows_b)
+
+
+def _paired_gaps(blocks: list[Block]) -> list[Block]:
+    """Paragraphs only A has next to paragraphs only B has (between the same
+    shared blocks) that share sentences for GAP_SHARE of the shorter side:
+    one changed block, aligned by sentence."""
+    out: list[Block] = []
+    for block in blocks:
+        last = out[-1] if out else None
+        if block.op == "only-b" and last is not None and last.op == "only-a":
+            words, matched = _sentence_ops(" ".join(last.a), " ".join(block.b))
+            size_a, size_b = len(" ".join(last.a)), len(" ".join(block.b))
+            shorter = min(size_a, size_b)
+            if shorter and matched[0 if size_a <= size_b else 1] >= GAP_SHARE * shorter:
+                out[-1] = Block("changed", last.a, block.b, words,
+                                similarity=round(sum(matched) / (size_a + size_b), 4),
+                                a_index=last.a_index, b_index=block.b_index)
+                continue
+        out.append(block)
+    return out
+
+
+# -- sentences -----------------------------------------------------------------------
+
+# A token that ends a sentence: . ! ? or … with closing quotes or brackets after
+# it; not an initial or a title ("H.", "Gen."), which a name follows.
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
+_NOT_AN_END = re.compile(r"^(?:[A-Z]|Mr|Mrs|Ms|Dr|Gen|Col|Lt|Sgt|St|No|Jr|Sr)\.$")
+
+
+def sentences(text: str) -> list[list[str]]:
+    """The text's tokens (whitespace-separated, as the word diff takes them),
+    cut into sentences: joined back, they are the text's tokens in order."""
+    found: list[list[str]] = []
+    current: list[str] = []
+    for token in text.split():
+        current.append(token)
+        if _SENTENCE_END.search(token) and not _NOT_AN_END.match(token):
+            found.append(current)
+            current = []
+    if current:
+        found.append(current)
+    return found
+
+
+def _sentence_ops(text_a: str, text_b: str) -> tuple[tuple[WordOp, ...], tuple[int, int]]:
+    """The word runs of two texts aligned sentence by sentence (see the
+    module's docstring), and how many characters of each side are in matched
+    sentences, weighted by how alike the pair is."""
+    sentences_a, sentences_b = sentences(text_a), sentences(text_b)
+    if len(sentences_a) < 2 and len(sentences_b) < 2:
+        ops = word_diff(text_a, text_b)
+        return ops, (0, 0)
+    joined_a = [" ".join(tokens) for tokens in sentences_a]
+    joined_b = [" ".join(tokens) for tokens in sentences_b]
+    steps = _align([normalise(t) for t in joined_a], [normalise(t) for t in joined_b],
+                   moves=False)
+    ops: list[WordOp] = []
+    matched_a = matched_b = 0.0
+    gap_a: list[WordOp] = []
+    gap_b: list[WordOp] = []
+    for step in steps + [("end",)]:
+        if step[0] == "a":
+            gap_a.append(WordOp("delete", joined_a[step[1]], ""))
+            continue
+        if step[0] == "b":
+            gap_b.append(WordOp("insert", "", joined_b[step[1]]))
+            continue
+        ops += gap_a + gap_b  # between two matches: what A lost, then what B added
+        gap_a, gap_b = [], []
+        if step[0] == "match":
+            _, rows_a, rows_b, score = step
+            tokens_a = [t for i in rows_a for t in sentences_a[i]]
+            tokens_b = [t for j in rows_b for t in sentences_b[j]]
+            ops.extend(op for op, *_ in _word_ops(tokens_a, tokens_b))
+            matched_a += score / 100 * sum(len(joined_a[i]) for i in rows_a)
+            matched_b += score / 100 * sum(len(joined_b[j]) for j in rows_b)
+    return tuple(_runs(ops)), (round(matched_a), round(matched_b))
+
+
+def _runs(ops: list[WordOp]) -> list[WordOp]:
+    """Adjacent runs of one kind joined: two sentences equal in a row read as
+    one run, two inserted sentences as one insertion."""
+    out: list[WordOp] = []
+    for op in ops:
+        if out and out[-1].op == op.op and op.op in ("equal", "insert", "delete"):
+            last = out[-1]
+            out[-1] = WordOp(op.op, " ".join(filter(None, (last.a, op.a))),
+                             " ".join(filter(None, (last.b, op.b))))
+        else:
+            out.append(op)
+    return out
 
 
 def _label_trailing(blocks: list[Block]) -> list[Block]:
@@ -313,15 +422,6 @@ def _label_trailing(blocks: list[Block]) -> list[Block]:
         return blocks  # nothing in common: no basis to call anything a trailer
     return blocks[:shared[-1] + 1] + [replace(block, label=COMMENT_LABEL)
                                       for block in blocks[shared[-1] + 1:]]
-
-
-def _similarity(blocks: list[Block]) -> float:
-    total = weighted = 0
-    for block in blocks:
-        chars = sum(map(len, block.a)) + sum(map(len, block.b))
-        total += chars
-        weighted += chars * block.similarity
-    return weighted / total if total else 1.0
 
 
 # -- words ---------------------------------------------------------------------------
@@ -364,7 +464,7 @@ def _figure_changes(block: Block, number: int) -> list[FigureChange]:
     tokens_b = " ".join(block.b).split()
     figures_a, figures_b = _figures(tokens_a), _figures(tokens_b)
     changes, reported = [], set()
-    for op, a_start, a_end, b_start, b_end in _word_ops(tokens_a, tokens_b):
+    for op, a_start, a_end, b_start, b_end in _positioned(block.words):
         if op.op != "replace":
             continue
         in_a = [f for f in figures_a if f.first_token < a_end and f.end_token > a_start]
@@ -381,14 +481,43 @@ def _figure_changes(block: Block, number: int) -> list[FigureChange]:
                 reported.add((fig_a, fig_b))
                 changes.append(FigureChange(fig_a.noun, fig_a.value, fig_b.value, number))
         # A changed number with no (or another) noun is still what an analyst looks
-        # for; only in short runs, where the number itself was edited (in a rewritten
-        # sentence, numbers in the same order are unrelated).
-        if max(a_end - a_start, b_end - b_start) > BARE_NUMBER_RUN:
-            continue
-        bare_a = _bare_numbers(op.a, _offset(tokens_a, a_start), paired_a)
-        bare_b = _bare_numbers(op.b, _offset(tokens_b, b_start), paired_b)
-        changes.extend(FigureChange("", x, y, number) for x, y in zip(bare_a, bare_b) if x != y)
+        # for; only in short replaced pieces of the run, where the number itself was
+        # edited (in a rewritten sentence, numbers in the same order are unrelated).
+        # A run with one number on each side, one side short ("112 people" ->
+        # "126 in the deadliest such incident ..."), is that number edited too.
+        run_a, run_b = op.a.split(), op.b.split()
+        pieces = [(0, len(run_a), 0, len(run_b))]
+        if max(len(run_a), len(run_b)) > BARE_NUMBER_RUN:
+            pieces = [(p.src_start, p.src_end, p.dest_start, p.dest_end)
+                      for p in Levenshtein.opcodes([normalise(t) for t in run_a],
+                                                   [normalise(t) for t in run_b])
+                      if p.tag == "replace" and max(p.src_end - p.src_start,
+                                                    p.dest_end - p.dest_start) <= BARE_NUMBER_RUN]
+        edited = []
+        for start_a, end_a, start_b, end_b in pieces:
+            bare_a = _bare_numbers(" ".join(run_a[start_a:end_a]),
+                                   _offset(tokens_a, a_start + start_a), paired_a)
+            bare_b = _bare_numbers(" ".join(run_b[start_b:end_b]),
+                                   _offset(tokens_b, b_start + start_b), paired_b)
+            edited += [(x, y) for x, y in zip(bare_a, bare_b) if x != y]
+        whole = (_bare_numbers(op.a, _offset(tokens_a, a_start), paired_a),
+                 _bare_numbers(op.b, _offset(tokens_b, b_start), paired_b))
+        if not edited and min(len(run_a), len(run_b)) <= BARE_NUMBER_RUN \
+                and len(whole[0]) == len(whole[1]) == 1 and whole[0] != whole[1]:
+            edited = [(whole[0][0], whole[1][0])]
+        changes.extend(FigureChange("", x, y, number) for x, y in edited)
     return changes
+
+
+def _positioned(words: tuple[WordOp, ...]):
+    """(op, a_start, a_end, b_start, b_end): each run with its token range on
+    each side (the runs rebuild both sides' tokens in order)."""
+    at_a = at_b = 0
+    for op in words:
+        size_a, size_b = len(op.a.split()), len(op.b.split())
+        yield op, at_a, at_a + size_a, at_b, at_b + size_b
+        at_a += size_a
+        at_b += size_b
 
 
 def _offset(tokens: list[str], token: int) -> int:

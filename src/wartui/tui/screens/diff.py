@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from ...model import share_text
 from ..reading import safe
 from ..widgets.diff_view import DiffView
 from ..widgets.footer import KeyFooter
@@ -64,14 +65,14 @@ class DiffScreen(ScrollKeys, WartuiScreen):
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append("DIFF ", style="bold")
         text.append(f"A {safe(a_id, False)} ⇄ B {safe(b_id, False)}")
-        if self.diff is not None:
-            text.append(f" · {self.diff.similarity:.0%} alike")
         index, total = self._position
         if total:
             text.append(f" · change {index + 1}/{total}" if index is not None
                         else f" · {total} change{'s' if total != 1 else ''} (n/N)")
         elif self.diff is not None:
             text.append(" · identical text")
+        if self.diff is not None:  # (last: the view's first line says it too)
+            text.append(f" · {share_text(self.diff.similarity)}")
         self.query_one("#diff-bar", Static).update(text)
 
     def scroll_target(self) -> DiffView:

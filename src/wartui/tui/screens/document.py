@@ -1,5 +1,7 @@
 """One article: the cleaned text with entities and search hits marked, the
-entity panel, the raw page with the dropped lines, copy, and its versions.
+entity panel, the raw page with the dropped lines, copy, its versions, and a
+diff with any other article (`D`: the first article it is pressed on is
+remembered, the next one is compared with it).
 
 `n`/`N` step through the marks of what is shown: the search's hits, the
 raw page's dropped lines, or the matches of `/` (find, as in less). `escape`
@@ -76,6 +78,9 @@ class DocumentScreen(ScrollKeys, WartuiScreen):
                 tooltip="The article with a citation line, to the clipboard (OSC 52)"),
         Binding("v", "versions", "Versions", id="document.versions",
                 tooltip="The near-duplicates of this report; choose one to compare"),
+        Binding("D", "diff_with", "Diff with…", id="document.diff",
+                tooltip="Compare with the article remembered for a diff; remembers this "
+                        "one when there is none (the palette remembers another)"),
     ]
 
     raw = reactive(False, init=False)
@@ -241,6 +246,10 @@ class DocumentScreen(ScrollKeys, WartuiScreen):
             text.append(" · nothing dropped")
         elif self.search_query.strip():
             text.append(" · no hit in the text")
+        mark = getattr(self.app, "diff_mark", None)
+        if self.article is not None and mark is not None:
+            text.append(" · remembered for a diff" if mark[0] == self.doc_id
+                        else f" · D: diff with {safe(mark[0], False)}")
         self.query_one("#doc-bar", Static).update(text)
 
     # -- keys ------------------------------------------------------------------------
@@ -368,6 +377,16 @@ class DocumentScreen(ScrollKeys, WartuiScreen):
         if self.article is None:
             return
         self.run_job(self._versions, group="versions")
+
+    def action_diff_with(self) -> None:
+        if self.article is not None:
+            self.app.diff_with_remembered(self.doc_id, self.article.display_title)
+            self._bar()
+
+    def remember_for_diff(self) -> None:
+        if self.article is not None:
+            self.app.remember_for_diff(self.doc_id, self.article.display_title)
+            self._bar()
 
     async def _versions(self) -> None:
         doc_id = self.doc_id

@@ -1,5 +1,6 @@
 """The versions of a report: the near-duplicates found at index time, with
-how alike they are. `enter` on one opens the diff."""
+how much of the shorter of the two is in the longer (the figure `dupes` and
+the diff show). `enter` on one opens the diff."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from textual.binding import Binding
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...model import Article, Version
+from ...model import Article, Version, share_text
 from ..reading import safe
 from ..widgets.footer import KeyFooter
 from .base import WartuiScreen
@@ -46,8 +47,8 @@ class VersionsScreen(WartuiScreen):
         for version in self.versions:
             head = Text(no_wrap=True, overflow="ellipsis")
             head.append(safe(version.id, False), style="bold")
-            head.append(f" · {version.resemblance:.0%} alike · {version.containment:.0%} "
-                        f"contained · {safe(version.source, False) or 'unknown source'} · "
+            head.append(f" · {share_text(version.containment)} · "
+                        f"{safe(version.source, False) or 'unknown source'} · "
                         f"{version.date or 'undated'}")
             title = Text("  " + safe(version.title, False), no_wrap=True, overflow="ellipsis")
             options.append(Option(Group(head, title)))

@@ -23,6 +23,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ...model import share_text
 from ..passages import Passage, line_text, wrap
 from ..reading import block_label, diff_side, safe
 from .styles import NamedStyles
@@ -129,7 +130,7 @@ class DiffView(NamedStyles, ScrollView, can_focus=True):
                     style="side-a", indent=3),
             Passage(f"B  {safe(diff.b_id, False)} · {safe(self._titles[1], False)}",
                     style="side-b", indent=3), header=True)
-        summary = f"{diff.similarity:.0%} alike"
+        summary = share_text(diff.similarity)
         if diff.figures:
             summary += " · changed figures: " + "; ".join(
                 safe(f.text, keep_newlines=False) for f in diff.figures)
