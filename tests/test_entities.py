@@ -273,6 +273,7 @@ def test_cli_top_other_names(corpus_library, capsys):
 
 
 def test_the_panel_heading_says_countries():
-    from wartui.tui.widgets.entity_panel import plural
+    from wartui.tui.reading import ENTITY_PLURALS
 
-    assert plural("country") == "countries" and plural("armed group") == "armed groups"
+    assert ENTITY_PLURALS["country"] == "countries"
+    assert ENTITY_PLURALS["armed-group"] == "armed groups"
