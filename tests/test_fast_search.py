@@ -92,7 +92,7 @@ def test_a_phrase_checked_lazily_lists_exactly_tied_scores_in_document_order(
     monkeypatch.setattr(fast, "VERIFY_ALL_BELOW", 0)
     monkeypatch.setattr(fast, "CHECKED_AT_ONCE", 0)
     lazily = list(FastSearcher(searcher).rank(q).docs)
-    assert len(set(score for _, score in lazily)) < len(lazily) - 20  # ties there are
+    assert len(set(score for _, score in lazily)) < len(lazily) - 10  # ties there are
     assert [doc for doc, _ in lazily] == [doc for doc, _ in checked_at_once]
     assert [round(score, 9) for _, score in lazily] == [
         round(score, 9) for _, score in checked_at_once]

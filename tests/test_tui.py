@@ -958,6 +958,7 @@ def test_d_diffs_any_two_articles(seed_index):
         await settle(pilot)
         assert isinstance(pilot.app.screen, DocumentScreen)
         await pilot.press("escape")
+        await pilot.press("/")  # (back on the search screen the results have the focus)
         await type_query(pilot, "Palmyra")
         await open_result(pilot, "003_84e21071b25684eb")
         assert "D: diff with 002_193f624956799aae" in screen_text(pilot.app)
