@@ -506,6 +506,9 @@ class Library:
 
         remove_leftovers(self.index_dir / WHOOSH_DIR)
         versions = self._version_index
+        from .versions import clusters
+
+        clusters.ensure(self._store.db)  # (an index made before the table)
         stored_count = self._store.count()
         versioned = self._store.db.execute("SELECT COUNT(*) FROM version_docs").fetchone()[0]
         if (self._ix.doc_count() == stored_count == versioned
@@ -595,13 +598,15 @@ class Library:
 
     def clusters(self, min_containment: float | None = None) -> list[Cluster]:
         """Every group of versions, largest first."""
-        from .versions.detect import components
+        from .versions.clusters import components
 
         index = self._version_index
         pairs = index.pairs()
-        if min_containment is not None:
+        if min_containment is None:
+            groups = index.clusters()  # as kept in the store
+        else:
             pairs = [p for p in pairs if p.containment >= min_containment]
-        groups = components((p.a, p.b) for p in pairs)
+            groups = components((p.a, p.b) for p in pairs)
         weakest: dict[str, float] = {}
         for pair in pairs:
             root = groups[pair.a]
