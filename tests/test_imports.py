@@ -41,3 +41,24 @@ def test_json_commands_do_not_import_rich(tmp_path, seeds_dir):
     assert result.returncode == 0, result.stderr
     assert '"total"' in result.stdout and "Manbij" in result.stdout
     assert result.stderr.strip() == "[]"
+
+
+def test_a_search_imports_only_what_searching_needs(tmp_path, seeds_dir):
+    """A fresh `wartui search` (over SSH, every search is one) imports
+    nothing of what writing needs (the cleaner, the ingest workers, the
+    version detector and rapidfuzz)."""
+    from wartui import Library
+
+    with Library(tmp_path / "index") as library:
+        library.add_paths([seeds_dir])
+    code = ("import sys; from wartui.cli import main; "
+            f"main(['--index-dir', {str(tmp_path / 'index')!r}, 'search', 'Taqsis', '--json']); "
+            "print(' '.join(sys.modules), file=sys.stderr)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert '"versions": 1' in result.stdout  # (versions were grouped)
+    modules = result.stderr.split()
+    assert "whoosh.reading" in modules and "numpy" in modules
+    unneeded = [m for m in modules if m.startswith(("wartui.ingest", "wartui.versions.detect",
+                                                     "rapidfuzz"))]
+    assert unneeded == []

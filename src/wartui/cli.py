@@ -110,10 +110,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    from .ingest.sources import shown_path
-
     for name in ("doc_id", "doc_a", "doc_b"):  # bytes of argv that are not UTF-8: as in ids
         if isinstance(getattr(args, name, None), str):
+            from .ingest.sources import shown_path  # (not for a search: the ingest modules)
+
             setattr(args, name, shown_path(getattr(args, name)))
     con = Consoles()
     from .library import Library

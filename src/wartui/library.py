@@ -24,14 +24,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from .config import default_index_dir, seeds_dir
 from .errors import (ArticleMissing, IndexBusy, IndexMissing, IndexReadOnly, IndexVersionError,
                      WartuiError)
-from .ingest.clean import load_rules
-from .ingest.furniture import FurnitureTable, Learner, scope_of
-from .ingest.sources import discover, read_path
 from .entities.gazetteer import Entity, load_gazetteer
 from .model import (Article, Cluster, EntitySpan, Facets, IngestReport, RawRecord,
                     Repaired, SearchResults, Skipped, Version)
@@ -336,7 +334,11 @@ class Library:
         from .store import transaction
         from .entities.recognizer import default_recognizer
 
+        # (the writer's modules: a search, over SSH a fresh process, does not import them)
+        from .ingest.clean import load_rules
+        from .ingest.furniture import FurnitureTable, Learner, scope_of
         from .ingest.pipeline import prepare_all, worker_count
+        from .ingest.sources import discover, read_path
 
         rules = load_rules()
         recognizer = default_recognizer()
@@ -460,6 +462,8 @@ class Library:
         ones whose file no longer holds them left as they are."""
         if not ids:
             return
+        from .ingest.sources import read_path
+
         by_path: dict[str, set[str]] = {}
         for doc_id, article in self._store.get_many(sorted(ids)).items():
             by_path.setdefault(article.path, set()).add(doc_id)
@@ -557,10 +561,21 @@ class Library:
                all_versions: bool = False) -> SearchResults:
         """Whoosh query syntax over title and body; raises QueryError. Versions
         of one report show once (the best-ranked), unless `all_versions`."""
-        return self._search.search(query, limit=limit, sort=sort,
-                                   articles=self._store.get_many, gazetteer=load_gazetteer(),
-                                   group=self._version_index.cluster_of,
-                                   collapse=not all_versions)
+        searcher = self._search  # (opens the index)
+        return searcher.search(query, limit=limit, sort=sort,
+                               articles=self._store.get_many, gazetteer=load_gazetteer(),
+                               group=self._cluster_of(), collapse=not all_versions)
+
+    def _cluster_of(self) -> Callable[[str], tuple[str, int] | None]:
+        """An article's (cluster, other versions), as search groups hits: read
+        from the store's table (versions/clusters.py), without the version
+        detector's imports; by the version index, which computes them, for
+        an index made before that table."""
+        from .versions import clusters
+
+        if clusters.exists(self._store.db):
+            return partial(clusters.cluster_of, self._store.db)
+        return self._version_index.cluster_of
 
     def facets(self, query: str) -> Facets:
         """The query's hits counted by source and by month."""
