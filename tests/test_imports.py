@@ -46,7 +46,9 @@ def test_json_commands_do_not_import_rich(tmp_path, seeds_dir):
 def test_a_search_imports_only_what_searching_needs(tmp_path, seeds_dir):
     """A fresh `wartui search` (over SSH, every search is one) imports
     nothing of what writing needs (the cleaner, the ingest workers, the
-    version detector and rapidfuzz)."""
+    version detector and rapidfuzz), nor what Whoosh imports for nothing
+    (asyncio for a cached property, urllib.request to re-export
+    urlretrieve: wartui.search imports Whoosh without them)."""
     from wartui import Library
 
     with Library(tmp_path / "index") as library:
@@ -60,5 +62,37 @@ def test_a_search_imports_only_what_searching_needs(tmp_path, seeds_dir):
     modules = result.stderr.split()
     assert "whoosh.reading" in modules and "numpy" in modules
     unneeded = [m for m in modules if m.startswith(("wartui.ingest", "wartui.versions.detect",
-                                                     "rapidfuzz"))]
+                                                     "rapidfuzz", "asyncio", "urllib.request",
+                                                     "http.client", "cached_property"))]
     assert unneeded == []
+
+
+def test_whoosh_without_its_unused_imports_leaves_the_real_modules_to_others():
+    """The stand-ins wartui.search gives Whoosh for urllib.request and
+    cached_property are gone once Whoosh is imported: importing either
+    afterwards gets the real module, and Whoosh's cached property (a
+    segment's deleted documents) is computed once per reader."""
+    code = """
+import sys
+import wartui.search
+from whoosh import reading
+assert 'urllib.request' not in sys.modules and 'cached_property' not in sys.modules
+import urllib.request, cached_property
+assert urllib.request.urlopen and cached_property.threaded_cached_property
+calls = []
+class Reader(reading.SegmentReader):
+    def __init__(self):
+        pass
+    class _perdoc:
+        @staticmethod
+        def deleted_docs():
+            calls.append(1)
+            return [3, 5]
+reader = Reader()
+assert reader.deleted_docs_set == reader.deleted_docs_set == frozenset({3, 5})
+assert calls == [1]
+print('ok')
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"

@@ -1,0 +1,62 @@
+"""Searching and indexing, with Whoosh.
+
+Whoosh imports two modules for things wartui never uses, which a fresh
+process (each `wartui search` over SSH) paid for at every start:
+
+- `whoosh.compat` imports `urllib.request` (http.client, email, ssl,
+  socket) to re-export `urlretrieve`, which Whoosh itself never calls;
+- `whoosh.reading` takes `cached_property` from the package of that name,
+  which imports asyncio (and concurrent.futures, subprocess) to support
+  coroutines; Whoosh has one cached property, a set of deleted documents.
+
+So the first import of Whoosh through this package sees stand-ins for the
+two: a `urlretrieve` that imports the real one when called, and the
+package's `cached_property` without its coroutine support (the same
+descriptor otherwise). They are in sys.modules only while Whoosh is
+imported: any other importer gets the real modules.
+"""
+
+import sys
+
+
+def _import_whoosh_lean() -> None:
+    if "whoosh.reading" in sys.modules:  # (imported already: nothing to save)
+        return
+    import types
+
+    def urlretrieve(*args, **kwargs):
+        from urllib.request import urlretrieve
+
+        return urlretrieve(*args, **kwargs)
+
+    class cached_property:  # noqa: N801  (as the package names it)
+        """Computed once per instance, then an ordinary attribute."""
+
+        def __init__(self, func):
+            self.__doc__ = getattr(func, "__doc__")
+            self.func = func
+
+        def __get__(self, obj, cls):
+            if obj is None:
+                return self
+            value = obj.__dict__[self.func.__name__] = self.func(obj)
+            return value
+
+    stand_ins = {}
+    for name, attribute, value in (("urllib.request", "urlretrieve", urlretrieve),
+                                   ("cached_property", "cached_property", cached_property)):
+        if name not in sys.modules:
+            module = types.ModuleType(name)
+            setattr(module, attribute, value)
+            stand_ins[name] = module
+    sys.modules.update(stand_ins)
+    try:
+        import whoosh.compat  # noqa: F401
+        import whoosh.reading  # noqa: F401
+    finally:
+        for name, module in stand_ins.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
+
+
+_import_whoosh_lean()
