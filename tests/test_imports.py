@@ -48,7 +48,8 @@ def test_a_search_imports_only_what_searching_needs(tmp_path, seeds_dir):
     nothing of what writing needs (the cleaner, the ingest workers, the
     version detector and rapidfuzz), nor what Whoosh imports for nothing
     (asyncio for a cached property, urllib.request to re-export
-    urlretrieve: wartui.search imports Whoosh without them)."""
+    urlretrieve, English word endings for a query wartui never makes:
+    wartui.search imports Whoosh without them)."""
     from wartui import Library
 
     with Library(tmp_path / "index") as library:
@@ -63,22 +64,27 @@ def test_a_search_imports_only_what_searching_needs(tmp_path, seeds_dir):
     assert "whoosh.reading" in modules and "numpy" in modules
     unneeded = [m for m in modules if m.startswith(("wartui.ingest", "wartui.versions.detect",
                                                      "rapidfuzz", "asyncio", "urllib.request",
-                                                     "http.client", "cached_property"))]
+                                                     "http.client", "cached_property",
+                                                     "whoosh.lang.morph_en"))]
     assert unneeded == []
 
 
 def test_whoosh_without_its_unused_imports_leaves_the_real_modules_to_others():
-    """The stand-ins wartui.search gives Whoosh for urllib.request and
-    cached_property are gone once Whoosh is imported: importing either
-    afterwards gets the real module, and Whoosh's cached property (a
-    segment's deleted documents) is computed once per reader."""
+    """The stand-ins wartui.search gives Whoosh for urllib.request,
+    cached_property and whoosh.lang.morph_en are gone once Whoosh is
+    imported: importing them afterwards gets the real modules, Whoosh's
+    Variations query gets the real word variations, and Whoosh's cached
+    property (a segment's deleted documents) is computed once per reader."""
     code = """
 import sys
 import wartui.search
 from whoosh import reading
-assert 'urllib.request' not in sys.modules and 'cached_property' not in sys.modules
+assert not {'urllib.request', 'cached_property', 'whoosh.lang.morph_en'} & set(sys.modules)
 import urllib.request, cached_property
 assert urllib.request.urlopen and cached_property.threaded_cached_property
+from whoosh.query import terms
+from whoosh.lang import morph_en
+assert terms.variations("killed") == morph_en.variations("killed") >= {"kill", "killing"}
 calls = []
 class Reader(reading.SegmentReader):
     def __init__(self):

@@ -1,19 +1,22 @@
 """Searching and indexing, with Whoosh.
 
-Whoosh imports two modules for things wartui never uses, which a fresh
-process (each `wartui search` over SSH) paid for at every start:
+Whoosh imports modules for things wartui never uses, which a fresh process
+(each `wartui search` over SSH) paid for at every start:
 
 - `whoosh.compat` imports `urllib.request` (http.client, email, ssl,
   socket) to re-export `urlretrieve`, which Whoosh itself never calls;
 - `whoosh.reading` takes `cached_property` from the package of that name,
   which imports asyncio (and concurrent.futures, subprocess) to support
-  coroutines; Whoosh has one cached property, a set of deleted documents.
+  coroutines; Whoosh has one cached property, a set of deleted documents;
+- `whoosh.query.terms` imports `whoosh.lang.morph_en` (~4 ms of building
+  English word-ending tables) for the Variations query, which wartui's
+  parser never makes.
 
 So the first import of Whoosh through this package sees stand-ins for the
-two: a `urlretrieve` that imports the real one when called, and the
-package's `cached_property` without its coroutine support (the same
-descriptor otherwise). They are in sys.modules only while Whoosh is
-imported: any other importer gets the real modules.
+three: `urlretrieve` and `variations` functions that import the real ones
+when called, and the package's `cached_property` without its coroutine
+support (the same descriptor otherwise). They are in sys.modules only while
+Whoosh is imported: any other importer gets the real modules.
 """
 
 import sys
@@ -29,6 +32,11 @@ def _import_whoosh_lean() -> None:
 
         return urlretrieve(*args, **kwargs)
 
+    def variations(word):
+        from whoosh.lang.morph_en import variations
+
+        return variations(word)
+
     class cached_property:  # noqa: N801  (as the package names it)
         """Computed once per instance, then an ordinary attribute."""
 
@@ -43,15 +51,17 @@ def _import_whoosh_lean() -> None:
             return value
 
     stand_ins = {}
-    for name, attribute, value in (("urllib.request", "urlretrieve", urlretrieve),
-                                   ("cached_property", "cached_property", cached_property)):
+    for name, value in (("urllib.request", urlretrieve),
+                        ("cached_property", cached_property),
+                        ("whoosh.lang.morph_en", variations)):
         if name not in sys.modules:
             module = types.ModuleType(name)
-            setattr(module, attribute, value)
+            setattr(module, value.__name__, value)
             stand_ins[name] = module
     sys.modules.update(stand_ins)
     try:
         import whoosh.compat  # noqa: F401
+        import whoosh.query  # noqa: F401
         import whoosh.reading  # noqa: F401
     finally:
         for name, module in stand_ins.items():
