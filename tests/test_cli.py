@@ -182,3 +182,17 @@ def test_the_program_ends_short_commands_with_their_output_and_status(index_dir)
     indexed = subprocess.run([sys.executable, "-m", "wartui", "--index-dir", str(index_dir),
                               "index", "--json"], capture_output=True, text=True, timeout=60)
     assert indexed.returncode == 0 and json.loads(indexed.stdout)["unchanged"] == 5
+
+
+def test_the_program_runs_numpy_without_a_blas_thread_pool():
+    """wartui calls no BLAS routine: the program asks OpenBLAS for one thread
+    (its pool cost a cold search ~40 ms), unless the user set a number."""
+    code = ("import atexit, os, sys; "
+            "atexit.register(lambda: print(os.environ.get('OPENBLAS_NUM_THREADS'))); "
+            "sys.argv = ['wartui', '--version']; from wartui.cli import run; run()")
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    ours = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert ours.stdout.split()[-1] == "1"
+    theirs = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={**env, "OPENBLAS_NUM_THREADS": "4"})
+    assert theirs.stdout.split()[-1] == "4"

@@ -120,7 +120,13 @@ def run() -> None:
     its imports alone made walk every live object several times, and ends
     without Python's teardown, which freed every object and module one by
     one (~50 ms of a cold search at 100k): its output is flushed and the
-    process exits. The app and `index` end as any Python program does."""
+    process exits. The app and `index` end as any Python program does.
+
+    wartui calls no BLAS routine, but numpy's OpenBLAS starts a pool of
+    threads when numpy is imported: ~40 ms of a cold search on this
+    project's two busy cores. One thread, unless the user says otherwise
+    (the ingest workers, one per core, inherit it)."""
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     parser = build_parser()
     args = parser.parse_args()
     if args.command not in SHORT_COMMANDS:
