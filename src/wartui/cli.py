@@ -443,25 +443,28 @@ def snippet_text(segments, style: str = "bold reverse") -> Text:
 
 
 def print_results(results: SearchResults, out: Console) -> None:
+    """The results, printed at once: Rich's work per print call was half
+    of a cold search's printing (~7 ms for 20 hits)."""
     from rich.text import Text
 
     shown = len(results.hits)
-    out.print(Text(f"{results.total_text()}"
-                   f"{f', showing {shown}' if shown < results.total else ''} for ", style="dim")
-              + Text(printable(results.query, keep_newlines=False), style="bold"))
+    lines = [Text(f"{results.total_text()}"
+                  f"{f', showing {shown}' if shown < results.total else ''} for ", style="dim")
+             + Text(printable(results.query, keep_newlines=False), style="bold")]
     for number, hit in enumerate(results.hits, 1):
-        out.print()
+        lines.append(Text())
         line = Text(f"{number:>2}. ", style="dim")
         line.append(printable(hit.title, keep_newlines=False) or "(untitled)", style="bold")
-        out.print(line)
+        lines.append(line)
         meta = " · ".join(part for part in (hit.source, hit.date, f"score {hit.score:.2f}") if part)
-        out.print(Text("    " + printable(meta, False), style="cyan")
-                  + Text("  " + printable(hit.id, False), style="dim"))
-        out.print(Text("    ") + snippet_text(hit.snippet))
+        lines.append(Text("    " + printable(meta, False), style="cyan")
+                     + Text("  " + printable(hit.id, False), style="dim"))
+        lines.append(Text("    ") + snippet_text(hit.snippet))
         for match in hit.matched:
             written = ", ".join(printable(s, False) for s in match.spellings)
-            out.print(Text(f"    {printable(match.name, False)} written as: ", style="dim")
-                      + Text(written, style="bold"))
+            lines.append(Text(f"    {printable(match.name, False)} written as: ", style="dim")
+                         + Text(written, style="bold"))
+    out.print(Text("\n").join(lines))
 
 
 def print_article(article: Article, out: Console, with_dropped: bool = False) -> None:
