@@ -102,3 +102,19 @@ print('ok')
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
+
+
+def test_search_prints_without_richs_console(tmp_path, seeds_dir):
+    """`wartui search` prints its results as Rich's Console would
+    (termtext.py, tests/test_termtext.py), without importing it."""
+    from wartui import Library
+
+    with Library(tmp_path / "index") as library:
+        library.add_paths([seeds_dir])
+    code = ("import sys; from wartui.cli import main; "
+            f"main(['--index-dir', {str(tmp_path / 'index')!r}, 'search', 'Taqsis']); "
+            "print(' '.join(sys.modules), file=sys.stderr)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "Taqsis" in result.stdout
+    assert [m for m in result.stderr.split() if m.startswith(("rich.console", "rich.text"))] == []

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
+    from .termtext import Terminal
+
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
 ENTITY_TYPES = ("place", "armed-group", "person", "organisation", "country")
 # Entity types differ by more than colour, so they read in monochrome too.
@@ -241,7 +243,9 @@ def cmd_search(library, args, con: Consoles) -> int:
     if args.json:
         print_json(results.to_json())
     else:
-        print_results(results, con.out)
+        from .termtext import Terminal
+
+        print_results(results, Terminal())
     return EXIT_OK
 
 
@@ -433,38 +437,31 @@ def print_report(report: IngestReport, out: Console) -> None:
                            "(see `wartui index --json`)", style=style))
 
 
-def snippet_text(segments, style: str = "bold reverse") -> Text:
-    from rich.text import Text
+def print_results(results: SearchResults, out: Terminal) -> None:
+    """Printed as lines of runs (termtext.py): as Rich printed them, without
+    its Console's import and layout (~20 ms of a cold search)."""
+    from .termtext import BOLD, CYAN, DIM, REVERSE, style
 
-    text = Text()
-    for segment in segments:
-        text.append(printable(segment.text, keep_newlines=False), style=style if segment.hit else "")
-    return text
-
-
-def print_results(results: SearchResults, out: Console) -> None:
-    """The results, printed at once: Rich's work per print call was half
-    of a cold search's printing (~7 ms for 20 hits)."""
-    from rich.text import Text
-
+    dim, dim_bold, hit = style(DIM), style(DIM, BOLD), style(BOLD, REVERSE)
     shown = len(results.hits)
-    lines = [Text(f"{results.total_text()}"
-                  f"{f', showing {shown}' if shown < results.total else ''} for ", style="dim")
-             + Text(printable(results.query, keep_newlines=False), style="bold")]
-    for number, hit in enumerate(results.hits, 1):
-        lines.append(Text())
-        line = Text(f"{number:>2}. ", style="dim")
-        line.append(printable(hit.title, keep_newlines=False) or "(untitled)", style="bold")
-        lines.append(line)
-        meta = " · ".join(part for part in (hit.source, hit.date, f"score {hit.score:.2f}") if part)
-        lines.append(Text("    " + printable(meta, False), style="cyan")
-                     + Text("  " + printable(hit.id, False), style="dim"))
-        lines.append(Text("    ") + snippet_text(hit.snippet))
-        for match in hit.matched:
+    lines = [[(f"{results.total_text()}"
+               f"{f', showing {shown}' if shown < results.total else ''} for ", dim),
+              (printable(results.query, keep_newlines=False), dim_bold)]]
+    for number, hit_ in enumerate(results.hits, 1):
+        lines.append([])
+        lines.append([(f"{number:>2}. ", dim),
+                      (printable(hit_.title, keep_newlines=False) or "(untitled)", dim_bold)])
+        meta = " · ".join(part for part in (hit_.source, hit_.date, f"score {hit_.score:.2f}")
+                          if part)
+        lines.append([("    " + printable(meta, False), style(CYAN)),
+                      ("  " + printable(hit_.id, False), style(CYAN, DIM))])
+        lines.append([("    ", ()), *((printable(segment.text, keep_newlines=False),
+                                       hit if segment.hit else ()) for segment in hit_.snippet)])
+        for match in hit_.matched:
             written = ", ".join(printable(s, False) for s in match.spellings)
-            lines.append(Text(f"    {printable(match.name, False)} written as: ", style="dim")
-                         + Text(written, style="bold"))
-    out.print(Text("\n").join(lines))
+            lines.append([(f"    {printable(match.name, False)} written as: ", dim),
+                          (written, dim_bold)])
+    out.print(lines)
 
 
 def print_article(article: Article, out: Console, with_dropped: bool = False) -> None:
