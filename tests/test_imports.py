@@ -118,3 +118,23 @@ def test_search_prints_without_richs_console(tmp_path, seeds_dir):
     assert result.returncode == 0, result.stderr
     assert "Taqsis" in result.stdout
     assert [m for m in result.stderr.split() if m.startswith(("rich.console", "rich.text"))] == []
+
+
+def test_whoosh_imported_by_another_thread_gets_its_own_modules():
+    """The stand-ins are only for the main thread's import of Whoosh (the
+    command line): in another thread (the app's workers), Whoosh is
+    imported as it comes, and nothing is swapped under other threads."""
+    code = """
+import threading
+def load():
+    import wartui.search
+worker = threading.Thread(target=load)
+worker.start()
+worker.join()
+import whoosh.reading, cached_property
+assert whoosh.reading.cached_property is cached_property.cached_property
+print('ok')
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"

@@ -16,14 +16,19 @@ So the first import of Whoosh through this package sees stand-ins for the
 three: `urlretrieve` and `variations` functions that import the real ones
 when called, and the package's `cached_property` without its coroutine
 support (the same descriptor otherwise). They are in sys.modules only while
-Whoosh is imported: any other importer gets the real modules.
+Whoosh is imported, and only when the main thread imports it (the command
+line): another thread of the process could import one of the real modules
+meanwhile. (The app imports Whoosh in a worker thread, as before.)
 """
 
 import sys
+import threading
 
 
 def _import_whoosh_lean() -> None:
     if "whoosh.reading" in sys.modules:  # (imported already: nothing to save)
+        return
+    if threading.current_thread() is not threading.main_thread():
         return
     import types
 
