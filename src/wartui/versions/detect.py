@@ -39,7 +39,7 @@ from rapidfuzz.distance import Indel
 from ..model import Article
 from ..store import has_tables, transaction
 from . import clusters as cluster_table
-from .clusters import components  # noqa: F401  (where it was; the fallback below uses it)
+from .clusters import components  # (the fallback: an index made before version_clusters)
 
 SHINGLE_WORDS = 5
 NUM_PERM = 128
