@@ -18,7 +18,10 @@ memory figure is that process's own):
    of the wartui and the raw Whoosh indexes;
 5. bench/versions.py --n SIZE --dupes SIZE/100: duplicate detection with the
    planted pairs of the same generated corpus, and its all-pairs baselines at
-   2,000 articles.
+   2,000 articles;
+6. bench/cold.py --size SIZE: a cold `wartui search` against `rg -il` on the
+   corpus and on a versions-heavy one of the same size (its index,
+   bench/out/index-SIZE-versions, is built when missing: ~10 min at 100k).
 
 Writes everything (every step's own JSON, its wall time and exit status, the
 table) to bench/out/all-SIZE.json, and prints the table: one entry per figure
@@ -93,6 +96,7 @@ def table(size: int, steps: dict) -> dict:
     tui = get(steps, "tui", "figures", default={})
     inc = get(steps, "incremental", "figures", default={})
     ver = get(steps, "versions", "figures", default={})
+    cold = get(steps, "cold", "figures", "corpora", default={})
     query, build = run.get("query", {}), run.get("build", {})
     scale = size / FULL
     engines = {e: base[e] for e in ENGINES if e in base}
@@ -105,6 +109,21 @@ def table(size: int, steps: dict) -> dict:
         "baselines": {e: latency(v.get("query")) for e, v in engines.items()},
         "target": {"p50_ms": 18, "p95_ms": 50},
         "met": all_of(at_most(query.get("p50_ms"), 18), at_most(query.get("p95_ms"), 50)),
+    }
+    rows["cold_search_vs_rg"] = {
+        "what": "a fresh `wartui search WORD --limit 20` process, plain and --json, against "
+                "`rg -il -F WORD` over the same articles as .txt files: 10 words, the minimum "
+                "of 3 runs of each, the median over the words (bench/cold.py), on the default "
+                "corpus and the versions-heavy one (generate.py --versions-heavy)",
+        "wartui": {name: {"plain_ms": c["median_ms"]["wartui"],
+                          "json_ms": c["median_ms"]["wartui_json"],
+                          "ratio_to_rg": c["ratio"]["wartui"],
+                          "json_ratio_to_rg": c["ratio"]["wartui_json"]}
+                   for name, c in cold.items()} or None,
+        "baselines": {name: {"rg_ms": c["median_ms"]["rg"]} for name, c in cold.items()},
+        "target": {"ratio_to_rg": 0.5},
+        "met": all_of(*[at_most(c["ratio"][name], 0.5) for c in cold.values()
+                        for name in ("wartui", "wartui_json")]) if cold else None,
     }
     keys = tui.get("keystroke_ms") or {}
     rows["keystroke_to_results_ms"] = {
@@ -233,6 +252,7 @@ def main(argv: list[str] | None = None) -> int:
         ("versions", [f"{bench}/versions.py", "--n", str(size), "--dupes",
                       str(max(1, size // 100)), "--shorts", str(max(1, size // 200)),
                       "--baseline-n", str(args.baseline_n)]),
+        ("cold", [f"{bench}/cold.py", "--size", str(size)]),
     ]
     started = time.perf_counter()
     steps: dict = {}

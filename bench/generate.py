@@ -23,6 +23,16 @@ From code: `generate(n, seed, dupes, shorts)` yields the article dicts,
 `planted_pairs(n, seed, dupes)` and `short_pairs(n, seed, dupes, shorts)`
 list the pairs without generating anything. The N base articles do not
 depend on `dupes` or `shorts`, nor the near-copies on `shorts`.
+
+`--versions-heavy` makes a collection full of versions instead, as real ones
+are (the same wire story in many outlets, captures of one page every hour,
+daily reports on one template): N articles, 30% of them in clusters of 2-200
+versions with small edits, 10% reports on a few templates that share a
+header and a footer but not their story (generate_versions_heavy; the
+clusters are listed by planted_clusters and written to `--manifest`).
+
+    python bench/generate.py --versions-heavy --n 100000 \\
+        --out bench/corpus/100000-versions.jsonl --manifest bench/corpus/100000-versions.clusters.json
 """
 
 from __future__ import annotations
@@ -263,16 +273,193 @@ def generate(n: int, seed: int = 1, dupes: int = 0, shorts: int = 0) -> Iterator
         yield from _short_story(short_rng, int(short_id[4:]), fakes)
 
 
+# -- a collection full of versions -------------------------------------------------
+
+CLUSTERED = 0.30  # of the articles, in clusters of versions
+TEMPLATED = 0.10  # of the articles, reports on a shared template
+CLUSTER_SIZES = (2, 200)
+CLUSTER_EXPONENT = 2.1  # cluster sizes k drawn with P(k) ~ k**-2.1: many pairs, a few of 100+
+CAPTURES = 0.4  # of the clusters, captures of one page over time (a chain of small edits)
+
+# Templates of recurring reports, in our own words: a name, a header and a
+# footer around a different story each time (a date, a number, a place filled in).
+TEMPLATES = [
+    ("Daily humanitarian update",
+     "This daily update is issued by the humanitarian coordination office for Syria and "
+     "covers events reported in the 24 hours to {date}. Figures are provisional and may be "
+     "revised as partners verify them.",
+     "Partners on the ground continue to assess needs in {place}. To correct or add to this "
+     "update, write to the coordination desk; the next one is issued tomorrow morning."),
+    ("Monitoring report",
+     "Monitoring report number {number}. Our field network documented the following incidents "
+     "in {place} governorate on {date}, based on eyewitness accounts, local medical sources and "
+     "images reviewed by our team.",
+     "Methodology: an incident is counted once two independent sources confirm it. Casualty "
+     "figures include civilians and fighters unless stated otherwise."),
+    ("Morning briefing",
+     "Good morning. Here is what you need to know about the war in Syria today, {date}, "
+     "compiled by our regional desk from wire reports and local correspondents in {place}.",
+     "That is all for this briefing. Sign up to receive it every morning, and follow our live "
+     "page for updates throughout the day."),
+    ("Weekly casualty tally",
+     "In the week ending {date}, at least {number} people were reported killed across Syria, "
+     "according to the tally our monitors keep, most of them in {place}.",
+     "This tally is compiled from daily reports and published weekly; earlier weeks are "
+     "revised when new information comes in."),
+    ("Local council statement",
+     "Press release, {date}. The local council of {place} issued the following statement on "
+     "the situation in the city and its countryside.",
+     "The council calls on all parties to respect international humanitarian law and to allow "
+     "aid convoys safe passage. Statement number {number} ends."),
+    ("Security summary",
+     "Security situation summary for {place}, {date}. This summary is prepared for aid workers "
+     "and is based on open sources; it is not an assessment of any party's intentions.",
+     "Staff are reminded to check movement restrictions with the security focal point before "
+     "any travel. Threat level for {place}: {number} on the agency scale."),
+]
+PLACES = ("Aleppo", "Idlib", "Homs", "Hama", "Daraa", "Deir ez-Zor", "Raqqa", "Damascus",
+          "Latakia", "Hasakah", "Eastern Ghouta", "Quneitra")
+
+
+def _cluster_sizes(rng: random.Random, members: int) -> list[int]:
+    low, high = CLUSTER_SIZES
+    sizes = list(range(low, high + 1))
+    weights = [size ** -CLUSTER_EXPONENT for size in sizes]
+    out: list[int] = []
+    while members >= low:
+        size = min(rng.choices(sizes, weights)[0], members)
+        if members - size == 1:  # no cluster of one left over
+            size += 1
+        out.append(size)
+        members -= size
+    return out
+
+
+def _plan(n: int, seed: int) -> list[tuple]:
+    """What each of the n articles is, in file order: ("cluster", c, kind) for
+    a member of cluster c (its first in the file is its original), ("template",
+    t) or ("article",). Members of one cluster are spread through the file, as
+    versions come in over time."""
+    rng = random.Random(f"{seed}:versions-heavy")
+    sizes = _cluster_sizes(rng, round(n * CLUSTERED))
+    kinds = ["captures" if rng.random() < CAPTURES else "wire" for _ in sizes]
+    slots: list[tuple] = [("cluster", c, kinds[c]) for c, size in enumerate(sizes)
+                          for _ in range(size)]
+    slots += [("template", rng.randrange(len(TEMPLATES))) for _ in range(round(n * TEMPLATED))]
+    slots += [("article",)] * (n - len(slots))
+    rng.shuffle(slots)
+    return slots
+
+
+def planted_clusters(n: int, seed: int = 1) -> list[list[str]]:
+    """The ids of each planted cluster of versions (bench/generate.py --versions-heavy)."""
+    members: dict[int, list[str]] = {}
+    for number, slot in enumerate(_plan(n, seed), 1):
+        if slot[0] == "cluster":
+            members.setdefault(slot[1], []).append(f"gen-{number:06d}")
+    return [members[c] for c in sorted(members)]
+
+
+def _edit(rng: random.Random, paragraphs: list[list[str]], share: float, pool: list[str]) -> None:
+    """Edit about `share` of the sentences in place (at least one): a number
+    changed ("12 killed" -> "15 killed") or the sentence replaced."""
+    slots = [(i, j) for i, p in enumerate(paragraphs) for j in range(len(p))]
+    for i, j in rng.sample(slots, max(1, round(len(slots) * share))):
+        sentence = paragraphs[i][j]
+        numbers = NUMBER.findall(sentence)
+        if numbers and rng.random() < 0.6:
+            old = rng.choice(numbers)
+            paragraphs[i][j] = re.sub(rf"\b{old}\b", str(int(old) + rng.randint(1, 9)), sentence,
+                                      count=1)
+        else:
+            paragraphs[i][j] = rng.choice(pool)
+
+
+def _day(iso: str, days: int) -> str:
+    return date.fromordinal(min(LAST_DAY, date.fromisoformat(iso).toordinal() + days)).isoformat()
+
+
+def _templated(rng: random.Random, number: int, template: int, fakes) -> dict:
+    articles, pool, sources = fakes
+    name, header, footer = TEMPLATES[template]
+    day = date.fromordinal(rng.randint(FIRST_DAY, LAST_DAY))
+    fill = {"date": f"{day.day} {day:%B %Y}", "number": rng.randint(2, 400),
+            "place": rng.choice(PLACES)}
+    story = [" ".join(rng.sample(pool, rng.randint(2, 4))) for _ in range(rng.randint(3, 5))]
+    title = f"{name}, {fill['date']}: {rng.choice(articles)['title']}"
+    return {"id": f"gen-{number:06d}", "title": title,
+            "text": "\n\n".join([header.format(**fill), *story, footer.format(**fill)]),
+            "source": sources[template % len(sources)], "date": day.isoformat()}
+
+
+def generate_versions_heavy(n: int, seed: int = 1) -> Iterator[dict]:
+    """N articles gen-000001 ..., about CLUSTERED of them in clusters of 2-200
+    versions (planted_clusters), TEMPLATED of them reports on a few templates
+    that share a header and a footer but not their story, the rest as
+    generate()'s. A cluster is either a wire story republished (each copy
+    the original with ~3-10% of its sentences edited, another source, a
+    boilerplate block appended) or captures of one page over time (each the
+    capture before with one or two sentences edited, sometimes a sentence
+    added, a day later at most)."""
+    fakes = load_fakes()
+    articles, pool, sources = fakes
+    rng = random.Random(f"{seed}:versions-heavy:text")
+    plan = _plan(n, seed)
+    remaining: dict[int, int] = {}  # members of each cluster still to write
+    for slot in plan:
+        if slot[0] == "cluster":
+            remaining[slot[1]] = remaining.get(slot[1], 0) + 1
+    open_clusters: dict[int, tuple[dict, list[list[str]]]] = {}
+    for number, slot in enumerate(plan, 1):
+        if slot[0] == "article":
+            yield _article(rng, number, fakes)[0]
+        elif slot[0] == "template":
+            yield _templated(rng, number, slot[1], fakes)
+        else:
+            _, cluster, kind = slot
+            remaining[cluster] -= 1
+            if cluster not in open_clusters:  # the original
+                record, paragraphs = _article(rng, number, fakes)
+                if remaining[cluster]:
+                    open_clusters[cluster] = (record, paragraphs)
+                yield record
+                continue
+            base, paragraphs = open_clusters[cluster]
+            paragraphs = [list(p) for p in paragraphs]
+            record = {**base, "id": f"gen-{number:06d}"}
+            if kind == "wire":
+                _edit(rng, paragraphs, rng.uniform(0.03, 0.10), pool)
+                blocks = [" ".join(p) for p in paragraphs]
+                blocks.append("\n".join(_boilerplate(rng, articles)))
+                record["source"] = rng.choice([s for s in sources if s != base["source"]])
+            else:  # the next capture: edited from the last one, which it replaces
+                _edit(rng, paragraphs, 0.0, pool)
+                if rng.random() < 0.2:
+                    paragraphs[-1].append(rng.choice(pool))
+                blocks = [" ".join(p) for p in paragraphs]
+                record["date"] = _day(base["date"], rng.randint(0, 1))
+                open_clusters[cluster] = (record, paragraphs)
+            record["text"] = "\n\n".join(blocks)
+            if not remaining[cluster]:
+                open_clusters.pop(cluster, None)
+            yield record
+
+
 def write_corpus(out: Path, n: int, seed: int = 1, dupes: int = 0, txt_dir: Path | None = None,
-                 manifest: Path | None = None, shorts: int = 0) -> int:
-    """Write the JSONL (and optionally one .txt per article); returns the article count."""
+                 manifest: Path | None = None, shorts: int = 0,
+                 versions_heavy: bool = False) -> int:
+    """Write the JSONL (and optionally one .txt per article); returns the article count.
+    `versions_heavy`: generate_versions_heavy's corpus (`dupes` and `shorts`
+    unused), whose manifest lists the planted clusters."""
     out.parent.mkdir(parents=True, exist_ok=True)
     if txt_dir:
         txt_dir.mkdir(parents=True, exist_ok=True)
     count = 0
     tmp = out.with_name(out.name + ".tmp")
+    records = (generate_versions_heavy(n, seed) if versions_heavy
+               else generate(n, seed, dupes, shorts))
     with tmp.open("w", encoding="utf-8") as handle:
-        for record in generate(n, seed, dupes, shorts):
+        for record in records:
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
             if txt_dir:
                 (txt_dir / f"{record['id']}.txt").write_text(
@@ -281,10 +468,13 @@ def write_corpus(out: Path, n: int, seed: int = 1, dupes: int = 0, txt_dir: Path
     tmp.replace(out)
     if manifest:
         manifest.parent.mkdir(parents=True, exist_ok=True)
-        pairs = planted_pairs(n, seed, dupes)
-        if shorts:
-            pairs = {"copies": pairs, "shorts": short_pairs(n, seed, dupes, shorts)}
-        manifest.write_text(json.dumps(pairs) + "\n")
+        if versions_heavy:
+            planted = planted_clusters(n, seed)
+        else:
+            planted = planted_pairs(n, seed, dupes)
+            if shorts:
+                planted = {"copies": planted, "shorts": short_pairs(n, seed, dupes, shorts)}
+        manifest.write_text(json.dumps(planted) + "\n")
     return count
 
 
@@ -297,11 +487,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="short stories to plant inside longer articles")
     parser.add_argument("--out", type=Path, required=True, help="output .jsonl")
     parser.add_argument("--txt-dir", type=Path, help="also write DIR/<id>.txt per article")
-    parser.add_argument("--manifest", type=Path, help="write the planted pairs as JSON")
+    parser.add_argument("--manifest", type=Path,
+                        help="write the planted pairs (--versions-heavy: clusters) as JSON")
+    parser.add_argument("--versions-heavy", action="store_true",
+                        help=f"N articles, {CLUSTERED:.0%} of them in clusters of versions of "
+                             f"{CLUSTER_SIZES[0]}-{CLUSTER_SIZES[1]}, {TEMPLATED:.0%} templated "
+                             "reports (--dupes is not used)")
     args = parser.parse_args(argv)
     start = time.perf_counter()
     count = write_corpus(args.out, args.n, args.seed, args.dupes, args.txt_dir, args.manifest,
-                         args.shorts)
+                         args.shorts, versions_heavy=args.versions_heavy)
     print(f"{count} articles -> {args.out} ({args.out.stat().st_size / 1e6:.1f} MB, "
           f"{time.perf_counter() - start:.1f} s)", file=sys.stderr)
     return 0

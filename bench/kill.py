@@ -203,6 +203,21 @@ def held_locks(index_dir: Path) -> list[str]:
     return held
 
 
+def _cluster_problems(db) -> list[str]:
+    """The clusters kept in the store must be the components of the pairs
+    (they are written in the same transaction)."""
+    from wartui.versions import clusters
+
+    if not clusters.exists(db):
+        return []
+    groups = clusters.components(db.execute("SELECT a, b FROM version_pairs"))
+    sizes = Counter(groups.values())
+    wanted = {(doc_id, cluster, sizes[cluster]) for doc_id, cluster in groups.items()}
+    kept = set(db.execute("SELECT id, cluster, size FROM version_clusters"))
+    return [] if kept == wanted else [f"version_clusters differ from the pairs' components "
+                                      f"in {len(kept ^ wanted)} rows"]
+
+
 def inspect(index_dir: Path, expected: set[str], final: bool = False) -> dict:
     """What a killed (or finished) run left. `problems` lists every broken
     promise: while runs are cut short, Whoosh may hold articles the store
@@ -223,6 +238,7 @@ def inspect(index_dir: Path, expected: set[str], final: bool = False) -> dict:
                 whoosh.update(fields["id"] for fields in searcher.all_stored_fields())
             versions = {row[0] for row in  # (opened as a reader does: tables made if new)
                         library._version_index.db.execute("SELECT id FROM version_docs")}
+            problems.extend(_cluster_problems(library._store.db))
             for query in CHECK_QUERIES:
                 for sort in ("relevance", "date"):
                     try:

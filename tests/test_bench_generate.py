@@ -87,3 +87,48 @@ def test_wartui_reads_the_jsonl(tmp_path):
         assert not report.skipped
         hits = lib.search(word, limit=N + DUPES).hits
         assert f"gen:{target['id']}" in {hit.id for hit in hits}
+
+
+def test_versions_heavy_corpus_is_full_of_versions_and_templates():
+    """`--versions-heavy`: N articles, 30% of them in planted clusters of 2 or
+    more (each member sharing most of its sentences with another member),
+    templated reports that share a header and a footer and nothing else,
+    deterministic."""
+    from bench.generate import (CLUSTER_SIZES, TEMPLATES, generate_versions_heavy,
+                                planted_clusters)
+
+    n = 2000
+    articles = list(generate_versions_heavy(n, seed=1))
+    assert articles == list(generate_versions_heavy(n, seed=1))
+    assert articles != list(generate_versions_heavy(n, seed=2))
+    assert [a["id"] for a in articles] == [f"gen-{i:06d}" for i in range(1, n + 1)]
+    clusters = planted_clusters(n, seed=1)
+    members = [i for c in clusters for i in c]
+    assert len(members) == len(set(members)) == round(n * 0.3)
+    assert all(CLUSTER_SIZES[0] <= len(c) <= CLUSTER_SIZES[1] for c in clusters)
+    assert max(len(c) for c in clusters) >= 20  # a few large ones
+    by_id = {a["id"]: a for a in articles}
+    for cluster in clusters:
+        sentences = [set(split_sentences(by_id[i]["text"])) for i in cluster]
+        for i, own in enumerate(sentences[1:], 1):  # each close to another member
+            assert max(len(own & other) / len(own) for other in sentences[:i]) >= 0.7
+    names = {name for name, _, _ in TEMPLATES}
+    templated = [a for a in articles if a["title"].split(",")[0] in names]
+    assert len(templated) >= n * 0.08
+    for name in names:
+        group = [a for a in templated if a["title"].startswith(name + ",")]
+        assert len(group) >= 2
+        first, second = (a["text"].split("\n\n") for a in group[:2])
+        for shared in (0, -1):  # the header and the footer: the same but for the fill-ins
+            words = set(first[shared].split())
+            assert len(words & set(second[shared].split())) >= 0.6 * len(words)
+        stories = [set(split_sentences(" ".join(p[1:-1]))) for p in (first, second)]
+        assert len(stories[0] & stories[1]) <= 1 < len(stories[0])
+
+
+def test_versions_heavy_manifest(tmp_path):
+    from bench.generate import planted_clusters
+
+    jsonl, manifest = tmp_path / "v.jsonl", tmp_path / "clusters.json"
+    assert write_corpus(jsonl, 300, manifest=manifest, versions_heavy=True) == 300
+    assert json.loads(manifest.read_text()) == planted_clusters(300, 1)

@@ -151,3 +151,48 @@ def test_article_text_cannot_inject_escape_sequences_or_markup(tmp_path, capsys)
     data = json.loads(out)
     assert "\u202e" not in out and "\\u202e" in out
     assert "\u202e" in data["results"][0]["snippet"]  # still the same text, once parsed
+
+
+def test_the_program_ends_short_commands_with_their_output_and_status(index_dir):
+    """`wartui search` (and show, dupes, diff, entities) ends without Python's
+    teardown (cli.run): through a pipe, its output and exit status are those
+    of the same command ending as any Python program does, failures and
+    their messages included."""
+    ended_as_usual = "import sys; from wartui.cli import main; sys.exit(main(sys.argv[1:]))"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # (buffered, as usual)
+
+    def both(*args):
+        args = ["--index-dir", str(index_dir), *args]
+        quick, usual = (subprocess.run([sys.executable, *start, *args], capture_output=True,
+                                       text=True, timeout=60, env=env)
+                        for start in (["-m", "wartui"], ["-c", ended_as_usual]))
+        assert (quick.returncode, quick.stdout, quick.stderr) == (
+            usual.returncode, usual.stdout, usual.stderr), args
+        return quick
+
+    found = both("search", "Syria", "--json", "--limit", "50")
+    assert found.returncode == 0 and len(json.loads(found.stdout)["results"]) >= 3
+    assert "Taqsis" in both("search", "Taqsis").stdout
+    assert both("search", "*ing").returncode == 2
+    assert both("show", "nope").returncode == 1
+    assert both("show", "000_1d8dfec3ee535e83").stdout.count("\n") > 10
+    assert both("dupes").returncode == 0
+    assert both("entities", "--top", "--json").returncode == 0
+    assert both("diff", "000_1d8dfec3ee535e83", "001_cddafe3289ae453d").returncode == 0
+    indexed = subprocess.run([sys.executable, "-m", "wartui", "--index-dir", str(index_dir),
+                              "index", "--json"], capture_output=True, text=True, timeout=60)
+    assert indexed.returncode == 0 and json.loads(indexed.stdout)["unchanged"] == 5
+
+
+def test_the_program_runs_numpy_without_a_blas_thread_pool():
+    """wartui calls no BLAS routine: the program asks OpenBLAS for one thread
+    (its pool cost a cold search ~40 ms), unless the user set a number."""
+    code = ("import atexit, os, sys; "
+            "atexit.register(lambda: print(os.environ.get('OPENBLAS_NUM_THREADS'))); "
+            "sys.argv = ['wartui', '--version']; from wartui.cli import run; run()")
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    ours = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert ours.stdout.split()[-1] == "1"
+    theirs = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={**env, "OPENBLAS_NUM_THREADS": "4"})
+    assert theirs.stdout.split()[-1] == "4"

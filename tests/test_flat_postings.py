@@ -113,3 +113,26 @@ def test_flat_arrays_that_do_not_add_up_are_ignored(monkeypatch):
     bad = recorder.to_bytes()
     monkeypatch.setattr(flat, "_segment_file", lambda reader: (bad, 0))
     assert FlatSegment.open(object()) is None
+
+
+def test_a_term_is_found_in_keys_that_are_not_aligned():
+    """A segment's keys are int64s wherever Whoosh put the flat postings in
+    the compound file, seldom 8-byte aligned: each key is found (and a
+    missing one is not), as numpy's searchsorted finds them."""
+    import numpy as np
+
+    from wartui.search.flat import FlatSegment
+
+    rng = np.random.default_rng(3)
+    values = np.unique(rng.integers(0, 2**40, 5000, dtype=np.int64))
+    raw = b"\0" * 4 + values.tobytes()
+    keys = np.frombuffer(raw, dtype=np.int64, offset=4)
+    assert not keys.flags.aligned
+    empty = np.zeros(0, dtype=np.int64)
+    segment = FlatSegment({"keys": keys, "term_ends": keys, "pos_ends": keys, "ids": empty,
+                           "weights": empty, "counts": empty, "positions": empty})
+    for i, key in enumerate(values.tolist()):
+        assert segment.slot(key) == i
+    for missing in (-1, 0, int(values[0]) - 1, int(values[-1]) + 1, int(values[10]) + 1):
+        if missing not in set(values.tolist()):
+            assert segment.slot(missing) is None

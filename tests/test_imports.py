@@ -41,3 +41,100 @@ def test_json_commands_do_not_import_rich(tmp_path, seeds_dir):
     assert result.returncode == 0, result.stderr
     assert '"total"' in result.stdout and "Manbij" in result.stdout
     assert result.stderr.strip() == "[]"
+
+
+def test_a_search_imports_only_what_searching_needs(tmp_path, seeds_dir):
+    """A fresh `wartui search` (over SSH, every search is one) imports
+    nothing of what writing needs (the cleaner, the ingest workers, the
+    version detector and rapidfuzz), nor what Whoosh imports for nothing
+    (asyncio for a cached property, urllib.request to re-export
+    urlretrieve, English word endings for a query wartui never makes:
+    wartui.search imports Whoosh without them)."""
+    from wartui import Library
+
+    with Library(tmp_path / "index") as library:
+        library.add_paths([seeds_dir])
+    code = ("import sys; from wartui.cli import main; "
+            f"main(['--index-dir', {str(tmp_path / 'index')!r}, 'search', 'Taqsis', '--json']); "
+            "print(' '.join(sys.modules), file=sys.stderr)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert '"versions": 1' in result.stdout  # (versions were grouped)
+    modules = result.stderr.split()
+    assert "whoosh.reading" in modules and "numpy" in modules
+    unneeded = [m for m in modules if m.startswith(("wartui.ingest", "wartui.versions.detect",
+                                                     "rapidfuzz", "asyncio", "urllib.request",
+                                                     "http.client", "cached_property",
+                                                     "whoosh.lang.morph_en"))]
+    assert unneeded == []
+
+
+def test_whoosh_without_its_unused_imports_leaves_the_real_modules_to_others():
+    """The stand-ins wartui.search gives Whoosh for urllib.request,
+    cached_property and whoosh.lang.morph_en are gone once Whoosh is
+    imported: importing them afterwards gets the real modules, Whoosh's
+    Variations query gets the real word variations, and Whoosh's cached
+    property (a segment's deleted documents) is computed once per reader."""
+    code = """
+import sys
+import wartui.search
+from whoosh import reading
+assert not {'urllib.request', 'cached_property', 'whoosh.lang.morph_en'} & set(sys.modules)
+import urllib.request, cached_property
+assert urllib.request.urlopen and cached_property.threaded_cached_property
+from whoosh.query import terms
+from whoosh.lang import morph_en
+assert terms.variations("killed") == morph_en.variations("killed") >= {"kill", "killing"}
+calls = []
+class Reader(reading.SegmentReader):
+    def __init__(self):
+        pass
+    class _perdoc:
+        @staticmethod
+        def deleted_docs():
+            calls.append(1)
+            return [3, 5]
+reader = Reader()
+assert reader.deleted_docs_set == reader.deleted_docs_set == frozenset({3, 5})
+assert calls == [1]
+print('ok')
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
+def test_search_prints_without_richs_console(tmp_path, seeds_dir):
+    """`wartui search` prints its results as Rich's Console would
+    (termtext.py, tests/test_termtext.py), without importing it."""
+    from wartui import Library
+
+    with Library(tmp_path / "index") as library:
+        library.add_paths([seeds_dir])
+    code = ("import sys; from wartui.cli import main; "
+            f"main(['--index-dir', {str(tmp_path / 'index')!r}, 'search', 'Taqsis']); "
+            "print(' '.join(sys.modules), file=sys.stderr)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "Taqsis" in result.stdout
+    assert [m for m in result.stderr.split() if m.startswith(("rich.console", "rich.text"))] == []
+
+
+def test_whoosh_imported_by_another_thread_gets_its_own_modules():
+    """The stand-ins are only for the main thread's import of Whoosh (the
+    command line): in another thread (the app's workers), Whoosh is
+    imported as it comes, and nothing is swapped under other threads."""
+    code = """
+import threading
+def load():
+    import wartui.search
+worker = threading.Thread(target=load)
+worker.start()
+worker.join()
+import whoosh.reading, cached_property
+assert whoosh.reading.cached_property is cached_property.cached_property
+print('ok')
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"

@@ -12,6 +12,7 @@ being written by another process (try again later).
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sqlite3
 import sys
@@ -28,6 +29,8 @@ from .textsafe import dumps_json, printable
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
+
+    from .termtext import Terminal
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
 ENTITY_TYPES = ("place", "armed-group", "person", "organisation", "country")
@@ -114,13 +117,49 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    from .ingest.sources import shown_path
+# Commands that read, print and end: short processes (over SSH, every search is one).
+SHORT_COMMANDS = frozenset({"search", "show", "dupes", "diff", "entities"})
 
+
+def run() -> None:
+    """The `wartui` program (its console script and `python -m wartui`).
+
+    A short command runs without Python's cyclic garbage collector, which
+    its imports alone made walk every live object several times, and ends
+    without Python's teardown, which freed every object and module one by
+    one (~50 ms of a cold search at 100k): its output is flushed and the
+    process exits. The app and `index` end as any Python program does.
+
+    wartui calls no BLAS routine, but numpy's OpenBLAS starts a pool of
+    threads when numpy is imported: ~40 ms of a cold search on this
+    project's two busy cores. One thread, unless the user says otherwise
+    (the ingest workers, one per core, inherit it)."""
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    parser = build_parser()
+    args = parser.parse_args()
+    if args.command not in SHORT_COMMANDS:
+        sys.exit(dispatch(parser, args))
+    gc.disable()
+    status = dispatch(parser, args)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BaseException:  # (a closed pipe: Python's own exit reports it, as before)
+        sys.exit(status)
+    os._exit(status)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command line (in this process: tests and scripts call this)."""
+    parser = build_parser()
+    return dispatch(parser, parser.parse_args(argv))
+
+
+def dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     for name in ("doc_id", "doc_a", "doc_b"):  # bytes of argv that are not UTF-8: as in ids
         if isinstance(getattr(args, name, None), str):
+            from .ingest.sources import shown_path  # (not for a search: the ingest modules)
+
             setattr(args, name, shown_path(getattr(args, name)))
     con = Consoles()
     from .library import Library
@@ -214,7 +253,9 @@ def cmd_search(library, args, con: Consoles) -> int:
     if args.json:
         print_json(results.to_json())
     else:
-        print_results(results, con.out)
+        from .termtext import Terminal
+
+        print_results(results, Terminal())
     return EXIT_OK
 
 
@@ -415,38 +456,34 @@ def print_report(report: IngestReport, out: Console) -> None:
                            "(see `wartui index --json`)", style=style))
 
 
-def snippet_text(segments, style: str = "bold reverse") -> Text:
-    from rich.text import Text
+def print_results(results: SearchResults, out: Terminal) -> None:
+    """Printed as lines of runs (termtext.py): as Rich printed them, without
+    its Console's import and layout (~20 ms of a cold search)."""
+    from .termtext import BOLD, CYAN, DIM, REVERSE, style
 
-    text = Text()
-    for segment in segments:
-        text.append(printable(segment.text, keep_newlines=False), style=style if segment.hit else "")
-    return text
-
-
-def print_results(results: SearchResults, out: Console) -> None:
-    from rich.text import Text
-
+    dim, dim_bold, hit = style(DIM), style(DIM, BOLD), style(BOLD, REVERSE)
     shown = len(results.hits)
-    out.print(Text(f"{results.total_text()}"
-                   f"{f', showing {shown}' if shown < results.total else ''} for ", style="dim")
-              + Text(printable(results.query, keep_newlines=False), style="bold")
-              + (Text(f" (searched as {printable(results.searched, keep_newlines=False)})",
-                      style="dim") if results.searched and results.searched != results.query
-                 else Text()))
-    for number, hit in enumerate(results.hits, 1):
-        out.print()
-        line = Text(f"{number:>2}. ", style="dim")
-        line.append(printable(hit.title, keep_newlines=False) or "(untitled)", style="bold")
-        out.print(line)
-        meta = " · ".join(part for part in (hit.source, hit.date, f"score {hit.score:.2f}") if part)
-        out.print(Text("    " + printable(meta, False), style="cyan")
-                  + Text("  " + printable(hit.id, False), style="dim"))
-        out.print(Text("    ") + snippet_text(hit.snippet))
-        for match in hit.matched:
+    lines = [[(f"{results.total_text()}"
+               f"{f', showing {shown}' if shown < results.total else ''} for ", dim),
+              (printable(results.query, keep_newlines=False), dim_bold)]]
+    if results.searched and results.searched != results.query:
+        lines[0].append((f" (searched as {printable(results.searched, keep_newlines=False)})",
+                         dim))
+    for number, hit_ in enumerate(results.hits, 1):
+        lines.append([])
+        lines.append([(f"{number:>2}. ", dim),
+                      (printable(hit_.title, keep_newlines=False) or "(untitled)", dim_bold)])
+        meta = " · ".join(part for part in (hit_.source, hit_.date, f"score {hit_.score:.2f}")
+                          if part)
+        lines.append([("    " + printable(meta, False), style(CYAN)),
+                      ("  " + printable(hit_.id, False), style(CYAN, DIM))])
+        lines.append([("    ", ()), *((printable(segment.text, keep_newlines=False),
+                                       hit if segment.hit else ()) for segment in hit_.snippet)])
+        for match in hit_.matched:
             written = ", ".join(printable(s, False) for s in match.spellings)
-            out.print(Text(f"    {printable(match.name, False)} written as: ", style="dim")
-                      + Text(written, style="bold"))
+            lines.append([(f"    {printable(match.name, False)} written as: ", dim),
+                          (written, dim_bold)])
+    out.print(lines)
 
 
 def print_article(article: Article, out: Console, with_dropped: bool = False) -> None:
@@ -507,4 +544,4 @@ def print_raw(raw: str, article: Article | None, out: Console) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -24,14 +24,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from .config import default_index_dir, seeds_dir
 from .errors import (ArticleMissing, IndexBusy, IndexMissing, IndexReadOnly, IndexVersionError,
                      QueryError, WartuiError)
-from .ingest.clean import load_rules
-from .ingest.furniture import FurnitureTable, Learner, scope_of
-from .ingest.sources import discover, read_path
 from .entities.gazetteer import Entity, load_gazetteer
 from .model import (Article, Cluster, EntitySpan, Facets, IngestReport, RawRecord,
                     Repaired, SavedSearch, SearchResults, Skipped, Version)
@@ -107,6 +105,7 @@ class Library:
         self.index_dir = Path(index_dir) if index_dir else default_index_dir()
         self.postings_cache = postings_cache
         self._ix = None
+        self._reader = None  # opened with the index, for its first searcher
         self._store = None
         self._searcher = None
         self._versions = None
@@ -194,7 +193,7 @@ class Library:
         readonly = not create and not writable(self.index_dir)
         try:
             ix = open_or_create(whoosh_dir, create=create, readonly=readonly)
-            ix.doc_count()  # reads the TOC and every segment's header
+            reader = ix.reader()  # reads the TOC and every segment's header
         except PermissionError as exc:
             raise WartuiError(f"cannot read the index in {self.index_dir}: {exc}") from exc
         except Exception as exc:  # Whoosh's own errors on a bad file are many and untyped
@@ -203,10 +202,16 @@ class Library:
         try:
             store = ArticleStore(store_file, readonly=readonly)
         except StoreDamaged as exc:
+            reader.close()
             raise damaged(self.index_dir, str(exc)) from exc
         except sqlite3.DatabaseError as exc:
+            reader.close()
             raise damaged(self.index_dir, f"{STORE_FILE}: {exc}") from exc
         self._ix, self._store = ix, store
+        if create:  # (a writer does not search)
+            reader.close()
+        else:  # the first searcher's: opening every segment again cost ~11 ms at 100k
+            self._reader = reader
         self.read_only = readonly
         self._versions = None
         self._vocabulary = None
@@ -229,7 +234,11 @@ class Library:
             self._open()
             from .search.searcher import Searcher
 
-            self._searcher = Searcher(self._ix, postings_cache=self.postings_cache)
+            reader, self._reader = self._reader, None
+            if reader is not None and reader.generation() != self._ix.latest_generation():
+                reader.close()  # (committed to since it was opened)
+                reader = None
+            self._searcher = Searcher(self._ix, postings_cache=self.postings_cache, reader=reader)
         return self._searcher
 
     def warm(self, part: int | None = None) -> bool:
@@ -242,6 +251,9 @@ class Library:
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
         if self._store is not None:
             self._store.close()
             self._store = None
@@ -338,7 +350,11 @@ class Library:
         from .store import transaction
         from .entities.recognizer import default_recognizer
 
+        # (the writer's modules: a search, over SSH a fresh process, does not import them)
+        from .ingest.clean import load_rules
+        from .ingest.furniture import FurnitureTable, Learner, scope_of
         from .ingest.pipeline import prepare_all, worker_count
+        from .ingest.sources import discover, read_path
 
         from .entities.recognizer import RECOGNIZER_VERSION
 
@@ -465,6 +481,8 @@ class Library:
         ones whose file no longer holds them left as they are."""
         if not ids:
             return
+        from .ingest.sources import read_path
+
         by_path: dict[str, set[str]] = {}
         for doc_id, article in self._store.get_many(sorted(ids)).items():
             by_path.setdefault(article.path, set()).add(doc_id)
@@ -511,6 +529,9 @@ class Library:
 
         remove_leftovers(self.index_dir / WHOOSH_DIR)
         versions = self._version_index
+        from .versions import clusters
+
+        clusters.ensure(self._store.db)  # (an index made before the table)
         stored_count = self._store.count()
         versioned = versions.count()
         if (self._ix.doc_count() == stored_count == versioned
@@ -592,11 +613,12 @@ class Library:
         if len(reading.prefix) in (1, 2):  # likely too short: refused at the first bound
             self._words.check_prefix(reading.prefix)
         try:
-            results = self._search.search(reading.text, limit=limit, sort=sort,
-                                          articles=self._store.get_many,
-                                          gazetteer=load_gazetteer(),
-                                          group=self._version_index.cluster_of,
-                                          collapse=not all_versions)
+            searcher = self._search  # (opens the index)
+            results = searcher.search(reading.text, limit=limit, sort=sort,
+                                      articles=self._store.get_many,
+                                      gazetteer=load_gazetteer(),
+                                      group=self._cluster_of(),
+                                      collapse=not all_versions)
         except QueryError:
             if reading.prefix:  # a longer prefix too broad: KeepTyping too
                 self._words.check_prefix(reading.prefix)
@@ -604,6 +626,17 @@ class Library:
         results.query = query
         results.searched = reading.shown
         return results
+
+    def _cluster_of(self) -> Callable[[str], tuple[str, int] | None]:
+        """An article's (cluster, other versions), as search groups hits: read
+        from the store's table (versions/clusters.py), without the version
+        detector's imports; by the version index, which computes them, for
+        an index made before that table."""
+        from .versions import clusters
+
+        if clusters.exists(self._store.db):
+            return partial(clusters.cluster_of, self._store.db)
+        return self._version_index.cluster_of
 
     def facets(self, query: str, typing: bool = False, filters: Iterable[str] = ()) -> Facets:
         """The query's hits counted by source and by month."""
@@ -713,13 +746,15 @@ class Library:
 
     def clusters(self, min_containment: float | None = None) -> list[Cluster]:
         """Every group of versions, largest first."""
-        from .versions.detect import components
+        from .versions.clusters import components
 
         index = self._version_index
         pairs = index.pairs()
-        if min_containment is not None:
+        if min_containment is None:
+            groups = index.clusters()  # as kept in the store
+        else:
             pairs = [p for p in pairs if p.containment >= min_containment]
-        groups = components((p.a, p.b) for p in pairs)
+            groups = components((p.a, p.b) for p in pairs)
         weakest: dict[str, float] = {}
         for pair in pairs:
             root = groups[pair.a]

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 
 from whoosh import qparser, query as wq
+from whoosh.searching import Searcher as WhooshSearcher
 
 from ..entities.gazetteer import Gazetteer
 from ..errors import QueryError
@@ -44,9 +45,10 @@ def _query_errors(q) -> list[str]:
 class Searcher:
     """Parses queries and runs them on one open Whoosh index."""
 
-    def __init__(self, ix, postings_cache: int | None = None):
+    def __init__(self, ix, postings_cache: int | None = None, reader=None):
+        """`reader`: one of `ix`'s, already open, for this searcher to take."""
         self.ix = ix
-        self._searcher = ix.searcher()
+        self._searcher = ix.searcher() if reader is None else WhooshSearcher(reader, fromindex=ix)
         # (FileIndex.schema reads the index's TOC file again at each use)
         self.schema = self._searcher.schema
         self._fast = None

@@ -36,7 +36,9 @@ after it. Site furniture the cleaner learned (ingest/furniture.py) is gone
 from the cleaned bodies already.
 
 Versions are the connected components of version pairs (union-find), named
-by their smallest id, so a cluster's id is stable as long as its members are.
+by their smallest id, so a cluster's id is stable as long as its members are;
+each article's cluster is kept in `version_clusters`, updated with the pairs
+(clusters.py).
 
 The index's SQLite file keeps `version_docs` (each article's length and
 signature) and `version_pairs`. Adding articles only touches their own rows,
@@ -61,6 +63,8 @@ from rapidfuzz.distance import Indel
 
 from ..model import Article
 from ..store import has_tables, transaction
+from . import clusters as cluster_table
+from .clusters import components  # (the fallback: an index made before version_clusters)
 
 SHINGLE_WORDS = 5
 NUM_PERM = 128
@@ -441,10 +445,11 @@ class VersionIndex:
         self.db = db
         self.load_bodies = load_bodies  # ids -> {id: body text}
         self._clusters: dict[str, str] | None = None
+        self._has_table = False  # version_clusters (once there, it stays)
         self._lookup: _Lookup | None = None
         if not has_tables(db, "version_docs", "version_pairs"):
             with db:  # a new store (readers need no schema statement)
-                db.executescript(SCHEMA)
+                db.executescript(SCHEMA + cluster_table.SCHEMA)
 
     # -- writing -----------------------------------------------------------------------
 
@@ -461,11 +466,12 @@ class VersionIndex:
         if self._current():
             return
         with transaction(self.db):
-            for table in ("version_bands", "version_docs", "version_pairs"):
+            for table in ("version_bands", "version_docs", "version_pairs", "version_clusters"):
                 self.db.execute(f"DROP TABLE IF EXISTS {table}")
             for statement in SCHEMA.split(";"):
                 if statement.strip():
                     self.db.execute(statement)
+            cluster_table.create(self.db)
         self._lookup = None
         self._clusters = None
 
@@ -501,6 +507,7 @@ class VersionIndex:
         lookup = self._memory()
         try:
             with transaction(self.db):  # joins the caller's transaction, if any
+                cluster_table.ensure(self.db)  # (an index made before the table)
                 self._remove([a.id for a in articles])
                 hashes, bodies, signed = {}, {}, []
                 rows = []
@@ -525,6 +532,8 @@ class VersionIndex:
                     "INSERT OR REPLACE INTO version_pairs (a, b, resemblance, containment) "
                     "VALUES (?, ?, ?, ?)",
                     [(p.a, p.b, p.resemblance, p.containment) for p in found])
+                cluster_table.refresh(self.db, [a.id for a in articles],
+                                      [(p.a, p.b) for p in found])
         except BaseException:
             self._lookup = None  # read again from what SQLite kept
             raise
@@ -534,7 +543,9 @@ class VersionIndex:
         self._upgrade()
         self._clusters = None
         with transaction(self.db):
+            cluster_table.ensure(self.db)
             self._remove(ids)
+            cluster_table.refresh(self.db, ids, [])
 
     def _remove(self, ids: list[str]) -> None:
         if self._lookup is not None:
@@ -581,11 +592,13 @@ class VersionIndex:
         """Every other article of doc_id's cluster, with its pair figures to
         doc_id when they were compared directly (else 0: the caller compares
         them)."""
-        clusters = self.clusters()
-        cluster = clusters.get(doc_id)
-        if cluster is None:
+        found = self.cluster_of(doc_id)
+        if found is None:
             return []
-        members = [i for i, c in clusters.items() if c == cluster and i != doc_id]
+        if self._table():
+            members = [i for i in cluster_table.members(self.db, found[0]) if i != doc_id]
+        else:
+            members = [i for i, c in self.clusters().items() if c == found[0] and i != doc_id]
         direct = {}
         for a, b, resemblance, containment in self.db.execute(
                 "SELECT a, b, resemblance, containment FROM version_pairs "
@@ -597,29 +610,25 @@ class VersionIndex:
 
     def clusters(self) -> dict[str, str]:
         """{article id: cluster id} for every article that has versions."""
+        if self._table():
+            return cluster_table.all_clusters(self.db)
+        return self._components()
+
+    def cluster_of(self, doc_id: str) -> tuple[str, int] | None:
+        """(cluster id, number of other versions) of an article, or None."""
+        if self._table():
+            return cluster_table.cluster_of(self.db, doc_id)
+        cluster = self._components().get(doc_id)
+        return (cluster, self._sizes[cluster] - 1) if cluster else None
+
+    def _table(self) -> bool:
+        self._has_table = self._has_table or cluster_table.exists(self.db)
+        return self._has_table
+
+    def _components(self) -> dict[str, str]:
+        """The clusters computed from every pair, for an index made before the
+        table whose writer has not opened it since (a reader cannot add it)."""
         if self._clusters is None:
             self._clusters = components(self.db.execute("SELECT a, b FROM version_pairs"))
             self._sizes = Counter(self._clusters.values())
         return self._clusters
-
-    def cluster_of(self, doc_id: str) -> tuple[str, int] | None:
-        """(cluster id, number of other versions) of an article, or None."""
-        cluster = self.clusters().get(doc_id)
-        return (cluster, self._sizes[cluster] - 1) if cluster else None
-
-
-def components(edges: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """{node: smallest node of its connected component} (union-find)."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in edges:
-        root_a, root_b = find(a), find(b)
-        if root_a != root_b:
-            parent[max(root_a, root_b)] = min(root_a, root_b)
-    return {node: find(node) for node in parent}
