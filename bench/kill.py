@@ -22,7 +22,9 @@ the Whoosh commit, sqlite = between the Whoosh commit and the end of the
 store's transaction), as told by the child.
 
 The child is this file with `--child`: it runs the CLI with BATCH_SIZE set to
-`--batch` and optionally a `--crash POINT:N` hook that SIGKILLs itself at an
+`--batch` (with `--parallel`, cleaning in worker processes however small the
+input; it logs the phase `prepared` once their first article is back) and
+optionally a `--crash POINT:N` hook that SIGKILLs itself at an
 exact point of the Nth batch (the tests use it): `whoosh-commit` (segment
 files written, TOC not yet renamed), `after-whoosh` (Whoosh committed, the
 store not), `in-sqlite` (inside the store's transaction, before its commit).
@@ -72,6 +74,7 @@ def install_hooks(crash: str | None, phase_file: str | None, hold: float = 0.0) 
     import whoosh.filedb.filestore as filestore
     import whoosh.writing as writing
 
+    import wartui.ingest.pipeline as pipeline
     import wartui.search.writer as writer
     import wartui.store as store
     import wartui.versions.detect as detect
@@ -89,6 +92,16 @@ def install_hooks(crash: str | None, phase_file: str | None, hold: float = 0.0) 
                 time.sleep(hold)
             else:
                 _suicide()
+
+    real_prepare_all = pipeline.prepare_all
+
+    def prepare_all(*args, **kwargs):
+        for number, prepared in enumerate(real_prepare_all(*args, **kwargs)):
+            if number == 0:
+                log("prepared")
+            yield prepared
+
+    pipeline.prepare_all = prepare_all
 
     real_batch_commit = writer.IndexBatch.commit
 
@@ -148,13 +161,17 @@ def child(argv: list[str]) -> int:
     parser.add_argument("--crash", default=None)
     parser.add_argument("--phase-file", default=None)
     parser.add_argument("--hold", type=float, default=0.0)
+    parser.add_argument("--parallel", action="store_true")
     parser.add_argument("cli", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
+    import wartui.ingest.pipeline
     import wartui.library
     from wartui.cli import main
 
     if args.batch:
         wartui.library.BATCH_SIZE = args.batch
+    if args.parallel:
+        wartui.ingest.pipeline.PARALLEL_MIN_BYTES = 0
     install_hooks(args.crash, args.phase_file, args.hold)
     cli = args.cli[1:] if args.cli[:1] == ["--"] else args.cli
     return main(cli)
@@ -162,12 +179,15 @@ def child(argv: list[str]) -> int:
 
 def child_argv(index_dir: Path, paths: list[Path], batch: int | None = None,
                crash: str | None = None, phase_file: Path | None = None,
-               wait: float | None = 0.0, hold: float = 0.0) -> list[str]:
+               wait: float | None = 0.0, hold: float = 0.0,
+               parallel: bool = False) -> list[str]:
     """The command of one `wartui index` run under the hooks (`wait` None:
     no --wait option, for a wartui without it)."""
     argv = [sys.executable, str(Path(__file__).resolve()), "--child"]
     if batch:
         argv += ["--batch", str(batch)]
+    if parallel:
+        argv.append("--parallel")
     if crash:
         argv += ["--crash", crash]
     if phase_file:

@@ -6,12 +6,14 @@ Rich is imported only by what prints with it: a command that prints JSON
 
 Exit status: 0 success; 1 something was skipped or not found; 2 bad usage or
 a query/index problem (with a one-line message on stderr); 3 the index is
-being written by another process (try again later).
+being written by another process (try again later); 130 Ctrl-C, 143 SIGTERM
+(the same one line).
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sqlite3
 import sys
 from functools import cached_property
@@ -119,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     from .library import Library
 
     library = Library(args.index_dir or default_index_dir())
+    if args.command:  # (the app handles its signals itself: tui/terminal.py)
+        signal.signal(signal.SIGTERM, _terminated)
     try:
         if args.command == "index":
             return cmd_index(library, args, con)
@@ -141,11 +145,22 @@ def main(argv: list[str] | None = None) -> int:
 
         print_error(str(damaged(library.index_dir, f"articles.sqlite: {exc}")), con.err)
         return EXIT_USAGE
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         con.err.print("wartui: interrupted; the index keeps every batch committed so far")
-        return 130
+        return 128 + (exc.signum if isinstance(exc, Terminated) else signal.SIGINT)
     finally:
         library.close()
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, taken as Ctrl-C is: the run stops where it is, what it had
+    not committed is undone, the same one line is printed (status 143)."""
+
+    signum = signal.SIGTERM
+
+
+def _terminated(signum, frame) -> None:
+    raise Terminated()
 
 
 # -- commands ------------------------------------------------------------------

@@ -13,6 +13,12 @@ Workers are started with "spawn", not fork: the app indexes from a thread,
 and forking a process that has threads can deadlock. A worker that dies
 takes its chunk with it: the run stops with the error, and the next run
 picks up from the last committed batch (nothing is half-written).
+
+Workers never speak for the run. Ctrl-C in a terminal reaches the whole
+process group, but it is the parent that stops the run (and then ends the
+pool): workers ignore SIGINT, from their start. A worker whose parent dies
+(kill -9) is killed with it by the kernel, before it writes its next result
+into a pipe nobody reads (a traceback each, before).
 """
 
 from __future__ import annotations
@@ -21,6 +27,10 @@ import collections
 import itertools
 import multiprocessing
 import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -119,13 +129,71 @@ def prepare(record: RawRecord, digest: str, rules=None, recognizer=None,
 _furniture = None  # a worker's: the site furniture of the run (ingest/furniture.py)
 
 
-def _start_worker(furniture) -> None:
+def _start_worker(furniture, parent: int) -> None:
     global _furniture
     _furniture = furniture
+    _quiet_with(parent)
     try:
         os.nice(WORKER_NICE)
     except (AttributeError, OSError):  # no nice on this system: same priority
         pass
+
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _quiet_with(parent: int) -> None:
+    """Ignore SIGINT (pending since the worker started, blocked by
+    `_sigint_blocked`: setting SIG_IGN discards it), and die with `parent`:
+    at once where the kernel does it (Linux), else within a second."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        by_kernel = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):  # not Linux
+        by_kernel = False
+    if not by_kernel:
+        threading.Thread(target=_watch, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # died before the kernel was told
+        os._exit(0)
+
+
+def _watch(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(0)
+
+
+def _quiet_tracker() -> None:
+    """Start multiprocessing's resource tracker (a process of its own, for
+    the pool's semaphores) told not to warn: after a kill -9 of this process
+    it unlinks the semaphores left behind, as it should, but also printed
+    "There appear to be 6 leaked semaphore objects" under the shell's next
+    prompt. It is started with this process's -W options, so one is added
+    first. (Started here, not by the pool: it unblocks the signals it
+    blocked to start, which would end `_sigint_blocked` early.)"""
+    from multiprocessing import resource_tracker
+
+    option = "ignore:resource_tracker:UserWarning"
+    if option not in sys.warnoptions:
+        sys.warnoptions.append(option)
+    resource_tracker.ensure_running()
+
+
+class _sigint_blocked:
+    """SIGINT blocked in this thread while the pool starts its workers: they
+    inherit the mask, so a Ctrl-C while they import (~1 s) stays pending until
+    `_quiet_with` discards it. The parent gets its own Ctrl-C when the block
+    ends."""
+
+    def __enter__(self):
+        self.mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+    def __exit__(self, *exc):
+        signal.pthread_sigmask(signal.SIG_SETMASK, self.mask)
 
 
 def _prepare_job(job: tuple[RawRecord, str]) -> Prepared:
@@ -146,7 +214,11 @@ def prepare_all(jobs: Iterable[tuple[RawRecord, str]], workers: int, rules,
             yield prepare(record, digest, rules, recognizer, furniture)
         return
     context = multiprocessing.get_context("spawn")
-    with context.Pool(workers, initializer=_start_worker, initargs=(furniture,)) as pool:
+    _quiet_tracker()
+    with _sigint_blocked():
+        pool = context.Pool(workers, initializer=_start_worker,
+                            initargs=(furniture, os.getpid()))
+    with pool:  # (its end terminates the workers: SIGTERM, which they die of quietly)
         in_flight: collections.deque = collections.deque()
         for chunk in _chunks(jobs, CHUNK):
             submitted = pool.map_async(_prepare_job, chunk, chunksize=max(1, CHUNK // 8 // workers))
