@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .config import INDEX_ENV, default_index_dir, seeds_dir
 from .errors import IndexBusy, WartuiError
-from .model import Article, IngestReport, SearchResults
+from .model import Article, IngestReport, SearchResults, by_file
 from .textsafe import dumps_json, printable
 
 if TYPE_CHECKING:
@@ -400,8 +400,8 @@ def print_report(report: IngestReport, out: Console) -> None:
     from rich.text import Text
 
     out.print(Text(report.summary(), style="bold"))
-    for label, items, style in (("skipped", report.skipped, "yellow"),
-                                ("repaired", report.notes, "dim")):
+    for label, items, style in (("skipped", by_file(report.skipped), "yellow"),
+                                ("repaired", by_file(report.notes), "dim")):
         for item in items[:MAX_REPORT_LINES]:
             out.print(Text(f"  {label} {printable(item.where, False)}: "
                            f"{printable(item.reason, False)}", style=style))

@@ -391,7 +391,8 @@ class Library:
                         continue
                     record = self._unique(item, seen, said)
                     if not quiet:
-                        report.notes.extend(Skipped(record.id, note) for note in record.notes)
+                        report.notes.extend(Skipped(record.id, note, record.path)
+                                            for note in record.notes)
                     digest = content_hash(record, pipeline)
                     yield file_number, record, None if known.get(record.id) == digest else digest
 
@@ -436,7 +437,7 @@ class Library:
                 for prepared in prepare_all(changed(), workers, rules, recognizer, furniture):
                     record = prepared.record
                     if prepared.article is None:
-                        report.skipped.append(Skipped(record.id, prepared.error))
+                        report.skipped.append(Skipped(record.id, prepared.error, record.path))
                         continue
                     was_known = record.id in known
                     index_batch.add(prepared.fields, was_known)
