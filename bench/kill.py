@@ -9,25 +9,27 @@ times; the next run starts on what the killed one left (a run that finishes
 before its kill is not counted: the index is deleted and started anew).
 After every kill the index is inspected in this process: it must open, every
 query of a small set must work, no article may be in Whoosh twice, every
-stored article must be in Whoosh and in the version tables, and no lock may be
-left held. The re-runs use `--wait 0`, so a lock left behind by a killed
+Whoosh document must be in the store (a search never lists an article that
+`show` cannot open), every stored article in the version tables, and no lock
+may be left held. The re-runs use `--wait 0`, so a lock left behind by a killed
 writer would fail them at once (exit status 3). When the kills are done, runs
 continue until one completes; then Whoosh ids, store ids and version-table ids
 must all equal the corpus's ids, and one more run must find nothing to do.
 
 Prints JSON: kills, runs, seconds, missing, doubled, errors (all must be 0
 but kills, runs and seconds), and where the kills landed (`phases`: cleaning =
-cleaning pages and adding them to the open Whoosh writer, whoosh = inside
-the Whoosh commit, sqlite = between the Whoosh commit and the end of the
-store's transaction), as told by the child.
+cleaning pages and adding them to the open Whoosh writer, sqlite = inside
+the store's transaction, whoosh = from the end of that transaction to the
+end of the Whoosh commit), as told by the child.
 
 The child is this file with `--child`: it runs the CLI with BATCH_SIZE set to
 `--batch` (with `--parallel`, cleaning in worker processes however small the
 input; it logs the phase `prepared` once their first article is back) and
 optionally a `--crash POINT:N` hook that SIGKILLs itself at an
-exact point of the Nth batch (the tests use it): `whoosh-commit` (segment
-files written, TOC not yet renamed), `after-whoosh` (Whoosh committed, the
-store not), `in-sqlite` (inside the store's transaction, before its commit).
+exact point of the Nth batch (the tests use it): `in-sqlite` (inside the
+store's transaction, before its commit), `between-commits` (after the first
+of the batch's two commits, before the second: the store's, then Whoosh's),
+`whoosh-commit` (segment files written, the new TOC not yet in place).
 """
 
 from __future__ import annotations
@@ -103,13 +105,33 @@ def install_hooks(crash: str | None, phase_file: str | None, hold: float = 0.0) 
 
     pipeline.prepare_all = prepare_all
 
+    # A batch is committed twice, to the store and to Whoosh: "between-commits"
+    # is after the first of the two (whichever it is), before the second.
+    committed: list[str] = []
+    batch_rows = []
+
+    def one_commit_done(name: str) -> None:
+        committed.append(name)
+        if len(committed) == 1:
+            at("between-commits")
+        else:
+            committed.clear()
+
+    real_put_many = store.ArticleStore.put_many
+
+    def put_many(self, rows):
+        batch_rows.append(True)
+        return real_put_many(self, rows)
+
+    store.ArticleStore.put_many = put_many
+
     real_batch_commit = writer.IndexBatch.commit
 
     def batch_commit(self):
         log("whoosh")
         real_batch_commit(self)
-        log("sqlite")
-        at("after-whoosh")
+        log("cleaning")
+        one_commit_done("whoosh")
 
     writer.IndexBatch.commit = batch_commit
 
@@ -141,17 +163,22 @@ def install_hooks(crash: str | None, phase_file: str | None, hold: float = 0.0) 
 
     detect.VersionIndex._verify = verify
 
-    real_transaction = getattr(store, "transaction", None)
-    if real_transaction is not None:
-        @contextmanager
-        def transaction(db):
-            outer = not db.in_transaction
-            with real_transaction(db):
-                yield db
-            if outer:
-                log("cleaning")
+    real_transaction = store.transaction
 
-        store.transaction = transaction
+    @contextmanager
+    def transaction(db):
+        outer = not db.in_transaction
+        if outer:
+            log("sqlite")
+        with real_transaction(db):
+            yield db
+        if outer:
+            log("cleaning")
+            if batch_rows:  # a batch's rows, committed
+                batch_rows.clear()
+                one_commit_done("store")
+
+    store.transaction = transaction
     log("cleaning")
 
 
@@ -225,9 +252,10 @@ def held_locks(index_dir: Path) -> list[str]:
 
 def inspect(index_dir: Path, expected: set[str], final: bool = False) -> dict:
     """What a killed (or finished) run left. `problems` lists every broken
-    promise: while runs are cut short, Whoosh may hold articles the store
-    lacks (the next run removes them), nothing else; when `final`, Whoosh,
-    the store and the version tables must each hold exactly `expected`."""
+    promise: while runs are cut short, the store may hold articles Whoosh
+    lacks (the next run puts them into Whoosh), nothing else; when `final`,
+    Whoosh, the store and the version tables must each hold exactly
+    `expected`."""
     from wartui import Library
     from wartui.errors import QueryError
 
@@ -266,8 +294,9 @@ def inspect(index_dir: Path, expected: set[str], final: bool = False) -> dict:
     unexpected = sorted((set(whoosh) | store | versions) - expected)
     if unexpected:
         problems.append(f"{len(unexpected)} unexpected ids, e.g. {unexpected[:3]}")
-    if store - set(whoosh):
-        problems.append(f"{len(store - set(whoosh))} stored articles not in Whoosh")
+    if set(whoosh) - store:
+        problems.append(f"{len(set(whoosh) - store)} Whoosh documents not in the store "
+                        "(found by a search, 'not found' by show)")
     if store != versions:
         problems.append(f"version tables differ from the store by {len(store ^ versions)}")
     locks = held_locks(index_dir)

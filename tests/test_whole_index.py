@@ -65,26 +65,31 @@ def assert_whole(index_dir: Path, expected: set[str], final: bool = False) -> di
 
 # -- kill -9 ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("crash", [
-    "whoosh-commit:1",  # the first batch: an index without a document
-    "whoosh-commit:2",  # segment files written, the new TOC not yet in place
-    "after-whoosh:2",   # Whoosh committed, the store not
-    "in-sqlite:2",      # inside the store's transaction (articles written, versions half)
+@pytest.mark.parametrize("crash, stored, searched", [
+    ("in-sqlite:1", 0, 0),           # the first batch: an empty index
+    ("in-sqlite:2", 1, 1),           # inside the store's transaction (articles, versions half)
+    ("between-commits:2", 2, 1),     # the store committed, Whoosh not
+    ("whoosh-commit:2", 2, 1),       # segment files written, the new TOC not yet in place
 ])
-def test_a_run_killed_at_a_commit_leaves_a_whole_index(corpus, tmp_path, crash):
+def test_a_run_killed_at_a_commit_leaves_a_whole_index(corpus, tmp_path, crash, stored,
+                                                       searched):
+    """`stored` and `searched`: the batches in the store and in Whoosh after
+    the kill. A batch the store has and Whoosh not is put into Whoosh from
+    the store by the next run (it is not cleaned again)."""
     path, expected = corpus
     index_dir = tmp_path / "ix"
     killed = index_run(index_dir, [path], crash=crash)
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     found = assert_whole(index_dir, expected)  # every search works, nothing doubled
-    done = BATCH * (int(crash[-1]) - 1)  # the batches before, whole; that one not at all
-    assert found["store"] == done
-    if crash == "after-whoosh:2":
-        assert found["whoosh"] == 2 * BATCH  # the second batch waits for the next run
+    assert (found["store"], found["whoosh"]) == (stored * BATCH, searched * BATCH)
     rerun = index_run(index_dir, [path])  # --wait 0: no lock may be left behind
     assert rerun.returncode == 0, rerun.stderr
     report = json.loads(rerun.stdout)
+    done = stored * BATCH
     assert (report["new"], report["unchanged"]) == (len(expected) - done, done)
+    if stored > searched:
+        assert [note["reason"] for note in report["notes"]][:1] == [
+            f"{BATCH} articles put back into the search index from the article store"]
     assert_whole(index_dir, expected, final=True)
 
 
@@ -93,7 +98,7 @@ def test_killed_again_and_again_then_finished(corpus, tmp_path):
     the same index: each leaves it whole, and the last run completes it."""
     path, expected = corpus
     index_dir = tmp_path / "ix"
-    for crash in ("after-whoosh:1", "in-sqlite:2"):
+    for crash in ("between-commits:1", "in-sqlite:2"):
         assert index_run(index_dir, [path], crash=crash).returncode == -signal.SIGKILL
         assert_whole(index_dir, expected)
     child = subprocess.Popen(child_argv(index_dir, [path], batch=BATCH),
@@ -180,12 +185,12 @@ def test_a_second_writer_waits_or_says_the_index_is_busy(corpus, tmp_path, seeds
     path, expected = corpus
     index_dir, phases = tmp_path / "ix", tmp_path / "phases"
     first = subprocess.Popen(
-        child_argv(index_dir, [path], batch=BATCH, crash="after-whoosh:2", hold=4,
+        child_argv(index_dir, [path], batch=BATCH, crash="between-commits:2", hold=4,
                    phase_file=phases), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True)
     try:
-        wait_for_phase(phases, "held", first)  # between its Whoosh and SQLite commits
-        assert held_locks(index_dir) == ["write.lock"]
+        wait_for_phase(phases, "held", first)  # between its SQLite and Whoosh commits
+        assert held_locks(index_dir) == ["write.lock", "MAIN_WRITELOCK"]
         busy = wartui("--index-dir", str(index_dir), "index", str(seeds_dir), "--wait", "0.2")
         assert busy.returncode == 3
         lines = busy.stderr.strip().splitlines()
@@ -366,6 +371,40 @@ def test_the_app_searches_while_another_process_writes(corpus, seed_copy, tmp_pa
     finally:
         writer.kill()
         writer.wait()
+
+
+@pytest.mark.parametrize("crash", ["between-commits:2", "whoosh-commit:2"])
+def test_a_search_never_lists_an_article_show_cannot_open(corpus, tmp_path, crash):
+    """A writer held between a batch's two commits, then killed there: every
+    hit of every search opens, in this process as `show` would (before, the
+    batch was in Whoosh first: its hits were "not found" until the next
+    `index`). The batch is found once the next run has put it into Whoosh."""
+    path, expected = corpus
+    index_dir, phases = tmp_path / "ix", tmp_path / "phases"
+
+    def every_hit_opens(library) -> int:
+        hits = library.search("", limit=1000, all_versions=True).hits
+        hits += library.search("aleppo OR damascus", limit=1000, all_versions=True).hits
+        assert hits
+        assert [hit.id for hit in hits if library.article(hit.id) is None] == []
+        return len({hit.id for hit in hits})
+
+    writer = subprocess.Popen(child_argv(index_dir, [path], batch=BATCH, crash=crash, hold=30,
+                                         phase_file=phases),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        wait_for_phase(phases, "held", writer)
+        with Library(index_dir) as library:  # a reader opened while it waits
+            assert every_hit_opens(library) == BATCH
+            assert library.count() == 2 * BATCH  # (the held batch: in the store only)
+    finally:
+        writer.kill()
+        writer.wait()
+    with Library(index_dir) as library:  # and after the kill
+        assert every_hit_opens(library) == BATCH
+    assert index_run(index_dir, [path]).returncode == 0
+    with Library(index_dir) as library:
+        assert every_hit_opens(library) == len(expected)
 
 
 # -- read-only --------------------------------------------------------------------------------

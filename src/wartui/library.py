@@ -348,9 +348,13 @@ class Library:
         seen_ids: set[str] = set()
 
         def flush() -> None:
+            """The batch into the store (one transaction), then into Whoosh
+            (one commit). In that order, what a search finds is always in the
+            store: until Whoosh's commit, the batch is only where no search
+            looks (a writer stopped in between leaves it there, and the next
+            run puts it into Whoosh from the store)."""
             if not batch:
                 return
-            index_batch.commit()
             versions = self._version_index  # (made outside: its schema statements commit)
             with transaction(self._store.db):  # the batch's rows in SQLite: all or none
                 self._store.put_many((article, raw) for article, raw, _, _ in batch)
@@ -358,6 +362,7 @@ class Library:
                     [article for article, _, _, _ in batch],
                     signatures={article.id: signature for article, _, _, signature in batch})
                 self._store.add_vocabulary(_vocabulary(article for article, _, _, _ in batch))
+            index_batch.commit()
             (self.index_dir / WRITE_PENDING).touch()  # readers' `stamp` changes
             self._vocabulary = None
             for article, _, was_known, _ in batch:
@@ -491,13 +496,15 @@ class Library:
     def _repair_interrupted_write(self) -> list[Skipped]:
         """Make the index whole after a writer was killed (or failed) half-way.
 
-        Each batch goes to Whoosh first (one commit) and to SQLite second (one
-        transaction: articles, version tables and vocabulary together), so a
-        writer killed between the two leaves Whoosh documents that the store
-        lacks, or (for a changed article) Whoosh's newer text: Whoosh is put
-        back to what the store holds, and the next run adds those pages once,
-        never twice. Articles missing from the version tables (an index of
-        an older wartui, killed between its separate commits) are added.
+        Each batch goes to SQLite first (one transaction: articles, version
+        tables and vocabulary together) and to Whoosh second (one commit), so
+        a writer killed between the two leaves articles that Whoosh lacks, or
+        (for a changed article) has in its older text: Whoosh is put back to
+        what the store holds, from the store. (An index of an older wartui,
+        which wrote Whoosh first, can hold Whoosh documents the store lacks:
+        they are taken out, and the next run adds those pages once, never
+        twice.) Articles missing from the version tables (an index of an
+        older wartui, killed between its separate commits) are added.
 
         The full comparison reads every Whoosh document's id: it runs only
         when the last run did not finish (`write.pending`) or the counts
@@ -517,7 +524,7 @@ class Library:
         extra = sorted(doc_id for doc_id in indexed if doc_id not in stored)
         wrong = sorted(doc_id for doc_id, digest in stored.items()
                        if indexed.get(doc_id) != [digest])  # missing, doubled or newer
-        rewrite(self._ix, extra, list(self._store.get_many(wrong).values()))
+        rewrite(self._ix, extra + wrong, self._articles(wrong))
         in_versions = {doc_id for (doc_id,) in
                        self._store.db.execute("SELECT id FROM version_docs")}
         versions.remove(sorted(in_versions - stored.keys()))
@@ -536,6 +543,11 @@ class Library:
         if lacking:
             notes.append(Skipped(where, f"{len(lacking)} articles added to the version tables"))
         return notes
+
+    def _articles(self, ids: list[str], chunk: int = 500) -> Iterator[Article]:
+        """The stored articles of `ids`, read a chunk at a time."""
+        for start in range(0, len(ids), chunk):
+            yield from self._store.get_many(ids[start:start + chunk]).values()
 
     def _remove_index(self) -> None:
         import shutil

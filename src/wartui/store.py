@@ -2,10 +2,11 @@
 
 Whoosh holds what is searched; this holds what is shown (paragraphs, dropped
 lines, metadata, the raw page) and the content hash that makes re-indexing
-incremental. Writes go to Whoosh first and here second, so a writer killed in
-between leaves documents that the next run sees as new and writes again
-(`Library` removes them from Whoosh first). A batch's rows here (articles,
-version tables, vocabulary) are written in one transaction (`transaction`).
+incremental. Writes come here first and go to Whoosh second, so whatever a
+search finds is here; a writer killed in between leaves articles that
+Whoosh lacks, which the next run puts into Whoosh from here. A batch's rows
+here (articles, version tables, vocabulary) are written in one transaction
+(`transaction`).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -145,13 +145,14 @@ def indexed_hashes(ix) -> dict[str, list[str]]:
     return found
 
 
-def rewrite(ix, delete: list[str], add: list[Article], wait_seconds: float = 5.0) -> None:
-    """In one commit: delete every document of the ids in `delete` and add
-    `add` (their ids are deleted first too, so each is there once)."""
-    if not delete and not add:
+def rewrite(ix, delete: list[str], add: Iterable[Article], wait_seconds: float = 5.0) -> None:
+    """In one commit: delete every document of the ids in `delete`, then add
+    the articles of `add` (taken as they come: a generator keeps few in
+    memory), whose ids must be in `delete` too, so that each is there once."""
+    if not delete:
         return
     with _commit(ix, wait_seconds) as writer:
-        for doc_id in dict.fromkeys([*delete, *(a.id for a in add)]):
+        for doc_id in delete:
             writer.delete_by_term("id", doc_id)
         for article in add:
             writer.add_document(**document_fields(article))
