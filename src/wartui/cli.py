@@ -6,8 +6,9 @@ Rich is imported only by what prints with it: a command that prints JSON
 
 Exit status: 0 success; 1 something was skipped or not found; 2 bad usage or
 a query/index problem (with a one-line message on stderr); 3 the index is
-being written by another process (try again later); 130 Ctrl-C, 143 SIGTERM
-(the same one line).
+being written by another process (try again later); 4 the disk is full
+(free space and run the same command again); 130 Ctrl-C, 143 SIGTERM (the
+same one line).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .config import INDEX_ENV, default_index_dir, seeds_dir
-from .errors import IndexBusy, WartuiError
+from .errors import DiskFull, IndexBusy, WartuiError
 from .model import Article, IngestReport, SearchResults, by_file
 from .textsafe import dumps_json, printable
 
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
-EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_BUSY, EXIT_DISK_FULL = 0, 1, 2, 3, 4
 ENTITY_TYPES = ("place", "armed-group", "person", "organisation", "country")
 # Entity types differ by more than colour, so they read in monochrome too.
 ENTITY_STYLES = {
@@ -139,9 +140,17 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_default(library, parser, con.out)
     except WartuiError as exc:
         print_error(str(exc), con.err)
-        return EXIT_BUSY if isinstance(exc, IndexBusy) else EXIT_USAGE
-    except sqlite3.DatabaseError as exc:  # a store damaged where opening it did not look
-        from .library import damaged
+        return (EXIT_BUSY if isinstance(exc, IndexBusy)
+                else EXIT_DISK_FULL if isinstance(exc, DiskFull) else EXIT_USAGE)
+    except (OSError, sqlite3.DatabaseError) as exc:
+        from . import space
+
+        if space.is_full(exc, library.index_dir):  # never advise a rebuild: room is all it needs
+            print_error(str(space.disk_full(library.index_dir, exc)), con.err)
+            return EXIT_DISK_FULL
+        if isinstance(exc, OSError):
+            raise
+        from .library import damaged  # a store damaged where opening it did not look
 
         print_error(str(damaged(library.index_dir, f"articles.sqlite: {exc}")), con.err)
         return EXIT_USAGE
@@ -194,13 +203,19 @@ def cmd_index(library, args, con: Consoles) -> int:
 
     wait = WRITE_WAIT if args.wait is None else args.wait
 
+    def warn(message: str) -> None:  # (on stderr, above a progress bar)
+        from rich.text import Text
+
+        con.err.print(Text("wartui: warning: " + printable(message, False), style="yellow"),
+                      soft_wrap=True)
+
     def work(progress):
         if args.paths:
             return library.add_paths(args.paths, progress=progress, rebuild=args.rebuild,
-                                     wait=wait)
+                                     wait=wait, warn=warn)
         if args.rebuild:
             library.add_paths([], rebuild=True, wait=wait)
-        return library.add_paths([seeds_dir()], progress=progress, wait=wait)
+        return library.add_paths([seeds_dir()], progress=progress, wait=wait, warn=warn)
 
     report = work(None) if args.json else run_with_progress(con.out, work)
     if args.json:
@@ -393,6 +408,7 @@ def report_json(report: IngestReport) -> dict:
         "new": report.new, "changed": report.changed, "unchanged": report.unchanged,
         "skipped": [{"where": s.where, "reason": s.reason} for s in report.skipped],
         "notes": [{"where": s.where, "reason": s.reason} for s in report.notes],
+        "warnings": report.warnings,
     }
 
 

@@ -27,3 +27,8 @@ class IndexVersionError(WartuiError):
 
 class ArticleMissing(WartuiError, LookupError):
     """No article has the id the user gave."""
+
+
+class DiskFull(WartuiError):
+    """A write failed for want of space (or of quota): nothing half-written
+    stays, and the same command run again once there is room goes on."""

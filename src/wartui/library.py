@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
+from . import space
 from .config import default_index_dir, seeds_dir
 from .errors import (ArticleMissing, IndexBusy, IndexMissing, IndexReadOnly, IndexVersionError,
                      WartuiError)
@@ -196,6 +197,8 @@ class Library:
         except PermissionError as exc:
             raise WartuiError(f"cannot read the index in {self.index_dir}: {exc}") from exc
         except Exception as exc:  # Whoosh's own errors on a bad file are many and untyped
+            if space.is_full(exc, self.index_dir):  # (creating it, on a full disk)
+                raise space.disk_full(self.index_dir, exc) from exc
             raise damaged(self.index_dir, f"{WHOOSH_DIR}/ unreadable: "
                                           f"{type(exc).__name__}: {exc}") from exc
         try:
@@ -203,6 +206,8 @@ class Library:
         except StoreDamaged as exc:
             raise damaged(self.index_dir, str(exc)) from exc
         except sqlite3.DatabaseError as exc:
+            if space.is_full(exc, self.index_dir):  # (SQLite needs room even to read)
+                raise space.disk_full(self.index_dir, exc) from exc
             raise damaged(self.index_dir, f"{STORE_FILE}: {exc}") from exc
         self._ix, self._store = ix, store
         self.read_only = readonly
@@ -259,17 +264,23 @@ class Library:
         return self.add_paths([seeds_dir()], progress=progress)
 
     def add_paths(self, paths: Iterable[str | os.PathLike], progress: Progress | None = None,
-                  rebuild: bool = False, wait: float = WRITE_WAIT) -> IngestReport:
+                  rebuild: bool = False, wait: float = WRITE_WAIT,
+                  warn: Callable[[str], None] | None = None) -> IngestReport:
         """Clean and index files and folders; only what changed is re-indexed.
 
         Every input that is not indexed is in `report.skipped` with its reason;
-        repairs (encoding fallbacks, truncated lines) are in `report.notes`.
+        repairs (encoding fallbacks, truncated lines) are in `report.notes`;
+        what the run should know before it writes (too little free space) in
+        `report.warnings`, each also handed to `warn` as soon as it is known.
 
         One process writes at a time: another one's run makes this wait up to
         `wait` seconds, then raise IndexBusy. A directory this process cannot
-        write raises IndexReadOnly. A run that was killed is made whole first."""
+        write raises IndexReadOnly, a disk that fills up DiskFull (what the
+        run had not committed is undone). A run that was killed is made whole
+        first."""
         import sqlite3
 
+        self._run_needs = None  # (known once the run has read what changed)
         with self._write_lock(wait):
             try:
                 if rebuild:
@@ -281,18 +292,45 @@ class Library:
                 repairs = self._repair_interrupted_write()
                 pending = self.index_dir / WRITE_PENDING
                 pending.touch()
-                report = self._add_paths(paths, progress)
+                report = self._add_paths(paths, progress, warn)
                 report.notes[:0] = repairs
                 pending.unlink(missing_ok=True)
                 return report
-            except OSError as exc:  # the inputs' errors are reported, not raised: these are ours
-                if exc.errno in _NO_WRITE:
+            except (OSError, sqlite3.Error) as exc:
+                # (the inputs' errors are reported, not raised: these are ours)
+                if space.is_full(exc, self.index_dir):
+                    self._after_failure(exc)
+                    raise space.disk_full(self.index_dir, exc, self._run_needs) from exc
+                if isinstance(exc, OSError) and exc.errno in _NO_WRITE:
                     raise read_only(self.index_dir, f"{exc.strerror}: {exc.filename}") from exc
-                raise
-            except sqlite3.OperationalError as exc:
-                if "readonly" in str(exc):
+                if isinstance(exc, sqlite3.OperationalError) and "readonly" in str(exc):
                     raise read_only(self.index_dir, f"{STORE_FILE}: {exc}") from exc
                 raise
+
+    def _after_failure(self, exc: BaseException) -> None:
+        """With the write lock still held, after a run failed for want of
+        space: give back the room its unfinished Whoosh segment took, and the
+        room SQLite's write-ahead log grew into for the transaction it rolled
+        back (the log keeps its size until it is truncated). The failed
+        writer's files are closed first (its frames let go of it): a file
+        removed while open keeps its room."""
+        import sqlite3
+        import traceback
+
+        from .search.writer import remove_leftovers
+
+        traceback.clear_frames(exc.__traceback__)
+        gc.collect()
+        if self._ix is not None:
+            try:
+                remove_leftovers(self._ix)
+            except OSError:
+                pass  # the next run removes them
+        if self._store is not None:
+            try:
+                self._store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error:
+                pass  # closing the store removes the log too
 
     @contextmanager
     def _write_lock(self, wait: float) -> Iterator[None]:
@@ -330,8 +368,8 @@ class Library:
         finally:
             os.close(fd)  # releases the lock
 
-    def _add_paths(self, paths: Iterable[str | os.PathLike],
-                   progress: Progress | None) -> IngestReport:
+    def _add_paths(self, paths: Iterable[str | os.PathLike], progress: Progress | None,
+                   warn: Callable[[str], None] | None = None) -> IngestReport:
         from .search.writer import IndexBatch
         from .store import transaction
         from .entities.recognizer import default_recognizer
@@ -407,20 +445,30 @@ class Library:
         # run reads its files again.
         learner = Learner(FurnitureTable(self._store.db, create=True))
         kept: list[tuple[int, RawRecord, str]] | None = []
-        kept_chars = 0
+        changed_chars = changed_count = 0
         for file_number, record, digest in read():
             if digest is None:
                 report.unchanged += 1
                 continue
             if record.kind != "html":
                 learner.add(record.id, scope_of(record), record.text)
+            changed_chars += len(record.text)
+            changed_count += 1
             if kept is not None:
                 kept.append((file_number, record, digest))
-                kept_chars += len(record.text)
-                if kept_chars > KEPT_BETWEEN_PASSES:
+                if changed_chars > KEPT_BETWEEN_PASSES:
                     kept = None
         furniture = learner.knowledge()
         again = learner.pages_to_reclean()
+        # Warned before anything is written: the run can be stopped, or
+        # room made, before the disk fills up half-way.
+        batch_chars = changed_chars * BATCH_SIZE // max(changed_count, 1)
+        self._run_needs = space.needed_bytes(changed_chars, batch_chars)
+        short = space.shortfall(self.index_dir, self._run_needs)
+        if short:
+            report.warnings.append(short)
+            if warn:
+                warn(short)
 
         def changed() -> Iterator[tuple[RawRecord, str]]:
             """Pass 2: the records to (re)index, with their content hash."""
@@ -512,7 +560,7 @@ class Library:
         for the report."""
         from .search.writer import indexed_hashes, remove_leftovers, rewrite
 
-        remove_leftovers(self.index_dir / WHOOSH_DIR)
+        remove_leftovers(self._ix)
         versions = self._version_index
         stored_count = self._store.count()
         versioned = self._store.db.execute("SELECT COUNT(*) FROM version_docs").fetchone()[0]

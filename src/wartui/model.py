@@ -224,6 +224,7 @@ class IngestReport:
     recleaned: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     notes: list[Skipped] = field(default_factory=list)  # repaired, still indexed
+    warnings: list[str] = field(default_factory=list)  # told before the run wrote (space)
 
     @property
     def indexed(self) -> int:

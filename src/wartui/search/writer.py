@@ -129,10 +129,17 @@ class IndexBatch:
             writer.commit(mergetype=merge_small_segments)
 
     def cancel(self) -> None:
-        """Drop what was added since the last commit."""
+        """Drop what was added since the last commit. A writer that failed
+        half-way through its commit (a full disk) may not cancel cleanly:
+        what it leaves is removed by `remove_leftovers`."""
         writer, self._writer = self._writer, None
-        if writer is not None:
+        if writer is None:
+            return
+        try:
             writer.cancel()
+        except Exception:  # noqa: BLE001 - the error that stopped the run is the one to tell
+            if writer.writelock:
+                writer.writelock.release()
 
 
 def indexed_hashes(ix) -> dict[str, list[str]]:
@@ -158,11 +165,17 @@ def rewrite(ix, delete: list[str], add: Iterable[Article], wait_seconds: float =
             writer.add_document(**document_fields(article))
 
 
-def remove_leftovers(directory: Path) -> list[str]:
-    """Files a killed writer leaves behind that no commit removes: a TOC
-    written under its temporary name but never renamed (`_MAIN_3.toc.1700…`).
-    Only call with the write lock held. (Unfinished segment files go at the
-    next commit, the writer's temporary folder when the next writer ends.)"""
+def remove_leftovers(ix) -> list[str]:
+    """Files a killed or failed writer leaves behind that no commit removed
+    yet: a TOC written under its temporary name but never renamed
+    (`_MAIN_3.toc.1700…`), the files of a segment no TOC lists (a commit cut
+    short: on a full disk, they hold the room the next run needs), the
+    writer's temporary folder. Only call with the write lock held."""
+    import shutil
+
+    from whoosh.index import TOC, clean_files
+
+    directory = Path(ix.storage.folder)
     removed = []
     for path in directory.glob("_*_*.toc.*"):
         try:
@@ -170,4 +183,12 @@ def remove_leftovers(directory: Path) -> list[str]:
             removed.append(path.name)
         except OSError:
             pass
+    before = set(ix.storage.list())
+    toc = TOC.read(ix.storage, ix.indexname)
+    clean_files(ix.storage, ix.indexname, toc.generation, toc.segments)  # (Whoosh's own)
+    removed += sorted(before - set(ix.storage.list()))
+    temporary = directory / f"{ix.indexname}.tmp"
+    if temporary.is_dir():
+        shutil.rmtree(temporary, ignore_errors=True)
+        removed.append(temporary.name)
     return removed
