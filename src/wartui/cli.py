@@ -68,6 +68,15 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("--wait", type=float, default=None, metavar="SECONDS",
                        help="while another process writes the index, wait this long for "
                             "it (default 10), then exit with status 3")
+    index.add_argument("--compact", action="store_true",
+                       help="give back the room of deleted documents (after indexing PATHs, "
+                            "if any: without a PATH, only this)")
+
+    stats = commands.add_parser("stats", help="what the index holds and the room it takes",
+                                description="Articles, the search index's live and deleted "
+                                            "documents, sizes, and the room `wartui index "
+                                            "--compact` would give back.")
+    stats.add_argument("--json", action="store_true", help="print JSON")
 
     search = commands.add_parser("search", help="search the index")
     search.add_argument("query", help="Whoosh query syntax (see wartui --help)")
@@ -137,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_diff(library, args, con)
         if args.command == "entities":
             return cmd_entities(library, args, con)
+        if args.command == "stats":
+            return cmd_stats(library, args, con)
         return cmd_default(library, parser, con.out)
     except WartuiError as exc:
         print_error(str(exc), con.err)
@@ -217,12 +228,56 @@ def cmd_index(library, args, con: Consoles) -> int:
             library.add_paths([], rebuild=True, wait=wait)
         return library.add_paths([seeds_dir()], progress=progress, wait=wait, warn=warn)
 
+    if args.compact and not args.paths and not args.rebuild:
+        return print_compacted(library.compact(wait=wait), args.json, con)
     report = work(None) if args.json else run_with_progress(con.out, work)
+    compacted = library.compact(wait=wait) if args.compact else None
     if args.json:
-        print_json(report_json(report))
+        print_json({**report_json(report), **({"compacted": compacted} if compacted else {})})
     else:
         print_report(report, con.out)
+        if compacted:
+            print_compacted(compacted, False, con)
     return EXIT_PARTIAL if report.skipped else EXIT_OK
+
+
+def print_compacted(compacted: dict, as_json: bool, con: Consoles) -> int:
+    if as_json:
+        print_json(compacted)
+        return EXIT_OK
+    from rich.text import Text
+
+    for note in compacted["repairs"]:
+        con.out.print(Text(f"  repaired: {printable(note, False)}", style="dim"))
+    vacuumed = "; the article store's unused pages given back" if compacted["vacuumed"] else ""
+    con.out.print(Text(f"compacted: {compacted['removed']:,} deleted documents removed"
+                       f"{vacuumed}; {compacted['bytes_before'] / 1e6:,.1f} MB -> "
+                       f"{compacted['bytes_after'] / 1e6:,.1f} MB", style="bold"))
+    return EXIT_OK
+
+
+def cmd_stats(library, args, con: Consoles) -> int:
+    stats = library.stats()
+    if args.json:
+        print_json(stats)
+        return EXIT_OK
+    from rich.text import Text
+
+    def mb(count: int | None) -> str:
+        return "?" if count is None else f"{count / 1e6:,.1f} MB"
+
+    share = stats["deleted"] / max(1, stats["documents"] + stats["deleted"])
+    lines = [
+        f"{printable(str(library.index_dir), False)}: {stats['articles']:,} articles",
+        f"  search index: {stats['documents']:,} documents, {stats['deleted']:,} deleted "
+        f"({share:.0%}), {stats['segments']} segments, {mb(stats['search_bytes'])}",
+        f"  article store: {mb(stats['store_bytes'])} ({mb(stats['store_unused_bytes'])} unused)",
+        f"  `wartui index --compact` would give back about {mb(stats['reclaimable_bytes'])}; "
+        f"{mb(stats['free_bytes'])} free on the disk",
+    ]
+    for line in lines:
+        con.out.print(Text(line))
+    return EXIT_OK
 
 
 def cmd_search(library, args, con: Consoles) -> int:

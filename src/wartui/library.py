@@ -278,9 +278,79 @@ class Library:
         write raises IndexReadOnly, a disk that fills up DiskFull (what the
         run had not committed is undone). A run that was killed is made whole
         first."""
+        with self._writing(wait, rebuild) as repairs:
+            report = self._add_paths(paths, progress, warn)
+            report.notes[:0] = repairs
+            return report
+
+    def compact(self, wait: float = WRITE_WAIT) -> dict:
+        """Give back the room of deleted documents: every Whoosh segment
+        holding some is rewritten with its live ones (a commit does it by
+        itself for segments past merge_policy's share), and SQLite's unused
+        pages are given back (VACUUM) when they are a tenth of the store or
+        more and the disk has room for the copy it makes. Returns the
+        documents removed and the index's size before and after, in bytes."""
+        from .search.writer import compact
+
+        if not self.exists():
+            self._open()  # IndexMissing, with the command that builds one
+        with self._writing(wait) as repairs:
+            before = self.stats()
+            removed = compact(self._ix)
+            vacuumed = False
+            pages, unused = (self._store.db.execute(f"PRAGMA {name}").fetchone()[0]
+                             for name in ("page_count", "freelist_count"))
+            if unused >= 0.1 * pages and (space.free_bytes(self.index_dir) or 0) > 2 * (
+                    before["store_bytes"]):
+                self._store.db.execute("VACUUM")
+                vacuumed = True
+            self._store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            if self._searcher is not None:
+                self._searcher.refresh()
+            after = self.stats()
+        return {"removed": removed, "vacuumed": vacuumed, "repairs": [r.reason for r in repairs],
+                "bytes_before": before["search_bytes"] + before["store_bytes"],
+                "bytes_after": after["search_bytes"] + after["store_bytes"]}
+
+    def stats(self) -> dict:
+        """What the index holds and what it takes: articles in the store,
+        live and deleted documents in Whoosh's segments (deleted: the older
+        text of changed articles, until a commit or `compact` rewrites their
+        segment), sizes in bytes, the room `compact` would give back, and
+        the free space on the disk."""
+        from .search.writer import dead_documents
+
+        self._open()
+        segments = dead_documents(self._ix)
+        whoosh = self.index_dir / WHOOSH_DIR
+        reclaimable = 0
+        for segment, (documents, deleted) in zip(self._ix._segments(), segments):
+            if deleted:
+                reclaimable += _size(whoosh / f"{segment.segment_id()}.seg") * deleted // documents
+        page_size, unused = (self._store.db.execute(f"PRAGMA {name}").fetchone()[0]
+                             for name in ("page_size", "freelist_count"))
+        return {
+            "articles": self._store.count(),
+            "documents": sum(documents - deleted for documents, deleted in segments),
+            "deleted": sum(deleted for _, deleted in segments),
+            "segments": len(segments),
+            "search_bytes": sum(_size(path) for path in whoosh.iterdir()),
+            "store_bytes": sum(_size(self.index_dir / (STORE_FILE + suffix))
+                               for suffix in ("", "-wal")),
+            "store_unused_bytes": page_size * unused,
+            "reclaimable_bytes": reclaimable + page_size * unused,
+            "free_bytes": space.free_bytes(self.index_dir),
+        }
+
+    @contextmanager
+    def _writing(self, wait: float, rebuild: bool = False) -> Iterator[list[Skipped]]:
+        """The write lock held, the index open to write (made if need be)
+        and whole again after a run that was cut short (the repairs' notes
+        yielded), `write.pending` there while the block runs. A full disk,
+        a read-only one, are told as such (DiskFull, IndexReadOnly)."""
         import sqlite3
 
-        self._run_needs = None  # (known once the run has read what changed)
+        self._run_needs = None  # (known once a run has read what changed)
         with self._write_lock(wait):
             try:
                 if rebuild:
@@ -292,10 +362,8 @@ class Library:
                 repairs = self._repair_interrupted_write()
                 pending = self.index_dir / WRITE_PENDING
                 pending.touch()
-                report = self._add_paths(paths, progress, warn)
-                report.notes[:0] = repairs
+                yield repairs
                 pending.unlink(missing_ok=True)
-                return report
             except (OSError, sqlite3.Error) as exc:
                 # (the inputs' errors are reported, not raised: these are ours)
                 if space.is_full(exc, self.index_dir):
