@@ -552,25 +552,31 @@ def _truncate(path: Path) -> None:
     path.write_bytes(data[:len(data) // 2])
 
 
+REBUILD, REPAIR = "index --rebuild", "check --repair"
+# damage, what the message says, and the command it gives: a damaged search
+# index (Whoosh) is made again from the article store, which holds every
+# article; a damaged store only a rebuild from the files mends.
 DAMAGE = {
     "schema 1": (lambda ix: (ix / "wartui.json").write_text('{"schema": 1}'),
-                 "has schema version 1"),
-    "wartui.json missing": (lambda ix: (ix / "wartui.json").unlink(), "wartui.json is missing"),
-    "wartui.json garbled": (lambda ix: (ix / "wartui.json").write_text("{gar"), "unreadable"),
+                 "has schema version 1", REBUILD),
+    "wartui.json missing": (lambda ix: (ix / "wartui.json").unlink(), "wartui.json is missing",
+                            REBUILD),
+    "wartui.json garbled": (lambda ix: (ix / "wartui.json").write_text("{gar"), "unreadable",
+                            REBUILD),
     "Whoosh TOC truncated": (lambda ix: _truncate(next((ix / "whoosh").glob("_MAIN_*.toc"))),
-                             "whoosh/ unreadable"),
+                             "whoosh/ unreadable", REPAIR),
     "Whoosh segment truncated": (lambda ix: _truncate(next((ix / "whoosh").glob("*.seg"))),
-                                 "whoosh/ unreadable"),
+                                 "whoosh/ unreadable", REPAIR),
     "Whoosh TOC missing": (lambda ix: next((ix / "whoosh").glob("_MAIN_*.toc")).unlink(),
-                           "whoosh/ unreadable"),
-    "whoosh/ missing": (lambda ix: shutil.rmtree(ix / "whoosh"), "whoosh is missing"),
-    "SQLite truncated": (lambda ix: _truncate(ix / "articles.sqlite"), "is truncated"),
+                           "whoosh/ unreadable", REPAIR),
+    "whoosh/ missing": (lambda ix: shutil.rmtree(ix / "whoosh"), "whoosh is missing", REPAIR),
+    "SQLite truncated": (lambda ix: _truncate(ix / "articles.sqlite"), "is truncated", REBUILD),
     "SQLite garbage": (lambda ix: (ix / "articles.sqlite").write_bytes(b"\x00garbage" * 4096),
-                       "not an SQLite database"),
+                       "not an SQLite database", REBUILD),
     "SQLite empty": (lambda ix: (ix / "articles.sqlite").write_bytes(b""),
-                     "articles.sqlite is empty"),
+                     "articles.sqlite is empty", REBUILD),
     "SQLite missing": (lambda ix: (ix / "articles.sqlite").unlink(),
-                       "articles.sqlite is missing"),
+                       "articles.sqlite is missing", REBUILD),
 }
 
 
@@ -583,36 +589,39 @@ def seed_index(tmp_path_factory, seeds_dir) -> Path:
 
 
 @pytest.fixture(params=sorted(DAMAGE))
-def damaged_index(request, seed_index, tmp_path) -> tuple[Path, str]:
+def damaged_index(request, seed_index, tmp_path) -> tuple[Path, str, str]:
     index_dir = tmp_path / "ix"
     shutil.copytree(seed_index, index_dir)
-    damage, message = DAMAGE[request.param]
+    damage, message, mend = DAMAGE[request.param]
     damage(index_dir)
-    return index_dir, message
+    return index_dir, message, mend
 
 
 def test_a_damaged_index_is_a_clear_message_from_the_cli(damaged_index, capsys, seeds_dir):
-    index_dir, message = damaged_index
-    for argv in (["search", "Taqsis"], ["show", SEED_ID], ["entities", SEED_ID]):
+    index_dir, message, mend = damaged_index
+    for argv in (["search", "Taqsis"], ["show", SEED_ID], ["entities", SEED_ID], ["check"]):
         assert main(["--index-dir", str(index_dir), *argv]) == 2, argv
         err = capsys.readouterr().err
         assert err.count("\n") == 1, err  # one line, however long
         assert message in err, err
-        assert f"wartui --index-dir {index_dir} index --rebuild" in err, err
-    with pytest.raises(IndexVersionError, match="--rebuild"):
+        assert f"wartui --index-dir {index_dir} {mend}" in err, err
+    with pytest.raises(IndexVersionError, match=mend):
         Library(index_dir).search("Taqsis")
-    # `wartui index` without --rebuild refuses or makes it whole; --rebuild always works
-    status = main(["--index-dir", str(index_dir), "index", str(seeds_dir)])
-    err = capsys.readouterr().err
-    assert status == 0 or (status == 2 and "--rebuild" in err), err
-    assert main(["--index-dir", str(index_dir), "index", str(seeds_dir), "--rebuild"]) == 0
+    if mend == REPAIR:  # from the store: the seed files are not needed
+        assert main(["--index-dir", str(index_dir), "check", "--repair"]) == 0
+        assert "is whole: 5 articles" in capsys.readouterr().out
+    else:  # `wartui index` without --rebuild refuses or makes it whole; --rebuild always works
+        status = main(["--index-dir", str(index_dir), "index", str(seeds_dir)])
+        err = capsys.readouterr().err
+        assert status == 0 or (status == 2 and "--rebuild" in err), err
+        assert main(["--index-dir", str(index_dir), "index", str(seeds_dir), "--rebuild"]) == 0
     capsys.readouterr()
     assert main(["--index-dir", str(index_dir), "search", "Taqsis", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["total"] == 2
 
 
 def test_a_damaged_index_is_a_message_in_the_app(damaged_index):
-    index_dir, message = damaged_index
+    index_dir, message, mend = damaged_index
     app = WartuiApp(index_dir)
 
     async def scenario(pilot):
@@ -620,6 +629,6 @@ def test_a_damaged_index_is_a_message_in_the_app(damaged_index):
         status = pilot.app.screen.query_one("#status")
         assert status.has_class("-error")
         text = " ".join(screen_text(pilot.app).split())
-        assert message in text and "--rebuild" in text, text
+        assert message in text and mend in text, text
 
     run_app(app, scenario, size=(160, 32))

@@ -72,6 +72,18 @@ def build_parser() -> argparse.ArgumentParser:
                        help="give back the room of deleted documents (after indexing PATHs, "
                             "if any: without a PATH, only this)")
 
+    check = commands.add_parser(
+        "check", help="verify the index: every segment, the store, their ids",
+        description="Every search segment against the checksums written when it was "
+                    "committed (read through when it has none), SQLite's integrity_check of "
+                    "the article store, and the search index's ids against the store's; a "
+                    "verdict, and the command that repairs what is found. Exit status 0 "
+                    "whole, 1 a run was cut short, 2 damaged.")
+    check.add_argument("--repair", action="store_true",
+                       help="make the search index whole again from the article store "
+                            "(damaged segments dropped, their articles written again)")
+    check.add_argument("--json", action="store_true", help="print JSON")
+
     stats = commands.add_parser("stats", help="what the index holds and the room it takes",
                                 description="Articles, the search index's live and deleted "
                                             "documents, sizes, and the room `wartui index "
@@ -148,6 +160,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_entities(library, args, con)
         if args.command == "stats":
             return cmd_stats(library, args, con)
+        if args.command == "check":
+            return cmd_check(library, args, con)
         return cmd_default(library, parser, con.out)
     except WartuiError as exc:
         print_error(str(exc), con.err)
@@ -254,6 +268,53 @@ def print_compacted(compacted: dict, as_json: bool, con: Consoles) -> int:
                        f"{vacuumed}; {compacted['bytes_before'] / 1e6:,.1f} MB -> "
                        f"{compacted['bytes_after'] / 1e6:,.1f} MB", style="bold"))
     return EXIT_OK
+
+
+def cmd_check(library, args, con: Consoles) -> int:
+    """The verdict on one line (on stdout when whole, else as the error
+    line on stderr), each finding before it."""
+    from rich.text import Text
+
+    from .library import rebuild_hint, repair_hint
+
+    repaired = library.repair() if args.repair else []
+    findings = library.check()
+    where = printable(str(library.index_dir), False)
+    counted = (f"{findings.articles:,} articles; {findings.segments} "
+               f"segment{'s' if findings.segments != 1 else ''} "
+               f"({findings.by_checksum} checked against their checksums, "
+               f"{findings.read_through} read through)")
+    if findings.store:
+        verdict, status = f"the index in {where} is damaged; {rebuild_hint(where)}", EXIT_USAGE
+    elif findings.search:
+        verdict, status = f"the index in {where} is damaged; {repair_hint(where)}", EXIT_USAGE
+    elif findings.unfinished:
+        verdict = (f"the index in {where} is not finished: a run was cut short; finish it with: "
+                   f"wartui --index-dir {where} check --repair (or the next `wartui index`)")
+        status = EXIT_PARTIAL
+    else:
+        verdict, status = (f"the index in {where} is whole: {counted}, the article store's "
+                           "integrity check passed, the search index and the store hold the "
+                           "same articles"), EXIT_OK
+    if args.json:
+        print_json({"whole": findings.whole, "repaired": repaired, "search": findings.search,
+                    "store": findings.store, "unfinished": findings.unfinished,
+                    "articles": findings.articles, "segments": findings.segments,
+                    "by_checksum": findings.by_checksum,
+                    "read_through": findings.read_through, "verdict": verdict})
+        return status
+    for note in repaired:
+        con.out.print(Text(f"  repaired: {printable(note, False)}", style="dim"), soft_wrap=True)
+    for label, items in (("damaged", findings.store + findings.search),
+                         ("unfinished", findings.unfinished)):
+        for item in items:
+            con.out.print(Text(f"  {label}: {printable(item, False)}", style="yellow"),
+                          soft_wrap=True)
+    if status == EXIT_OK:
+        con.out.print(Text(verdict, style="bold"), soft_wrap=True)
+    else:
+        print_error(verdict, con.err)
+    return status
 
 
 def cmd_stats(library, args, con: Consoles) -> int:

@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from . import space
+from . import integrity, space
 from .config import default_index_dir, seeds_dir
 from .errors import (ArticleMissing, IndexBusy, IndexMissing, IndexReadOnly, IndexVersionError,
                      WartuiError)
@@ -79,9 +79,17 @@ def rebuild_hint(index_dir: Path) -> str:
     return f"rebuild it with: wartui --index-dir {index_dir} index --rebuild PATH..."
 
 
-def damaged(index_dir: Path, what: str) -> IndexVersionError:
+def repair_hint(index_dir: Path) -> str:
+    """For damage to the search index alone: it is made again from the
+    article store, which keeps every article (its files are not needed)."""
+    return (f"repair it with: wartui --index-dir {index_dir} check --repair (the search "
+            "index is made again from the article store: nothing is lost)")
+
+
+def damaged(index_dir: Path, what: str, repairable: bool = False) -> IndexVersionError:
+    """`repairable`: only the search index (Whoosh) is damaged."""
     return IndexVersionError(f"the index in {index_dir} is damaged ({what}); "
-                             + rebuild_hint(index_dir))
+                             + (repair_hint if repairable else rebuild_hint)(index_dir))
 
 
 def read_only(index_dir: Path, why: str = "") -> IndexReadOnly:
@@ -112,6 +120,7 @@ class Library:
         self._searcher = None
         self._versions = None
         self.read_only = False  # opened from a directory this process cannot write
+        self._run_needs: int | None = None  # bytes the running `add_paths` needs (space.py)
 
     # -- opening ---------------------------------------------------------------
 
@@ -183,24 +192,16 @@ class Library:
         self._check_meta()
         whoosh_dir, store_file = self.index_dir / WHOOSH_DIR, self.index_dir / STORE_FILE
         if not create:  # reading never creates a part that is missing
-            missing = [f"{name} is missing" for name, path in
-                       ((WHOOSH_DIR, whoosh_dir), (STORE_FILE, store_file)) if not path.exists()]
-            if not missing and not store_file.stat().st_size:
-                missing = [f"{STORE_FILE} is empty"]
-            if missing:
-                raise damaged(self.index_dir, ", ".join(missing))
+            if not store_file.exists() or not store_file.stat().st_size:
+                missing = [f"{STORE_FILE} is {'empty' if store_file.exists() else 'missing'}"]
+                raise damaged(self.index_dir, ", ".join(
+                    missing + ([f"{WHOOSH_DIR} is missing"] if not whoosh_dir.exists() else [])))
+            if not whoosh_dir.exists():
+                raise damaged(self.index_dir, f"{WHOOSH_DIR} is missing", repairable=True)
         # A read-only directory (or disk) is opened without writing anything.
         readonly = not create and not writable(self.index_dir)
-        try:
-            ix = open_or_create(whoosh_dir, create=create, readonly=readonly)
-            ix.doc_count()  # reads the TOC and every segment's header
-        except PermissionError as exc:
-            raise WartuiError(f"cannot read the index in {self.index_dir}: {exc}") from exc
-        except Exception as exc:  # Whoosh's own errors on a bad file are many and untyped
-            if space.is_full(exc, self.index_dir):  # (creating it, on a full disk)
-                raise space.disk_full(self.index_dir, exc) from exc
-            raise damaged(self.index_dir, f"{WHOOSH_DIR}/ unreadable: "
-                                          f"{type(exc).__name__}: {exc}") from exc
+        # The store first: what the search index is made from, and can be
+        # made again from (so its damage is the one to tell).
         try:
             store = ArticleStore(store_file, readonly=readonly)
         except StoreDamaged as exc:
@@ -209,6 +210,20 @@ class Library:
             if space.is_full(exc, self.index_dir):  # (SQLite needs room even to read)
                 raise space.disk_full(self.index_dir, exc) from exc
             raise damaged(self.index_dir, f"{STORE_FILE}: {exc}") from exc
+        try:
+            ix = open_or_create(whoosh_dir, create=create, readonly=readonly)
+            ix.doc_count()  # reads the TOC and every segment's header
+        except BaseException as exc:
+            store.close()
+            if isinstance(exc, PermissionError):
+                raise WartuiError(f"cannot read the index in {self.index_dir}: {exc}") from exc
+            if not isinstance(exc, Exception):
+                raise
+            if space.is_full(exc, self.index_dir):  # (creating it, on a full disk)
+                raise space.disk_full(self.index_dir, exc) from exc
+            # (Whoosh's own errors on a bad file are many and untyped)
+            raise damaged(self.index_dir, f"{WHOOSH_DIR}/ unreadable: "
+                                          f"{type(exc).__name__}: {exc}", repairable=True) from exc
         self._ix, self._store = ix, store
         self.read_only = readonly
         self._versions = None
@@ -346,34 +361,114 @@ class Library:
     def _writing(self, wait: float, rebuild: bool = False) -> Iterator[list[Skipped]]:
         """The write lock held, the index open to write (made if need be)
         and whole again after a run that was cut short (the repairs' notes
-        yielded), `write.pending` there while the block runs. A full disk,
-        a read-only one, are told as such (DiskFull, IndexReadOnly)."""
+        yielded), `write.pending` there while the block runs. A damaged
+        index is refused (the quick part of `check`); a full disk, a
+        read-only one, are told as such (DiskFull, IndexReadOnly)."""
+        self._run_needs = None  # (known once a run has read what changed)
+        with self._write_lock(wait), self._told_errors():
+            if rebuild:
+                self._remove_index()
+            self._open(create=True)
+            if self.read_only:  # opened for reading before: open again, to write
+                self.close()
+                self._open(create=True)
+            self._refuse_damage()
+            repairs = self._repair_interrupted_write()
+            pending = self.index_dir / WRITE_PENDING
+            pending.touch()
+            yield repairs
+            pending.unlink(missing_ok=True)
+
+    def _refuse_damage(self) -> None:
+        """The quick part of `check` (segment sizes against their checksums,
+        SQLite's quick_check), before anything is written: a damaged index
+        is not written to (it would hide the damage, or spread it)."""
+        findings = integrity.Findings()
+        integrity.check_segments(self._ix, findings, full=False)
+        integrity.check_store(self._store.db, findings, full=False)
+        if findings.store:
+            raise damaged(self.index_dir, findings.store[0])
+        if findings.search:
+            raise damaged(self.index_dir, findings.search[0], repairable=True)
+
+    def check(self) -> integrity.Findings:
+        """Every segment against its checksums (read through when it has
+        none), SQLite's integrity_check of the store, Whoosh's ids against
+        the store's (integrity.py). Reads only; an index too damaged to open
+        raises as opening does (IndexVersionError, with what to do)."""
+        from .search.writer import indexed_hashes
+
+        self._open()
+        findings = integrity.Findings()
+        integrity.check_segments(self._ix, findings, full=True)
+        integrity.check_store(self._store.db, findings, full=True)
+        try:
+            indexed = indexed_hashes(self._ix)
+        except Exception as exc:  # noqa: BLE001 - a damaged segment's stored fields
+            findings.search.append(f"the search index's ids cannot be read ({exc!r})")
+        else:
+            integrity.check_ids(indexed, self._store.hashes(),
+                                (self.index_dir / WRITE_PENDING).exists(), findings)
+        return findings
+
+    def repair(self, wait: float = WRITE_WAIT) -> list[str]:
+        """Put the search index back to what the article store holds, from
+        the store: damaged segments are dropped (an unreadable Whoosh
+        folder is made anew), then every article the search index lacks or
+        holds wrongly is written into it again, a batch a commit; documents
+        the store lacks are taken out. The store itself must be whole (a
+        damaged store raises IndexVersionError: only a rebuild from the
+        files mends it). Returns what was done."""
+        import shutil
+
+        from .search.writer import drop_segments, open_or_create
+
+        if not self.exists():
+            self._open()  # IndexMissing
+        notes: list[str] = []
+        with self._write_lock(wait), self._told_errors():
+            self.close()
+            whoosh_dir = self.index_dir / WHOOSH_DIR
+            try:
+                self._open(create=True)
+            except IndexVersionError as exc:
+                if "repair it with" not in str(exc):  # the store, or wartui.json
+                    raise
+                shutil.rmtree(whoosh_dir, ignore_errors=True)
+                open_or_create(whoosh_dir).close()
+                notes.append(f"the search index could not be read ({exc}): made anew")
+                self._open(create=True)
+            findings = integrity.Findings()
+            integrity.check_store(self._store.db, findings, full=True)
+            if findings.store:
+                raise damaged(self.index_dir, findings.store[0])
+            integrity.check_segments(self._ix, findings, full=True)
+            if findings.damaged_segments:
+                drop_segments(self._ix, findings.damaged_segments)
+                notes.extend(f"dropped {problem}" for problem in findings.search)
+            (self.index_dir / WRITE_PENDING).touch()
+            notes.extend(note.reason for note in self._repair_interrupted_write(force=True))
+            (self.index_dir / WRITE_PENDING).unlink(missing_ok=True)
+        return notes
+
+    @contextmanager
+    def _told_errors(self) -> Iterator[None]:
+        """A full disk or a read-only one, met while writing, told as such
+        (DiskFull, IndexReadOnly)."""
         import sqlite3
 
-        self._run_needs = None  # (known once a run has read what changed)
-        with self._write_lock(wait):
-            try:
-                if rebuild:
-                    self._remove_index()
-                self._open(create=True)
-                if self.read_only:  # opened for reading before: open again, to write
-                    self.close()
-                    self._open(create=True)
-                repairs = self._repair_interrupted_write()
-                pending = self.index_dir / WRITE_PENDING
-                pending.touch()
-                yield repairs
-                pending.unlink(missing_ok=True)
-            except (OSError, sqlite3.Error) as exc:
-                # (the inputs' errors are reported, not raised: these are ours)
-                if space.is_full(exc, self.index_dir):
-                    self._after_failure(exc)
-                    raise space.disk_full(self.index_dir, exc, self._run_needs) from exc
-                if isinstance(exc, OSError) and exc.errno in _NO_WRITE:
-                    raise read_only(self.index_dir, f"{exc.strerror}: {exc.filename}") from exc
-                if isinstance(exc, sqlite3.OperationalError) and "readonly" in str(exc):
-                    raise read_only(self.index_dir, f"{STORE_FILE}: {exc}") from exc
-                raise
+        try:
+            yield
+        except (OSError, sqlite3.Error) as exc:
+            # (the inputs' errors are reported, not raised: these are ours)
+            if space.is_full(exc, self.index_dir):
+                self._after_failure(exc)
+                raise space.disk_full(self.index_dir, exc, self._run_needs) from exc
+            if isinstance(exc, OSError) and exc.errno in _NO_WRITE:
+                raise read_only(self.index_dir, f"{exc.strerror}: {exc.filename}") from exc
+            if isinstance(exc, sqlite3.OperationalError) and "readonly" in str(exc):
+                raise read_only(self.index_dir, f"{STORE_FILE}: {exc}") from exc
+            raise
 
     def _after_failure(self, exc: BaseException) -> None:
         """With the write lock still held, after a run failed for want of
@@ -609,7 +704,7 @@ class Library:
                                                  f"indexed as {new_id!r}"))
         return replace(record, id=new_id)
 
-    def _repair_interrupted_write(self) -> list[Skipped]:
+    def _repair_interrupted_write(self, force: bool = False) -> list[Skipped]:
         """Make the index whole after a writer was killed (or failed) half-way.
 
         Each batch goes to SQLite first (one transaction: articles, version
@@ -623,16 +718,16 @@ class Library:
         older wartui, killed between its separate commits) are added.
 
         The full comparison reads every Whoosh document's id: it runs only
-        when the last run did not finish (`write.pending`) or the counts
-        disagree. Call with the write lock held. Returns what it did, as notes
-        for the report."""
+        when the last run did not finish (`write.pending`), the counts
+        disagree, or `force`. Call with the write lock held. Returns what it
+        did, as notes for the report."""
         from .search.writer import indexed_hashes, remove_leftovers, rewrite
 
         remove_leftovers(self._ix)
         versions = self._version_index
         stored_count = self._store.count()
         versioned = self._store.db.execute("SELECT COUNT(*) FROM version_docs").fetchone()[0]
-        if (self._ix.doc_count() == stored_count == versioned
+        if (self._ix.doc_count() == stored_count == versioned and not force
                 and not (self.index_dir / WRITE_PENDING).exists()):
             return []
         stored = self._store.hashes()
@@ -640,7 +735,9 @@ class Library:
         extra = sorted(doc_id for doc_id in indexed if doc_id not in stored)
         wrong = sorted(doc_id for doc_id, digest in stored.items()
                        if indexed.get(doc_id) != [digest])  # missing, doubled or newer
-        rewrite(self._ix, extra + wrong, self._articles(wrong))
+        for start in range(0, max(len(wrong), 1), BATCH_SIZE):  # a commit a batch
+            chunk = wrong[start:start + BATCH_SIZE]
+            rewrite(self._ix, (extra if not start else []) + chunk, self._articles(chunk))
         in_versions = {doc_id for (doc_id,) in
                        self._store.db.execute("SELECT id FROM version_docs")}
         versions.remove(sorted(in_versions - stored.keys()))

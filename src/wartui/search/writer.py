@@ -194,6 +194,18 @@ def rewrite(ix, delete: list[str], add: Iterable[Article], wait_seconds: float =
             writer.add_document(**document_fields(article))
 
 
+def drop_segments(ix, names: list[str], wait_seconds: float = 5.0) -> None:
+    """Take segments out of the index (their files go with the commit):
+    damaged ones, whose articles are then written again from the store."""
+    writer = _writer(ix, wait_seconds)
+    try:
+        writer.commit(mergetype=lambda w, segments: [
+            segment for segment in segments if segment.segment_id() not in names])
+    except BaseException:
+        writer.cancel()
+        raise
+
+
 def remove_leftovers(ix) -> list[str]:
     """Files a killed or failed writer leaves behind that no commit removed
     yet: a TOC written under its temporary name but never renamed
