@@ -545,6 +545,84 @@ def test_a_really_read_only_index(seed_copy):
         shutil.rmtree(base)
 
 
+WAL_CHILD = r"""
+import contextlib, io, json, os, shutil, sys, tempfile
+import wartui.space, wartui.store
+from wartui.cli import main
+
+warm, target, doc = sys.argv[1:4]
+commands = [["search", "aleppo", "--json", "--limit", "100"], ["show", doc, "--json"]]
+if os.geteuid() == 0:  # (as READ_ONLY_CHILD; an error line too, for what prints it)
+    for argv in [*commands, ["show", "no-such-id"]]:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            main(["--index-dir", warm, *argv])
+    os.setgroups([])
+    os.setgid(65534)
+    os.setuid(65534)
+out = []
+for room in (None, 0):
+    if room is not None:
+        wartui.space.free_bytes = lambda directory: room
+    for argv in commands:
+        stdout, stderr = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            status = main(["--index-dir", target, *argv])
+        out.append([argv[0], room, status, stdout.getvalue(), stderr.getvalue()])
+print(json.dumps(out))
+"""
+
+
+def test_a_read_only_store_with_its_last_batches_in_the_wal_and_no_shm(corpus, tmp_path):
+    """A writer killed with its last batches still in articles.sqlite-wal,
+    the -shm file not copied, the folder read-only: SQLite cannot read the
+    log without a -shm file beside it, and opened as immutable the store
+    lacks those batches (here: the whole schema, "damaged; rebuild"). It is
+    read from a private copy in the temporary folder, or, without room for
+    one, the message says what is missing and what to do."""
+    path, _ = corpus
+    index_dir = tmp_path / "ix"
+    killed = index_run(index_dir, [path], crash="in-sqlite:3")  # two batches committed
+    assert killed.returncode == -signal.SIGKILL
+    assert (index_dir / "articles.sqlite-wal").stat().st_size > 100_000
+    base = Path(tempfile.mkdtemp(prefix="wartui-wal-"))
+    try:
+        os.chmod(base, 0o755)
+        target, warm, scratch = base / "ix", base / "warm", base / "tmp"
+        shutil.copytree(index_dir, target)
+        (target / "articles.sqlite-shm").unlink()
+        with Library(index_dir) as library:  # (writable: the answers to expect)
+            expected = library.search("aleppo", limit=100).total
+            doc = sorted(library.ids())[-1]
+        shutil.copytree(index_dir, warm)
+        scratch.mkdir(mode=0o777)
+        os.chmod(scratch, 0o777)
+        for item in [target, *target.rglob("*")]:
+            os.chmod(item, 0o555 if item.is_dir() else 0o444)
+        before = sorted((p.name, p.stat().st_size) for p in target.rglob("*"))
+        result = subprocess.run([sys.executable, "-c", WAL_CHILD, str(warm), str(target), doc],
+                                capture_output=True, text=True, timeout=120,
+                                env={**os.environ, "TMPDIR": str(scratch)})
+        if result.returncode and "Operation not permitted" in result.stderr:
+            pytest.skip("cannot become nobody here")
+        assert result.returncode == 0, result.stderr
+        (search, show, no_room_search, no_room_show) = json.loads(result.stdout)
+        assert search[2] == 0 and json.loads(search[3])["total"] == expected, search
+        assert show[2] == 0 and json.loads(show[3])["id"] == doc, show
+        for _, _, status, out, err in (no_room_search, no_room_show):
+            assert status == 2 and out == "" and err.count("\n") == 1, err
+            assert (f"its last batches are in articles.sqlite-wal, which SQLite reads only "
+                    f"through an articles.sqlite-shm file beside it, and {target} cannot "
+                    "hold one (read-only)") in err
+            assert "rebuild" not in err
+        assert sorted((p.name, p.stat().st_size) for p in target.rglob("*")) == before
+        assert list(scratch.iterdir()) == []  # the private copies removed
+    finally:
+        for item in [base, *base.rglob("*")]:
+            if item.is_dir():
+                os.chmod(item, 0o755)
+        shutil.rmtree(base)
+
+
 # -- old and damaged indexes -----------------------------------------------------------------
 
 def _truncate(path: Path) -> None:
