@@ -1,6 +1,14 @@
 """kill -9 `wartui index` at random points; the index must stay whole.
 
     .venv/bin/python bench/kill.py --n 10000 --kills 20 [--seed 1] [--batch 5000]
+        [--signal KILL|INT|TERM]
+
+With `--signal INT` (sent to the child's process group, as a terminal's
+Ctrl-C) or `TERM` (to its pid), each stop must also end with status 130 or
+143 and the one line "wartui: interrupted; ..." on stderr, nothing more;
+with KILL, nothing at all on stderr (no worker's traceback); and no process
+of the child's may be left 5 s after (`signal_failures` counts the stops
+that broke one of these).
 
 Indexes bench/corpus/N.jsonl (made by bench/generate.py if missing) into a
 fresh index, killing the `wartui index` child with SIGKILL after a random
@@ -336,12 +344,57 @@ def last_phase(phase_file: Path) -> str:
     return lines[-1] if lines else "start"
 
 
+INTERRUPTED = "wartui: interrupted; the index keeps every batch committed so far\n"
+# signal: (how it is sent, the status and the stderr it must end with)
+SIGNALS = {
+    "KILL": ("to the pid", -signal.SIGKILL, ""),
+    "INT": ("to the process group, as a terminal's Ctrl-C", 130, INTERRUPTED),
+    "TERM": ("to the pid", 143, INTERRUPTED),
+}
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def stop(child_process: subprocess.Popen, signame: str) -> list[str]:
+    """Send `signame` to the child (its own session), wait until every
+    process of its group has closed stderr, and return what went wrong: a
+    status other than SIGNALS says, anything else on stderr (a worker's
+    traceback), a process left behind 5 s after."""
+    signum = getattr(signal, f"SIG{signame}")
+    if signame == "INT":
+        os.killpg(child_process.pid, signum)
+    else:
+        os.kill(child_process.pid, signum)
+    _, err = child_process.communicate()
+    err = err.decode(errors="replace")
+    _, status, said = SIGNALS[signame]
+    found = []
+    if child_process.returncode != status:
+        found.append(f"status {child_process.returncode}, not {status}")
+    if err != said:
+        found.append(f"stderr: {err.count(chr(10))} lines: {err[-400:]!r}")
+    deadline = time.monotonic() + 5
+    while _group_alive(child_process.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if _group_alive(child_process.pid):
+        found.append("processes left behind")
+        os.killpg(child_process.pid, signal.SIGKILL)
+    return found
+
+
 def run_bench(n: int, kills: int, seed: int, batch: int | None, rate: float,
-              out: Path) -> dict:
-    """Kill, inspect, resume, `kills` times. Each delay is drawn from
-    [0.5 s, the time the articles still to index should take at `rate`
-    articles/s], so kills land all along a run, commits included; a run that
-    finishes first is not a kill: the index is then deleted and started anew."""
+              out: Path, signame: str = "KILL") -> dict:
+    """Kill (with `signame`), inspect, resume, `kills` times. Each delay is
+    drawn from [0.5 s, the time the articles still to index should take at
+    `rate` articles/s], so kills land all along a run, commits included; a
+    run that finishes first is not a kill: the index is then deleted and
+    started anew."""
     import shutil
 
     corpus = corpus_path(n, seed)
@@ -350,16 +403,17 @@ def run_bench(n: int, kills: int, seed: int, batch: int | None, rate: float,
     shutil.rmtree(index_dir, ignore_errors=True)
     phase_file = out / f"kill-{n}.phases"
     rng = random.Random(seed)
-    figures: dict = {"n": len(expected), "kills": 0, "runs": 0, "completed_early": 0,
-                     "phases": Counter(), "missing": 0, "doubled": 0, "errors": 0,
-                     "problems": [], "check_seconds": [], "kill_after_s": []}
+    figures: dict = {"n": len(expected), "signal": signame, "kills": 0, "runs": 0,
+                     "completed_early": 0, "phases": Counter(), "missing": 0, "doubled": 0,
+                     "errors": 0, "signal_failures": 0, "problems": [], "check_seconds": [],
+                     "kill_after_s": []}
     stored = 0
     start = time.perf_counter()
     while figures["kills"] < kills:
         phase_file.unlink(missing_ok=True)
         child_process = subprocess.Popen(
             child_argv(index_dir, [corpus], batch=batch, phase_file=phase_file),
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
         delay = rng.uniform(0.5, 2.0 + (len(expected) - stored) / rate)
         try:
             _, err = child_process.communicate(timeout=delay)
@@ -373,8 +427,7 @@ def run_bench(n: int, kills: int, seed: int, batch: int | None, rate: float,
             stored = 0
             continue
         except subprocess.TimeoutExpired:
-            child_process.send_signal(signal.SIGKILL)
-            child_process.communicate()
+            said = stop(child_process, signame)
         figures["runs"] += 1
         figures["kills"] += 1
         figures["kill_after_s"].append(round(delay, 1))
@@ -385,11 +438,14 @@ def run_bench(n: int, kills: int, seed: int, batch: int | None, rate: float,
         figures["check_seconds"].append(round(time.perf_counter() - checked, 2))
         stored = found["store"]
         figures["doubled"] += found["doubled"]
+        if said:
+            figures["signal_failures"] += 1
+            found["problems"] += said
         if found["problems"]:
             figures["errors"] += len(found["problems"])
             figures["problems"].append({"kill": figures["kills"], "phase": phase,
                                         "after_s": round(delay, 1), **found})
-        print(f"kill {figures['kills']:2d} after {delay:5.1f} s ({phase:8s}): "
+        print(f"{signame} {figures['kills']:2d} after {delay:5.1f} s ({phase:8s}): "
               f"whoosh {found['whoosh']}, store {found['store']}, "
               f"versions {found['versions']}, problems {len(found['problems'])}",
               file=sys.stderr, flush=True)
@@ -446,11 +502,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=150.0,
                         help="articles indexed per second, to spread the kills over what "
                              "is left of a run (default 150)")
+    parser.add_argument("--signal", choices=sorted(SIGNALS), default="KILL",
+                        help="KILL (default) or TERM to the pid, INT to the process group "
+                             "(Ctrl-C)")
     args = parser.parse_args(argv)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
-    figures = run_bench(args.n, args.kills, args.seed, args.batch, args.rate, OUT_DIR)
+    figures = run_bench(args.n, args.kills, args.seed, args.batch, args.rate, OUT_DIR,
+                        args.signal)
     text = json.dumps(figures, indent=2, default=str)
-    (OUT_DIR / f"kill-{args.n}.json").write_text(text + "\n")
+    name = "kill" if args.signal == "KILL" else f"kill-{args.signal.lower()}"
+    (OUT_DIR / f"{name}-{args.n}.json").write_text(text + "\n")
     print(text)
     return 0 if not figures["errors"] and not figures["missing"] else 1
 
