@@ -25,6 +25,11 @@ class IndexVersionError(WartuiError):
     """The index was built by another wartui version or is damaged."""
 
 
+class SearchIndexDamaged(IndexVersionError):
+    """Only the search index (Whoosh) is damaged: `wartui check --repair`
+    makes it again from the article store."""
+
+
 class ArticleMissing(WartuiError, LookupError):
     """No article has the id the user gave."""
 

@@ -29,7 +29,7 @@ from pathlib import Path
 from . import integrity, space
 from .config import default_index_dir, seeds_dir
 from .errors import (ArticleMissing, IndexBusy, IndexMissing, IndexReadOnly, IndexVersionError,
-                     WartuiError)
+                     SearchIndexDamaged, WartuiError)
 from .ingest.clean import load_rules
 from .ingest.furniture import FurnitureTable, Learner, scope_of
 from .ingest.sources import discover, read_path
@@ -88,8 +88,9 @@ def repair_hint(index_dir: Path) -> str:
 
 def damaged(index_dir: Path, what: str, repairable: bool = False) -> IndexVersionError:
     """`repairable`: only the search index (Whoosh) is damaged."""
-    return IndexVersionError(f"the index in {index_dir} is damaged ({what}); "
-                             + (repair_hint if repairable else rebuild_hint)(index_dir))
+    message = (f"the index in {index_dir} is damaged ({what}); "
+               + (repair_hint if repairable else rebuild_hint)(index_dir))
+    return SearchIndexDamaged(message) if repairable else IndexVersionError(message)
 
 
 def read_only(index_dir: Path, why: str = "") -> IndexReadOnly:
@@ -431,9 +432,7 @@ class Library:
             whoosh_dir = self.index_dir / WHOOSH_DIR
             try:
                 self._open(create=True)
-            except IndexVersionError as exc:
-                if "repair it with" not in str(exc):  # the store, or wartui.json
-                    raise
+            except SearchIndexDamaged as exc:  # (the store's damage, wartui.json's: raised)
                 shutil.rmtree(whoosh_dir, ignore_errors=True)
                 open_or_create(whoosh_dir).close()
                 notes.append(f"the search index could not be read ({exc}): made anew")
