@@ -66,11 +66,15 @@ def record(storage, indexname: str, new_segment: str | None, kept: list[str]) ->
         segments[new_segment] = {name: [(folder / name).stat().st_size, crc32(folder / name)]
                                  for name in _segment_files(storage, indexname, new_segment)}
     partial = folder / f"{MANIFEST}.{os.getpid()}.tmp"
-    with open(partial, "w") as handle:
-        json.dump({"segments": segments}, handle, sort_keys=True)
-        handle.flush()
-        os.fsync(handle.fileno())
-    partial.replace(folder / MANIFEST)
+    try:
+        with open(partial, "w") as handle:
+            json.dump({"segments": segments}, handle, sort_keys=True)
+            handle.flush()
+            os.fsync(handle.fileno())
+        partial.replace(folder / MANIFEST)
+    except BaseException:
+        partial.unlink(missing_ok=True)  # (one a kill -9 leaves: remove_leftovers)
+        raise
 
 
 @dataclass

@@ -208,17 +208,20 @@ def drop_segments(ix, names: list[str], wait_seconds: float = 5.0) -> None:
 
 def remove_leftovers(ix) -> list[str]:
     """Files a killed or failed writer leaves behind that no commit removed
-    yet: a TOC written under its temporary name but never renamed
-    (`_MAIN_3.toc.1700…`), the files of a segment no TOC lists (a commit cut
-    short: on a full disk, they hold the room the next run needs), the
-    writer's temporary folder. Only call with the write lock held."""
+    yet: a TOC (or the checksums' file) written under its temporary name
+    but never renamed (`_MAIN_3.toc.1700…`), the files of a segment no TOC
+    lists (a commit cut short: on a full disk, they hold the room the next
+    run needs), the writer's temporary folder. Only call with the write
+    lock held."""
     import shutil
 
     from whoosh.index import TOC, clean_files
 
+    from ..integrity import MANIFEST
+
     directory = Path(ix.storage.folder)
     removed = []
-    for path in directory.glob("_*_*.toc.*"):
+    for path in [*directory.glob("_*_*.toc.*"), *directory.glob(f"{MANIFEST}.*.tmp")]:
         try:
             path.unlink()
             removed.append(path.name)
