@@ -4,7 +4,8 @@ It owns an index directory:
 
     index/
       wartui.json      versions of the schema and cleaning rules
-      whoosh/          the full-text index (what is searched)
+      whoosh/          the full-text index (what is searched), with
+                       wartui-checksums.json (its segments' checksums: integrity.py)
       articles.sqlite  cleaned articles and raw pages (what is shown)
       write.lock       held (flock) by the one process writing, for its whole run
       write.pending    a run started and did not finish: the next one checks
