@@ -14,9 +14,13 @@ same one line).
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sqlite3
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -134,6 +138,23 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if not args.command or threading.current_thread() is not threading.main_thread():
+        return run_command(parser, args)  # (the app handles its signals: tui/terminal.py)
+    with STOPS.handled():
+        try:
+            return run_command(parser, args)
+        except KeyboardInterrupt as exc:  # (before the command began: its imports)
+            return interrupted(exc)
+
+
+def interrupted(exc: KeyboardInterrupt) -> int:
+    """The one line for Ctrl-C or SIGTERM, and the status: 128 + the signal."""
+    sys.stderr.write("wartui: interrupted; the index keeps every batch committed so far\n")
+    sys.stderr.flush()
+    return 128 + (exc.signum if isinstance(exc, Terminated) else signal.SIGINT)
+
+
+def run_command(parser: argparse.ArgumentParser, args) -> int:
     from .ingest.sources import shown_path
 
     for name in ("doc_id", "doc_a", "doc_b"):  # bytes of argv that are not UTF-8: as in ids
@@ -143,8 +164,6 @@ def main(argv: list[str] | None = None) -> int:
     from .library import Library
 
     library = Library(args.index_dir or default_index_dir())
-    if args.command:  # (the app handles its signals itself: tui/terminal.py)
-        signal.signal(signal.SIGTERM, _terminated)
     try:
         if args.command == "index":
             return cmd_index(library, args, con)
@@ -180,9 +199,9 @@ def main(argv: list[str] | None = None) -> int:
         print_error(str(damaged(library.index_dir, f"articles.sqlite: {exc}")), con.err)
         return EXIT_USAGE
     except KeyboardInterrupt as exc:
-        con.err.print("wartui: interrupted; the index keeps every batch committed so far")
-        return 128 + (exc.signum if isinstance(exc, Terminated) else signal.SIGINT)
+        return interrupted(exc)
     finally:
+        STOPS.live = False  # closing: a signal now stops nothing, and is let be
         library.close()
 
 
@@ -193,8 +212,54 @@ class Terminated(KeyboardInterrupt):
     signum = signal.SIGTERM
 
 
-def _terminated(signum, frame) -> None:
-    raise Terminated()
+class Stops:
+    """Ctrl-C and SIGTERM while a command runs, raised where it is
+    (KeyboardInterrupt; Terminated for SIGTERM), so that what it had not
+    committed is undone; but not inside a finalizer (`__del__`: Python
+    prints what is raised there, "Exception ignored in ...", and the run
+    went on), where it is sent again 50 ms later; and not once the command
+    is closing (`live` False). A signal the shell had ignored (a background
+    job) stays ignored."""
+
+    def __init__(self):
+        self.live = False
+
+    @contextmanager
+    def handled(self) -> Iterator[None]:
+        previous = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+        for signum, handler in previous.items():
+            if handler is not signal.SIG_IGN:
+                signal.signal(signum, self._stop)
+        self.live = True
+        try:
+            yield
+        finally:
+            self.live = False
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+
+    def _stop(self, signum, frame) -> None:
+        if not self.live:
+            return
+        if _in_finalizer(frame):
+            again = threading.Timer(0.05, os.kill, (os.getpid(), signum))
+            again.daemon = True
+            again.start()
+            return
+        raise Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
+
+
+STOPS = Stops()
+
+
+def _in_finalizer(frame) -> bool:
+    for _ in range(32):
+        if frame is None:
+            return False
+        if frame.f_code.co_name == "__del__":
+            return True
+        frame = frame.f_back
+    return False
 
 
 # -- commands ------------------------------------------------------------------
