@@ -361,19 +361,25 @@ def _group_alive(pgid: int) -> bool:
     return True
 
 
-def stop(child_process: subprocess.Popen, signame: str) -> list[str]:
+def stop(child_process: subprocess.Popen, signame: str) -> list[str] | None:
     """Send `signame` to the child (its own session), wait until every
     process of its group has closed stderr, and return what went wrong: a
     status other than SIGNALS says, anything else on stderr (a worker's
-    traceback), a process left behind 5 s after."""
+    traceback), a process left behind 5 s after. None: the run had finished
+    before the signal reached it (status 0 or 1, nothing on stderr)."""
     signum = getattr(signal, f"SIG{signame}")
-    if signame == "INT":
-        os.killpg(child_process.pid, signum)
-    else:
-        os.kill(child_process.pid, signum)
+    try:
+        if signame == "INT":
+            os.killpg(child_process.pid, signum)
+        else:
+            os.kill(child_process.pid, signum)
+    except ProcessLookupError:
+        pass
     _, err = child_process.communicate()
     err = err.decode(errors="replace")
     _, status, said = SIGNALS[signame]
+    if child_process.returncode in (0, 1) and not err:
+        return None
     found = []
     if child_process.returncode != status:
         found.append(f"status {child_process.returncode}, not {status}")
@@ -417,17 +423,20 @@ def run_bench(n: int, kills: int, seed: int, batch: int | None, rate: float,
         delay = rng.uniform(0.5, 2.0 + (len(expected) - stored) / rate)
         try:
             _, err = child_process.communicate(timeout=delay)
+            said = None
+        except subprocess.TimeoutExpired:
+            said = stop(child_process, signame)
+            err = b""
+        if said is None:  # finished before the kill: start anew
             figures["runs"] += 1
             figures["completed_early"] += 1
             if child_process.returncode not in (0, 1):
                 figures["errors"] += 1
                 figures["problems"].append(f"run exited {child_process.returncode}: "
                                            f"{err.decode()[-300:]}")
-            shutil.rmtree(index_dir)  # finished before the kill: start anew
+            shutil.rmtree(index_dir)
             stored = 0
             continue
-        except subprocess.TimeoutExpired:
-            said = stop(child_process, signame)
         figures["runs"] += 1
         figures["kills"] += 1
         figures["kill_after_s"].append(round(delay, 1))
