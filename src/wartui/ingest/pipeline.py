@@ -176,11 +176,13 @@ def _serve(connection, furniture, parent: int) -> None:
         if task is None:
             return
         try:
-            connection.send(("done", [_prepare_job(job) for job in task]))
-        except (BrokenPipeError, EOFError):
-            return  # (the parent stopped reading: it is ending the run)
+            answer = ("done", [_prepare_job(job) for job in task])
         except Exception as exc:  # noqa: BLE001 - told to the parent, which stops the run
-            connection.send(("failed", repr(exc)))
+            answer = ("failed", repr(exc))
+        try:
+            connection.send(answer)
+        except OSError:
+            return  # (the parent stopped reading: it is ending the run)
 
 
 def _prepare_job(job: tuple[RawRecord, str]) -> Prepared:
