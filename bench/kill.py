@@ -1,6 +1,14 @@
 """kill -9 `wartui index` at random points; the index must stay whole.
 
     .venv/bin/python bench/kill.py --n 10000 --kills 20 [--seed 1] [--batch 5000]
+        [--signal KILL|INT|TERM]
+
+With `--signal INT` (sent to the child's process group, as a terminal's
+Ctrl-C) or `TERM` (to its pid), each stop must also end with status 130 or
+143 and the one line "wartui: interrupted; ..." on stderr, nothing more;
+with KILL, nothing at all on stderr (no worker's traceback); and no process
+of the child's may be left 5 s after (`signal_failures` counts the stops
+that broke one of these).
 
 Indexes bench/corpus/N.jsonl (made by bench/generate.py if missing) into a
 fresh index, killing the `wartui index` child with SIGKILL after a random
@@ -9,23 +17,27 @@ times; the next run starts on what the killed one left (a run that finishes
 before its kill is not counted: the index is deleted and started anew).
 After every kill the index is inspected in this process: it must open, every
 query of a small set must work, no article may be in Whoosh twice, every
-stored article must be in Whoosh and in the version tables, and no lock may be
-left held. The re-runs use `--wait 0`, so a lock left behind by a killed
+Whoosh document must be in the store (a search never lists an article that
+`show` cannot open), every stored article in the version tables, and no lock
+may be left held. The re-runs use `--wait 0`, so a lock left behind by a killed
 writer would fail them at once (exit status 3). When the kills are done, runs
 continue until one completes; then Whoosh ids, store ids and version-table ids
 must all equal the corpus's ids, and one more run must find nothing to do.
 
 Prints JSON: kills, runs, seconds, missing, doubled, errors (all must be 0
 but kills, runs and seconds), and where the kills landed (`phases`: cleaning =
-cleaning pages and adding them to the open Whoosh writer, whoosh = inside
-the Whoosh commit, sqlite = between the Whoosh commit and the end of the
-store's transaction), as told by the child.
+cleaning pages and adding them to the open Whoosh writer, sqlite = inside
+the store's transaction, whoosh = from the end of that transaction to the
+end of the Whoosh commit), as told by the child.
 
 The child is this file with `--child`: it runs the CLI with BATCH_SIZE set to
-`--batch` and optionally a `--crash POINT:N` hook that SIGKILLs itself at an
-exact point of the Nth batch (the tests use it): `whoosh-commit` (segment
-files written, TOC not yet renamed), `after-whoosh` (Whoosh committed, the
-store not), `in-sqlite` (inside the store's transaction, before its commit).
+`--batch` (with `--parallel`, cleaning in worker processes however small the
+input; it logs the phase `prepared` once their first article is back) and
+optionally a `--crash POINT:N` hook that SIGKILLs itself at an
+exact point of the Nth batch (the tests use it): `in-sqlite` (inside the
+store's transaction, before its commit), `between-commits` (after the first
+of the batch's two commits, before the second: the store's, then Whoosh's),
+`whoosh-commit` (segment files written, the new TOC not yet in place).
 """
 
 from __future__ import annotations
@@ -72,6 +84,7 @@ def install_hooks(crash: str | None, phase_file: str | None, hold: float = 0.0) 
     import whoosh.filedb.filestore as filestore
     import whoosh.writing as writing
 
+    import wartui.ingest.pipeline as pipeline
     import wartui.search.writer as writer
     import wartui.store as store
     import wartui.versions.detect as detect
@@ -90,13 +103,43 @@ def install_hooks(crash: str | None, phase_file: str | None, hold: float = 0.0) 
             else:
                 _suicide()
 
+    real_prepare_all = pipeline.prepare_all
+
+    def prepare_all(*args, **kwargs):
+        for number, prepared in enumerate(real_prepare_all(*args, **kwargs)):
+            if number == 0:
+                log("prepared")
+            yield prepared
+
+    pipeline.prepare_all = prepare_all
+
+    # A batch is committed twice, to the store and to Whoosh: "between-commits"
+    # is after the first of the two (whichever it is), before the second.
+    committed: list[str] = []
+    batch_rows = []
+
+    def one_commit_done(name: str) -> None:
+        committed.append(name)
+        if len(committed) == 1:
+            at("between-commits")
+        else:
+            committed.clear()
+
+    real_put_many = store.ArticleStore.put_many
+
+    def put_many(self, rows):
+        batch_rows.append(True)
+        return real_put_many(self, rows)
+
+    store.ArticleStore.put_many = put_many
+
     real_batch_commit = writer.IndexBatch.commit
 
     def batch_commit(self):
         log("whoosh")
         real_batch_commit(self)
-        log("sqlite")
-        at("after-whoosh")
+        log("cleaning")
+        one_commit_done("whoosh")
 
     writer.IndexBatch.commit = batch_commit
 
@@ -128,17 +171,22 @@ def install_hooks(crash: str | None, phase_file: str | None, hold: float = 0.0) 
 
     detect.VersionIndex._verify = verify
 
-    real_transaction = getattr(store, "transaction", None)
-    if real_transaction is not None:
-        @contextmanager
-        def transaction(db):
-            outer = not db.in_transaction
-            with real_transaction(db):
-                yield db
-            if outer:
-                log("cleaning")
+    real_transaction = store.transaction
 
-        store.transaction = transaction
+    @contextmanager
+    def transaction(db):
+        outer = not db.in_transaction
+        if outer:
+            log("sqlite")
+        with real_transaction(db):
+            yield db
+        if outer:
+            log("cleaning")
+            if batch_rows:  # a batch's rows, committed
+                batch_rows.clear()
+                one_commit_done("store")
+
+    store.transaction = transaction
     log("cleaning")
 
 
@@ -148,13 +196,17 @@ def child(argv: list[str]) -> int:
     parser.add_argument("--crash", default=None)
     parser.add_argument("--phase-file", default=None)
     parser.add_argument("--hold", type=float, default=0.0)
+    parser.add_argument("--parallel", action="store_true")
     parser.add_argument("cli", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
+    import wartui.ingest.pipeline
     import wartui.library
     from wartui.cli import main
 
     if args.batch:
         wartui.library.BATCH_SIZE = args.batch
+    if args.parallel:
+        wartui.ingest.pipeline.PARALLEL_MIN_BYTES = 0
     install_hooks(args.crash, args.phase_file, args.hold)
     cli = args.cli[1:] if args.cli[:1] == ["--"] else args.cli
     return main(cli)
@@ -162,12 +214,15 @@ def child(argv: list[str]) -> int:
 
 def child_argv(index_dir: Path, paths: list[Path], batch: int | None = None,
                crash: str | None = None, phase_file: Path | None = None,
-               wait: float | None = 0.0, hold: float = 0.0) -> list[str]:
+               wait: float | None = 0.0, hold: float = 0.0,
+               parallel: bool = False) -> list[str]:
     """The command of one `wartui index` run under the hooks (`wait` None:
     no --wait option, for a wartui without it)."""
     argv = [sys.executable, str(Path(__file__).resolve()), "--child"]
     if batch:
         argv += ["--batch", str(batch)]
+    if parallel:
+        argv.append("--parallel")
     if crash:
         argv += ["--crash", crash]
     if phase_file:
@@ -220,9 +275,10 @@ def _cluster_problems(db) -> list[str]:
 
 def inspect(index_dir: Path, expected: set[str], final: bool = False) -> dict:
     """What a killed (or finished) run left. `problems` lists every broken
-    promise: while runs are cut short, Whoosh may hold articles the store
-    lacks (the next run removes them), nothing else; when `final`, Whoosh,
-    the store and the version tables must each hold exactly `expected`."""
+    promise: while runs are cut short, the store may hold articles Whoosh
+    lacks (the next run puts them into Whoosh), nothing else; when `final`,
+    Whoosh, the store and the version tables must each hold exactly
+    `expected`."""
     from wartui import Library
     from wartui.errors import QueryError
 
@@ -262,8 +318,9 @@ def inspect(index_dir: Path, expected: set[str], final: bool = False) -> dict:
     unexpected = sorted((set(whoosh) | store | versions) - expected)
     if unexpected:
         problems.append(f"{len(unexpected)} unexpected ids, e.g. {unexpected[:3]}")
-    if store - set(whoosh):
-        problems.append(f"{len(store - set(whoosh))} stored articles not in Whoosh")
+    if set(whoosh) - store:
+        problems.append(f"{len(set(whoosh) - store)} Whoosh documents not in the store "
+                        "(found by a search, 'not found' by show)")
     if store != versions:
         problems.append(f"version tables differ from the store by {len(store ^ versions)}")
     locks = held_locks(index_dir)
@@ -303,12 +360,63 @@ def last_phase(phase_file: Path) -> str:
     return lines[-1] if lines else "start"
 
 
+INTERRUPTED = "wartui: interrupted; the index keeps every batch committed so far\n"
+# signal: (how it is sent, the status and the stderr it must end with)
+SIGNALS = {
+    "KILL": ("to the pid", -signal.SIGKILL, ""),
+    "INT": ("to the process group, as a terminal's Ctrl-C", 130, INTERRUPTED),
+    "TERM": ("to the pid", 143, INTERRUPTED),
+}
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def stop(child_process: subprocess.Popen, signame: str) -> list[str] | None:
+    """Send `signame` to the child (its own session), wait until every
+    process of its group has closed stderr, and return what went wrong: a
+    status other than SIGNALS says, anything else on stderr (a worker's
+    traceback), a process left behind 5 s after. None: the run had finished
+    before the signal reached it (status 0 or 1, nothing on stderr)."""
+    signum = getattr(signal, f"SIG{signame}")
+    try:
+        if signame == "INT":
+            os.killpg(child_process.pid, signum)
+        else:
+            os.kill(child_process.pid, signum)
+    except ProcessLookupError:
+        pass
+    _, err = child_process.communicate()
+    err = err.decode(errors="replace")
+    _, status, said = SIGNALS[signame]
+    if child_process.returncode in (0, 1) and not err:
+        return None
+    found = []
+    if child_process.returncode != status:
+        found.append(f"status {child_process.returncode}, not {status}")
+    if err != said:
+        found.append(f"stderr: {err.count(chr(10))} lines: {err[-400:]!r}")
+    deadline = time.monotonic() + 5
+    while _group_alive(child_process.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if _group_alive(child_process.pid):
+        found.append("processes left behind")
+        os.killpg(child_process.pid, signal.SIGKILL)
+    return found
+
+
 def run_bench(n: int, kills: int, seed: int, batch: int | None, rate: float,
-              out: Path) -> dict:
-    """Kill, inspect, resume, `kills` times. Each delay is drawn from
-    [0.5 s, the time the articles still to index should take at `rate`
-    articles/s], so kills land all along a run, commits included; a run that
-    finishes first is not a kill: the index is then deleted and started anew."""
+              out: Path, signame: str = "KILL") -> dict:
+    """Kill (with `signame`), inspect, resume, `kills` times. Each delay is
+    drawn from [0.5 s, the time the articles still to index should take at
+    `rate` articles/s], so kills land all along a run, commits included; a
+    run that finishes first is not a kill: the index is then deleted and
+    started anew."""
     import shutil
 
     corpus = corpus_path(n, seed)
@@ -317,31 +425,34 @@ def run_bench(n: int, kills: int, seed: int, batch: int | None, rate: float,
     shutil.rmtree(index_dir, ignore_errors=True)
     phase_file = out / f"kill-{n}.phases"
     rng = random.Random(seed)
-    figures: dict = {"n": len(expected), "kills": 0, "runs": 0, "completed_early": 0,
-                     "phases": Counter(), "missing": 0, "doubled": 0, "errors": 0,
-                     "problems": [], "check_seconds": [], "kill_after_s": []}
+    figures: dict = {"n": len(expected), "signal": signame, "kills": 0, "runs": 0,
+                     "completed_early": 0, "phases": Counter(), "missing": 0, "doubled": 0,
+                     "errors": 0, "signal_failures": 0, "problems": [], "check_seconds": [],
+                     "kill_after_s": []}
     stored = 0
     start = time.perf_counter()
     while figures["kills"] < kills:
         phase_file.unlink(missing_ok=True)
         child_process = subprocess.Popen(
             child_argv(index_dir, [corpus], batch=batch, phase_file=phase_file),
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
         delay = rng.uniform(0.5, 2.0 + (len(expected) - stored) / rate)
         try:
             _, err = child_process.communicate(timeout=delay)
+            said = None
+        except subprocess.TimeoutExpired:
+            said = stop(child_process, signame)
+            err = b""
+        if said is None:  # finished before the kill: start anew
             figures["runs"] += 1
             figures["completed_early"] += 1
             if child_process.returncode not in (0, 1):
                 figures["errors"] += 1
                 figures["problems"].append(f"run exited {child_process.returncode}: "
                                            f"{err.decode()[-300:]}")
-            shutil.rmtree(index_dir)  # finished before the kill: start anew
+            shutil.rmtree(index_dir)
             stored = 0
             continue
-        except subprocess.TimeoutExpired:
-            child_process.send_signal(signal.SIGKILL)
-            child_process.communicate()
         figures["runs"] += 1
         figures["kills"] += 1
         figures["kill_after_s"].append(round(delay, 1))
@@ -350,13 +461,16 @@ def run_bench(n: int, kills: int, seed: int, batch: int | None, rate: float,
         checked = time.perf_counter()
         found = inspect(index_dir, expected)
         figures["check_seconds"].append(round(time.perf_counter() - checked, 2))
-        stored = found["store"]
+        stored = min(found["store"], found["whoosh"])  # (the rest: written again)
         figures["doubled"] += found["doubled"]
+        if said:
+            figures["signal_failures"] += 1
+            found["problems"] += said
         if found["problems"]:
             figures["errors"] += len(found["problems"])
             figures["problems"].append({"kill": figures["kills"], "phase": phase,
                                         "after_s": round(delay, 1), **found})
-        print(f"kill {figures['kills']:2d} after {delay:5.1f} s ({phase:8s}): "
+        print(f"{signame} {figures['kills']:2d} after {delay:5.1f} s ({phase:8s}): "
               f"whoosh {found['whoosh']}, store {found['store']}, "
               f"versions {found['versions']}, problems {len(found['problems'])}",
               file=sys.stderr, flush=True)
@@ -413,11 +527,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=150.0,
                         help="articles indexed per second, to spread the kills over what "
                              "is left of a run (default 150)")
+    parser.add_argument("--signal", choices=sorted(SIGNALS), default="KILL",
+                        help="KILL (default) or TERM to the pid, INT to the process group "
+                             "(Ctrl-C)")
     args = parser.parse_args(argv)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
-    figures = run_bench(args.n, args.kills, args.seed, args.batch, args.rate, OUT_DIR)
+    figures = run_bench(args.n, args.kills, args.seed, args.batch, args.rate, OUT_DIR,
+                        args.signal)
     text = json.dumps(figures, indent=2, default=str)
-    (OUT_DIR / f"kill-{args.n}.json").write_text(text + "\n")
+    name = "kill" if args.signal == "KILL" else f"kill-{args.signal.lower()}"
+    (OUT_DIR / f"{name}-{args.n}.json").write_text(text + "\n")
     print(text)
     return 0 if not figures["errors"] and not figures["missing"] else 1
 

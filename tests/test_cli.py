@@ -196,3 +196,24 @@ def test_the_program_runs_numpy_without_a_blas_thread_pool():
     theirs = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env={**env, "OPENBLAS_NUM_THREADS": "4"})
     assert theirs.stdout.split()[-1] == "4"
+
+
+def test_a_file_with_many_bad_rows_is_one_report_line(tmp_path, capsys, monkeypatch):
+    """219 bad rows of one file were 219 report lines: now one, with the
+    count of each reason and the first rows; `--json` keeps every row."""
+    monkeypatch.setenv("COLUMNS", "300")  # (one line however long)
+    rows = tmp_path / "rows.jsonl"
+    lines = [json.dumps({"id": "a", "text": "Shelling hit the outskirts of Hama on Monday."})]
+    lines += [json.dumps({"id": str(n), "text": ""}) if n % 20 == 0 else f"not json {n}"
+              for n in range(219)]
+    rows.write_text("\n".join(lines) + "\n")
+    status, out, _ = run(capsys, "--index-dir", str(tmp_path / "ix"), "index", str(rows),
+                         str(tmp_path / "missing.csv"))
+    assert status == 1
+    assert out.strip().splitlines() == [
+        "1 new, 0 changed, 0 unchanged, 220 skipped",
+        f"  skipped {tmp_path / 'missing.csv'}: no such file or directory",
+        f"  skipped {rows}: 219 rows: 208 invalid JSON, 11 empty 'text' (rows 2, 3, 4, …)"]
+    status, out, _ = run(capsys, "--index-dir", str(tmp_path / "ix2"), "index", str(rows),
+                         "--json")
+    assert len(json.loads(out)["skipped"]) == 219

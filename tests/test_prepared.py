@@ -79,7 +79,7 @@ def test_a_small_segment_merged_into_prepared_postings_is_written_as_whoosh_woul
     """At the second commit the seeds' small segment is merged into the new
     one: its postings come from Whoosh's pool, FA-KES's prepared, in the same
     fields (the path of an incremental update)."""
-    from wartui.search.writer import merge_small_segments
+    from wartui.search.writer import merge_policy
 
     seed_files = sorted(seeds_dir.iterdir())
     commits = []
@@ -101,7 +101,7 @@ def test_a_small_segment_merged_into_prepared_postings_is_written_as_whoosh_woul
         writer = plain.writer()
         for doc_id in doc_ids:
             writer.add_document(**document_fields(articles[doc_id]))
-        writer.commit(mergetype=merge_small_segments)
+        writer.commit(mergetype=merge_policy)
     assert _ids(plain) == merged
     assert wartui_segment == _segment(plain)
 

@@ -1,6 +1,7 @@
 """Reading files into records: ids, columns, encodings and bad input."""
 
 import json
+import random
 from pathlib import Path
 
 from wartui.ingest.clean import clean
@@ -137,6 +138,12 @@ def test_a_binary_line_does_not_cost_a_collection_its_good_rows(tmp_path):
     # a binary file with a collection's name is still one binary file
     (tmp_path / "archive.jsonl").write_bytes(b"\x1f\x8b\x08" + JUNK * 20 + b"\n1\n")
     (skipped,) = problems(tmp_path / "archive.jsonl")
+    assert skipped.reason == "binary file, not text"
+    # random bytes with a line that opens like an object are one binary file
+    # too, not hundreds of bad rows
+    noise = random.Random(22).randbytes(6000)
+    (tmp_path / "noise.jsonl").write_bytes(noise[:3000] + b"\n{1\n" + noise[3000:])
+    (skipped,) = problems(tmp_path / "noise.jsonl")
     assert skipped.reason == "binary file, not text"
 
 

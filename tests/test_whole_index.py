@@ -65,26 +65,31 @@ def assert_whole(index_dir: Path, expected: set[str], final: bool = False) -> di
 
 # -- kill -9 ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("crash", [
-    "whoosh-commit:1",  # the first batch: an index without a document
-    "whoosh-commit:2",  # segment files written, the new TOC not yet in place
-    "after-whoosh:2",   # Whoosh committed, the store not
-    "in-sqlite:2",      # inside the store's transaction (articles written, versions half)
+@pytest.mark.parametrize("crash, stored, searched", [
+    ("in-sqlite:1", 0, 0),           # the first batch: an empty index
+    ("in-sqlite:2", 1, 1),           # inside the store's transaction (articles, versions half)
+    ("between-commits:2", 2, 1),     # the store committed, Whoosh not
+    ("whoosh-commit:2", 2, 1),       # segment files written, the new TOC not yet in place
 ])
-def test_a_run_killed_at_a_commit_leaves_a_whole_index(corpus, tmp_path, crash):
+def test_a_run_killed_at_a_commit_leaves_a_whole_index(corpus, tmp_path, crash, stored,
+                                                       searched):
+    """`stored` and `searched`: the batches in the store and in Whoosh after
+    the kill. A batch the store has and Whoosh not is put into Whoosh from
+    the store by the next run (it is not cleaned again)."""
     path, expected = corpus
     index_dir = tmp_path / "ix"
     killed = index_run(index_dir, [path], crash=crash)
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     found = assert_whole(index_dir, expected)  # every search works, nothing doubled
-    done = BATCH * (int(crash[-1]) - 1)  # the batches before, whole; that one not at all
-    assert found["store"] == done
-    if crash == "after-whoosh:2":
-        assert found["whoosh"] == 2 * BATCH  # the second batch waits for the next run
+    assert (found["store"], found["whoosh"]) == (stored * BATCH, searched * BATCH)
     rerun = index_run(index_dir, [path])  # --wait 0: no lock may be left behind
     assert rerun.returncode == 0, rerun.stderr
     report = json.loads(rerun.stdout)
+    done = stored * BATCH
     assert (report["new"], report["unchanged"]) == (len(expected) - done, done)
+    if stored > searched:
+        assert [note["reason"] for note in report["notes"]][:1] == [
+            f"{BATCH} articles put back into the search index from the article store"]
     assert_whole(index_dir, expected, final=True)
 
 
@@ -93,7 +98,7 @@ def test_killed_again_and_again_then_finished(corpus, tmp_path):
     the same index: each leaves it whole, and the last run completes it."""
     path, expected = corpus
     index_dir = tmp_path / "ix"
-    for crash in ("after-whoosh:1", "in-sqlite:2"):
+    for crash in ("between-commits:1", "in-sqlite:2"):
         assert index_run(index_dir, [path], crash=crash).returncode == -signal.SIGKILL
         assert_whole(index_dir, expected)
     child = subprocess.Popen(child_argv(index_dir, [path], batch=BATCH),
@@ -180,12 +185,12 @@ def test_a_second_writer_waits_or_says_the_index_is_busy(corpus, tmp_path, seeds
     path, expected = corpus
     index_dir, phases = tmp_path / "ix", tmp_path / "phases"
     first = subprocess.Popen(
-        child_argv(index_dir, [path], batch=BATCH, crash="after-whoosh:2", hold=4,
+        child_argv(index_dir, [path], batch=BATCH, crash="between-commits:2", hold=4,
                    phase_file=phases), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True)
     try:
-        wait_for_phase(phases, "held", first)  # between its Whoosh and SQLite commits
-        assert held_locks(index_dir) == ["write.lock"]
+        wait_for_phase(phases, "held", first)  # between its SQLite and Whoosh commits
+        assert held_locks(index_dir) == ["write.lock", "MAIN_WRITELOCK"]
         busy = wartui("--index-dir", str(index_dir), "index", str(seeds_dir), "--wait", "0.2")
         assert busy.returncode == 3
         lines = busy.stderr.strip().splitlines()
@@ -368,6 +373,40 @@ def test_the_app_searches_while_another_process_writes(corpus, seed_copy, tmp_pa
         writer.wait()
 
 
+@pytest.mark.parametrize("crash", ["between-commits:2", "whoosh-commit:2"])
+def test_a_search_never_lists_an_article_show_cannot_open(corpus, tmp_path, crash):
+    """A writer held between a batch's two commits, then killed there: every
+    hit of every search opens, in this process as `show` would (before, the
+    batch was in Whoosh first: its hits were "not found" until the next
+    `index`). The batch is found once the next run has put it into Whoosh."""
+    path, expected = corpus
+    index_dir, phases = tmp_path / "ix", tmp_path / "phases"
+
+    def every_hit_opens(library) -> int:
+        hits = library.search("", limit=1000, all_versions=True).hits
+        hits += library.search("aleppo OR damascus", limit=1000, all_versions=True).hits
+        assert hits
+        assert [hit.id for hit in hits if library.article(hit.id) is None] == []
+        return len({hit.id for hit in hits})
+
+    writer = subprocess.Popen(child_argv(index_dir, [path], batch=BATCH, crash=crash, hold=30,
+                                         phase_file=phases),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        wait_for_phase(phases, "held", writer)
+        with Library(index_dir) as library:  # a reader opened while it waits
+            assert every_hit_opens(library) == BATCH
+            assert library.count() == 2 * BATCH  # (the held batch: in the store only)
+    finally:
+        writer.kill()
+        writer.wait()
+    with Library(index_dir) as library:  # and after the kill
+        assert every_hit_opens(library) == BATCH
+    assert index_run(index_dir, [path]).returncode == 0
+    with Library(index_dir) as library:
+        assert every_hit_opens(library) == len(expected)
+
+
 # -- read-only --------------------------------------------------------------------------------
 
 @pytest.fixture
@@ -506,6 +545,84 @@ def test_a_really_read_only_index(seed_copy):
         shutil.rmtree(base)
 
 
+WAL_CHILD = r"""
+import contextlib, io, json, os, shutil, sys, tempfile
+import wartui.space, wartui.store
+from wartui.cli import main
+
+warm, target, doc = sys.argv[1:4]
+commands = [["search", "aleppo", "--json", "--limit", "100"], ["show", doc, "--json"]]
+if os.geteuid() == 0:  # (as READ_ONLY_CHILD; an error line too, for what prints it)
+    for argv in [*commands, ["show", "no-such-id"]]:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            main(["--index-dir", warm, *argv])
+    os.setgroups([])
+    os.setgid(65534)
+    os.setuid(65534)
+out = []
+for room in (None, 0):
+    if room is not None:
+        wartui.space.free_bytes = lambda directory: room
+    for argv in commands:
+        stdout, stderr = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            status = main(["--index-dir", target, *argv])
+        out.append([argv[0], room, status, stdout.getvalue(), stderr.getvalue()])
+print(json.dumps(out))
+"""
+
+
+def test_a_read_only_store_with_its_last_batches_in_the_wal_and_no_shm(corpus, tmp_path):
+    """A writer killed with its last batches still in articles.sqlite-wal,
+    the -shm file not copied, the folder read-only: SQLite cannot read the
+    log without a -shm file beside it, and opened as immutable the store
+    lacks those batches (here: the whole schema, "damaged; rebuild"). It is
+    read from a private copy in the temporary folder, or, without room for
+    one, the message says what is missing and what to do."""
+    path, _ = corpus
+    index_dir = tmp_path / "ix"
+    killed = index_run(index_dir, [path], crash="in-sqlite:3")  # two batches committed
+    assert killed.returncode == -signal.SIGKILL
+    assert (index_dir / "articles.sqlite-wal").stat().st_size > 100_000
+    base = Path(tempfile.mkdtemp(prefix="wartui-wal-"))
+    try:
+        os.chmod(base, 0o755)
+        target, warm, scratch = base / "ix", base / "warm", base / "tmp"
+        shutil.copytree(index_dir, target)
+        (target / "articles.sqlite-shm").unlink()
+        with Library(index_dir) as library:  # (writable: the answers to expect)
+            expected = library.search("aleppo", limit=100).total
+            doc = sorted(library.ids())[-1]
+        shutil.copytree(index_dir, warm)
+        scratch.mkdir(mode=0o777)
+        os.chmod(scratch, 0o777)
+        for item in [target, *target.rglob("*")]:
+            os.chmod(item, 0o555 if item.is_dir() else 0o444)
+        before = sorted((p.name, p.stat().st_size) for p in target.rglob("*"))
+        result = subprocess.run([sys.executable, "-c", WAL_CHILD, str(warm), str(target), doc],
+                                capture_output=True, text=True, timeout=120,
+                                env={**os.environ, "TMPDIR": str(scratch)})
+        if result.returncode and "Operation not permitted" in result.stderr:
+            pytest.skip("cannot become nobody here")
+        assert result.returncode == 0, result.stderr
+        (search, show, no_room_search, no_room_show) = json.loads(result.stdout)
+        assert search[2] == 0 and json.loads(search[3])["total"] == expected, search
+        assert show[2] == 0 and json.loads(show[3])["id"] == doc, show
+        for _, _, status, out, err in (no_room_search, no_room_show):
+            assert status == 2 and out == "" and err.count("\n") == 1, err
+            assert (f"its last batches are in articles.sqlite-wal, which SQLite reads only "
+                    f"through an articles.sqlite-shm file beside it, and {target} cannot "
+                    "hold one (read-only)") in err
+            assert "rebuild" not in err
+        assert sorted((p.name, p.stat().st_size) for p in target.rglob("*")) == before
+        assert list(scratch.iterdir()) == []  # the private copies removed
+    finally:
+        for item in [base, *base.rglob("*")]:
+            if item.is_dir():
+                os.chmod(item, 0o755)
+        shutil.rmtree(base)
+
+
 # -- old and damaged indexes -----------------------------------------------------------------
 
 def _truncate(path: Path) -> None:
@@ -513,25 +630,31 @@ def _truncate(path: Path) -> None:
     path.write_bytes(data[:len(data) // 2])
 
 
+REBUILD, REPAIR = "index --rebuild", "check --repair"
+# damage, what the message says, and the command it gives: a damaged search
+# index (Whoosh) is made again from the article store, which holds every
+# article; a damaged store only a rebuild from the files mends.
 DAMAGE = {
     "schema 1": (lambda ix: (ix / "wartui.json").write_text('{"schema": 1}'),
-                 "has schema version 1"),
-    "wartui.json missing": (lambda ix: (ix / "wartui.json").unlink(), "wartui.json is missing"),
-    "wartui.json garbled": (lambda ix: (ix / "wartui.json").write_text("{gar"), "unreadable"),
+                 "has schema version 1", REBUILD),
+    "wartui.json missing": (lambda ix: (ix / "wartui.json").unlink(), "wartui.json is missing",
+                            REBUILD),
+    "wartui.json garbled": (lambda ix: (ix / "wartui.json").write_text("{gar"), "unreadable",
+                            REBUILD),
     "Whoosh TOC truncated": (lambda ix: _truncate(next((ix / "whoosh").glob("_MAIN_*.toc"))),
-                             "whoosh/ unreadable"),
+                             "whoosh/ unreadable", REPAIR),
     "Whoosh segment truncated": (lambda ix: _truncate(next((ix / "whoosh").glob("*.seg"))),
-                                 "whoosh/ unreadable"),
+                                 "whoosh/ unreadable", REPAIR),
     "Whoosh TOC missing": (lambda ix: next((ix / "whoosh").glob("_MAIN_*.toc")).unlink(),
-                           "whoosh/ unreadable"),
-    "whoosh/ missing": (lambda ix: shutil.rmtree(ix / "whoosh"), "whoosh is missing"),
-    "SQLite truncated": (lambda ix: _truncate(ix / "articles.sqlite"), "is truncated"),
+                           "whoosh/ unreadable", REPAIR),
+    "whoosh/ missing": (lambda ix: shutil.rmtree(ix / "whoosh"), "whoosh is missing", REPAIR),
+    "SQLite truncated": (lambda ix: _truncate(ix / "articles.sqlite"), "is truncated", REBUILD),
     "SQLite garbage": (lambda ix: (ix / "articles.sqlite").write_bytes(b"\x00garbage" * 4096),
-                       "not an SQLite database"),
+                       "not an SQLite database", REBUILD),
     "SQLite empty": (lambda ix: (ix / "articles.sqlite").write_bytes(b""),
-                     "articles.sqlite is empty"),
+                     "articles.sqlite is empty", REBUILD),
     "SQLite missing": (lambda ix: (ix / "articles.sqlite").unlink(),
-                       "articles.sqlite is missing"),
+                       "articles.sqlite is missing", REBUILD),
 }
 
 
@@ -544,36 +667,39 @@ def seed_index(tmp_path_factory, seeds_dir) -> Path:
 
 
 @pytest.fixture(params=sorted(DAMAGE))
-def damaged_index(request, seed_index, tmp_path) -> tuple[Path, str]:
+def damaged_index(request, seed_index, tmp_path) -> tuple[Path, str, str]:
     index_dir = tmp_path / "ix"
     shutil.copytree(seed_index, index_dir)
-    damage, message = DAMAGE[request.param]
+    damage, message, mend = DAMAGE[request.param]
     damage(index_dir)
-    return index_dir, message
+    return index_dir, message, mend
 
 
 def test_a_damaged_index_is_a_clear_message_from_the_cli(damaged_index, capsys, seeds_dir):
-    index_dir, message = damaged_index
-    for argv in (["search", "Taqsis"], ["show", SEED_ID], ["entities", SEED_ID]):
+    index_dir, message, mend = damaged_index
+    for argv in (["search", "Taqsis"], ["show", SEED_ID], ["entities", SEED_ID], ["check"]):
         assert main(["--index-dir", str(index_dir), *argv]) == 2, argv
         err = capsys.readouterr().err
         assert err.count("\n") == 1, err  # one line, however long
         assert message in err, err
-        assert f"wartui --index-dir {index_dir} index --rebuild" in err, err
-    with pytest.raises(IndexVersionError, match="--rebuild"):
+        assert f"wartui --index-dir {index_dir} {mend}" in err, err
+    with pytest.raises(IndexVersionError, match=mend):
         Library(index_dir).search("Taqsis")
-    # `wartui index` without --rebuild refuses or makes it whole; --rebuild always works
-    status = main(["--index-dir", str(index_dir), "index", str(seeds_dir)])
-    err = capsys.readouterr().err
-    assert status == 0 or (status == 2 and "--rebuild" in err), err
-    assert main(["--index-dir", str(index_dir), "index", str(seeds_dir), "--rebuild"]) == 0
+    if mend == REPAIR:  # from the store: the seed files are not needed
+        assert main(["--index-dir", str(index_dir), "check", "--repair"]) == 0
+        assert "is whole: 5 articles" in capsys.readouterr().out
+    else:  # `wartui index` without --rebuild refuses or makes it whole; --rebuild always works
+        status = main(["--index-dir", str(index_dir), "index", str(seeds_dir)])
+        err = capsys.readouterr().err
+        assert status == 0 or (status == 2 and "--rebuild" in err), err
+        assert main(["--index-dir", str(index_dir), "index", str(seeds_dir), "--rebuild"]) == 0
     capsys.readouterr()
     assert main(["--index-dir", str(index_dir), "search", "Taqsis", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["total"] == 2
 
 
 def test_a_damaged_index_is_a_message_in_the_app(damaged_index):
-    index_dir, message = damaged_index
+    index_dir, message, mend = damaged_index
     app = WartuiApp(index_dir)
 
     async def scenario(pilot):
@@ -581,6 +707,6 @@ def test_a_damaged_index_is_a_message_in_the_app(damaged_index):
         status = pilot.app.screen.query_one("#status")
         assert status.has_class("-error")
         text = " ".join(screen_text(pilot.app).split())
-        assert message in text and "--rebuild" in text, text
+        assert message in text and mend in text, text
 
     run_app(app, scenario, size=(160, 32))

@@ -6,7 +6,9 @@ Rich is imported only by what prints with it: a command that prints JSON
 
 Exit status: 0 success; 1 something was skipped or not found; 2 bad usage or
 a query/index problem (with a one-line message on stderr); 3 the index is
-being written by another process (try again later).
+being written by another process (try again later); 4 the disk is full
+(free space and run the same command again); 130 Ctrl-C, 143 SIGTERM (the
+same one line).
 """
 
 from __future__ import annotations
@@ -14,16 +16,20 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import signal
 import sqlite3
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
 from .config import INDEX_ENV, default_index_dir, seeds_dir
-from .errors import IndexBusy, WartuiError
-from .model import Article, IngestReport, SearchResults, share_text
+from .errors import DiskFull, IndexBusy, WartuiError
+from .model import Article, IngestReport, SearchResults, by_file, share_text
 from .textsafe import dumps_json, printable
 
 if TYPE_CHECKING:
@@ -32,7 +38,7 @@ if TYPE_CHECKING:
 
     from .termtext import Terminal
 
-EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_BUSY, EXIT_DISK_FULL = 0, 1, 2, 3, 4
 ENTITY_TYPES = ("place", "armed-group", "person", "organisation", "country")
 # Entity types differ by more than colour, so they read in monochrome too.
 ENTITY_STYLES = {
@@ -70,6 +76,27 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("--wait", type=float, default=None, metavar="SECONDS",
                        help="while another process writes the index, wait this long for "
                             "it (default 10), then exit with status 3")
+    index.add_argument("--compact", action="store_true",
+                       help="give back the room of deleted documents (after indexing PATHs, "
+                            "if any: without a PATH, only this)")
+
+    check = commands.add_parser(
+        "check", help="verify the index: every segment, the store, their ids",
+        description="Every search segment against the checksums written when it was "
+                    "committed (read through when it has none), SQLite's integrity_check of "
+                    "the article store, and the search index's ids against the store's; a "
+                    "verdict, and the command that repairs what is found. Exit status 0 "
+                    "whole, 1 a run was cut short, 2 damaged.")
+    check.add_argument("--repair", action="store_true",
+                       help="make the search index whole again from the article store "
+                            "(damaged segments dropped, their articles written again)")
+    check.add_argument("--json", action="store_true", help="print JSON")
+
+    stats = commands.add_parser("stats", help="what the index holds and the room it takes",
+                                description="Articles, the search index's live and deleted "
+                                            "documents, sizes, and the room `wartui index "
+                                            "--compact` would give back.")
+    stats.add_argument("--json", action="store_true", help="print JSON")
 
     search = commands.add_parser("search", help="search the index")
     search.add_argument("query", help="Whoosh query syntax (see wartui --help); a query that "
@@ -138,9 +165,9 @@ def run() -> None:
     parser = build_parser()
     args = parser.parse_args()
     if args.command not in SHORT_COMMANDS:
-        sys.exit(dispatch(parser, args))
+        sys.exit(stoppable(parser, args))
     gc.disable()
-    status = dispatch(parser, args)
+    status = stoppable(parser, args)
     try:
         sys.stdout.flush()
         sys.stderr.flush()
@@ -152,7 +179,26 @@ def run() -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run one command line (in this process: tests and scripts call this)."""
     parser = build_parser()
-    return dispatch(parser, parser.parse_args(argv))
+    return stoppable(parser, parser.parse_args(argv))
+
+
+def stoppable(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    """The command, with Ctrl-C and SIGTERM taken as one line and a status
+    (Stops), except in the app, which handles its own (tui/terminal.py)."""
+    if not args.command or threading.current_thread() is not threading.main_thread():
+        return dispatch(parser, args)
+    with STOPS.handled():
+        try:
+            return dispatch(parser, args)
+        except KeyboardInterrupt as exc:  # (before the command began: its imports)
+            return interrupted(exc)
+
+
+def interrupted(exc: KeyboardInterrupt) -> int:
+    """The one line for Ctrl-C or SIGTERM, and the status: 128 + the signal."""
+    sys.stderr.write("wartui: interrupted; the index keeps every batch committed so far\n")
+    sys.stderr.flush()
+    return 128 + (exc.signum if isinstance(exc, Terminated) else signal.SIGINT)
 
 
 def dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
@@ -178,21 +224,90 @@ def dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             return cmd_diff(library, args, con)
         if args.command == "entities":
             return cmd_entities(library, args, con)
+        if args.command == "stats":
+            return cmd_stats(library, args, con)
+        if args.command == "check":
+            return cmd_check(library, args, con)
         named = args.index_dir is not None or bool(os.environ.get(INDEX_ENV))
         return cmd_default(library, parser, con.out, named)
     except WartuiError as exc:
         print_error(str(exc), con.err)
-        return EXIT_BUSY if isinstance(exc, IndexBusy) else EXIT_USAGE
-    except sqlite3.DatabaseError as exc:  # a store damaged where opening it did not look
-        from .library import damaged
+        return (EXIT_BUSY if isinstance(exc, IndexBusy)
+                else EXIT_DISK_FULL if isinstance(exc, DiskFull) else EXIT_USAGE)
+    except (OSError, sqlite3.DatabaseError) as exc:
+        from . import space
+
+        if space.is_full(exc, library.index_dir):  # never advise a rebuild: room is all it needs
+            print_error(str(space.disk_full(library.index_dir, exc)), con.err)
+            return EXIT_DISK_FULL
+        if isinstance(exc, OSError):
+            raise
+        from .library import damaged  # a store damaged where opening it did not look
 
         print_error(str(damaged(library.index_dir, f"articles.sqlite: {exc}")), con.err)
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        con.err.print("wartui: interrupted; the index keeps every batch committed so far")
-        return 130
+    except KeyboardInterrupt as exc:
+        return interrupted(exc)
     finally:
+        STOPS.live = False  # closing: a signal now stops nothing, and is let be
         library.close()
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, taken as Ctrl-C is: the run stops where it is, what it had
+    not committed is undone, the same one line is printed (status 143)."""
+
+    signum = signal.SIGTERM
+
+
+class Stops:
+    """Ctrl-C and SIGTERM while a command runs, raised where it is
+    (KeyboardInterrupt; Terminated for SIGTERM), so that what it had not
+    committed is undone; but not inside a finalizer (`__del__`: Python
+    prints what is raised there, "Exception ignored in ...", and the run
+    went on), where it is sent again 50 ms later; and not once the command
+    is closing (`live` False). A signal the shell had ignored (a background
+    job) stays ignored."""
+
+    def __init__(self):
+        self.live = False
+
+    @contextmanager
+    def handled(self) -> Iterator[None]:
+        previous = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+        for signum, handler in previous.items():
+            if handler is not signal.SIG_IGN:
+                signal.signal(signum, self._stop)
+        self.live = True
+        try:
+            yield
+        finally:
+            self.live = False
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+
+    def _stop(self, signum, frame) -> None:
+        if not self.live:
+            return
+        if _in_finalizer(frame):
+            again = threading.Timer(0.05, os.kill, (os.getpid(), signum))
+            again.daemon = True
+            again.start()
+            return
+        raise Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
+
+
+STOPS = Stops()
+
+
+def _in_finalizer(frame) -> bool:
+    for _ in range(32):
+        if frame is None:
+            return False
+        if frame.f_code.co_name == "__del__":
+            return True
+        frame = frame.f_back
+    return False
 
 
 # -- commands ------------------------------------------------------------------
@@ -228,20 +343,117 @@ def cmd_index(library, args, con: Consoles) -> int:
 
     wait = WRITE_WAIT if args.wait is None else args.wait
 
+    def warn(message: str) -> None:  # (on stderr, above a progress bar)
+        from rich.text import Text
+
+        con.err.print(Text("wartui: warning: " + printable(message, False), style="yellow"),
+                      soft_wrap=True)
+
     def work(progress):
         if args.paths:
             return library.add_paths(args.paths, progress=progress, rebuild=args.rebuild,
-                                     wait=wait)
+                                     wait=wait, warn=warn)
         if args.rebuild:
             library.add_paths([], rebuild=True, wait=wait)
-        return library.add_paths([seeds_dir()], progress=progress, wait=wait)
+        return library.add_paths([seeds_dir()], progress=progress, wait=wait, warn=warn)
 
+    if args.compact and not args.paths and not args.rebuild:
+        return print_compacted(library.compact(wait=wait), args.json, con)
     report = work(None) if args.json else run_with_progress(con.out, work)
+    compacted = library.compact(wait=wait) if args.compact else None
     if args.json:
-        print_json(report_json(report))
+        print_json({**report_json(report), **({"compacted": compacted} if compacted else {})})
     else:
         print_report(report, con.out)
+        if compacted:
+            print_compacted(compacted, False, con)
     return EXIT_PARTIAL if report.skipped else EXIT_OK
+
+
+def print_compacted(compacted: dict, as_json: bool, con: Consoles) -> int:
+    if as_json:
+        print_json(compacted)
+        return EXIT_OK
+    from rich.text import Text
+
+    for note in compacted["repairs"]:
+        con.out.print(Text(f"  repaired: {printable(note, False)}", style="dim"))
+    vacuumed = "; the article store's unused pages given back" if compacted["vacuumed"] else ""
+    con.out.print(Text(f"compacted: {compacted['removed']:,} deleted documents removed"
+                       f"{vacuumed}; {compacted['bytes_before'] / 1e6:,.1f} MB -> "
+                       f"{compacted['bytes_after'] / 1e6:,.1f} MB", style="bold"))
+    return EXIT_OK
+
+
+def cmd_check(library, args, con: Consoles) -> int:
+    """The verdict on one line (on stdout when whole, else as the error
+    line on stderr), each finding before it."""
+    from rich.text import Text
+
+    from .library import rebuild_hint, repair_hint
+
+    repaired = library.repair() if args.repair else []
+    findings = library.check()
+    where = printable(str(library.index_dir), False)
+    counted = (f"{findings.articles:,} articles; {findings.segments} "
+               f"segment{'s' if findings.segments != 1 else ''} "
+               f"({findings.by_checksum} checked against their checksums, "
+               f"{findings.read_through} read through)")
+    if findings.store:
+        verdict, status = f"the index in {where} is damaged; {rebuild_hint(where)}", EXIT_USAGE
+    elif findings.search:
+        verdict, status = f"the index in {where} is damaged; {repair_hint(where)}", EXIT_USAGE
+    elif findings.unfinished:
+        verdict = (f"the index in {where} is not finished: a run was cut short; finish it with: "
+                   f"wartui --index-dir {where} check --repair (or the next `wartui index`)")
+        status = EXIT_PARTIAL
+    else:
+        verdict, status = (f"the index in {where} is whole: {counted}, the article store's "
+                           "integrity check passed, the search index and the store hold the "
+                           "same articles"), EXIT_OK
+    if args.json:
+        print_json({"whole": findings.whole, "repaired": repaired, "search": findings.search,
+                    "store": findings.store, "unfinished": findings.unfinished,
+                    "articles": findings.articles, "segments": findings.segments,
+                    "by_checksum": findings.by_checksum,
+                    "read_through": findings.read_through, "verdict": verdict})
+        return status
+    for note in repaired:
+        con.out.print(Text(f"  repaired: {printable(note, False)}", style="dim"), soft_wrap=True)
+    for label, items in (("damaged", findings.store + findings.search),
+                         ("unfinished", findings.unfinished)):
+        for item in items:
+            con.out.print(Text(f"  {label}: {printable(item, False)}", style="yellow"),
+                          soft_wrap=True)
+    if status == EXIT_OK:
+        con.out.print(Text(verdict, style="bold"), soft_wrap=True)
+    else:
+        print_error(verdict, con.err)
+    return status
+
+
+def cmd_stats(library, args, con: Consoles) -> int:
+    stats = library.stats()
+    if args.json:
+        print_json(stats)
+        return EXIT_OK
+    from rich.text import Text
+
+    def mb(count: int | None) -> str:
+        return "?" if count is None else f"{count / 1e6:,.1f} MB"
+
+    share = stats["deleted"] / max(1, stats["documents"] + stats["deleted"])
+    lines = [
+        f"{printable(str(library.index_dir), False)}: {stats['articles']:,} articles",
+        f"  search index: {stats['documents']:,} documents, {stats['deleted']:,} deleted "
+        f"({share:.0%}), {stats['segments']} segments, {mb(stats['search_bytes'])}",
+        f"  article store: {mb(stats['store_bytes'])} ({mb(stats['store_unused_bytes'])} unused)",
+        f"  `wartui index --compact` would give back about {mb(stats['reclaimable_bytes'])}; "
+        f"{mb(stats['free_bytes'])} free on the disk",
+    ]
+    for line in lines:
+        con.out.print(Text(line))
+    return EXIT_OK
 
 
 def cmd_search(library, args, con: Consoles) -> int:
@@ -439,6 +651,7 @@ def report_json(report: IngestReport) -> dict:
         "new": report.new, "changed": report.changed, "unchanged": report.unchanged,
         "skipped": [{"where": s.where, "reason": s.reason} for s in report.skipped],
         "notes": [{"where": s.where, "reason": s.reason} for s in report.notes],
+        "warnings": report.warnings,
     }
 
 
@@ -446,8 +659,8 @@ def print_report(report: IngestReport, out: Console) -> None:
     from rich.text import Text
 
     out.print(Text(report.summary(), style="bold"))
-    for label, items, style in (("skipped", report.skipped, "yellow"),
-                                ("repaired", report.notes, "dim")):
+    for label, items, style in (("skipped", by_file(report.skipped), "yellow"),
+                                ("repaired", by_file(report.notes), "dim")):
         for item in items[:MAX_REPORT_LINES]:
             out.print(Text(f"  {label} {printable(item.where, False)}: "
                            f"{printable(item.reason, False)}", style=style))

@@ -25,6 +25,11 @@ class IndexVersionError(WartuiError):
     """The index was built by another wartui version or is damaged."""
 
 
+class SearchIndexDamaged(IndexVersionError):
+    """Only the search index (Whoosh) is damaged: `wartui check --repair`
+    makes it again from the article store."""
+
+
 class ArticleMissing(WartuiError, LookupError):
     """No article has the id the user gave."""
 
@@ -32,3 +37,8 @@ class ArticleMissing(WartuiError, LookupError):
 class KeepTyping(QueryError):
     """A word being typed is too short to search yet (its prefix stands for
     too many words): the app keeps the results it shows."""
+
+
+class DiskFull(WartuiError):
+    """A write failed for want of space (or of quota): nothing half-written
+    stays, and the same command run again once there is room goes on."""

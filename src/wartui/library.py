@@ -4,7 +4,8 @@ It owns an index directory:
 
     index/
       wartui.json      versions of the schema and cleaning rules
-      whoosh/          the full-text index (what is searched)
+      whoosh/          the full-text index (what is searched), with
+                       wartui-checksums.json (its segments' checksums: integrity.py)
       articles.sqlite  cleaned articles and raw pages (what is shown)
       write.lock       held (flock) by the one process writing, for its whole run
       write.pending    a run started and did not finish: the next one checks
@@ -27,9 +28,10 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
+from . import integrity, space
 from .config import default_index_dir, seeds_dir
 from .errors import (ArticleMissing, IndexBusy, IndexMissing, IndexReadOnly, IndexVersionError,
-                     QueryError, WartuiError)
+                     QueryError, SearchIndexDamaged, WartuiError)
 from .entities.gazetteer import Entity, load_gazetteer
 from .model import (Article, Cluster, EntitySpan, Facets, IngestReport, RawRecord,
                     Repaired, SavedSearch, SearchResults, Skipped, Version)
@@ -76,9 +78,18 @@ def rebuild_hint(index_dir: Path) -> str:
     return f"rebuild it with: wartui --index-dir {index_dir} index --rebuild PATH..."
 
 
-def damaged(index_dir: Path, what: str) -> IndexVersionError:
-    return IndexVersionError(f"the index in {index_dir} is damaged ({what}); "
-                             + rebuild_hint(index_dir))
+def repair_hint(index_dir: Path) -> str:
+    """For damage to the search index alone: it is made again from the
+    article store, which keeps every article (its files are not needed)."""
+    return (f"repair it with: wartui --index-dir {index_dir} check --repair (the search "
+            "index is made again from the article store: nothing is lost)")
+
+
+def damaged(index_dir: Path, what: str, repairable: bool = False) -> IndexVersionError:
+    """`repairable`: only the search index (Whoosh) is damaged."""
+    message = (f"the index in {index_dir} is damaged ({what}); "
+               + (repair_hint if repairable else rebuild_hint)(index_dir))
+    return SearchIndexDamaged(message) if repairable else IndexVersionError(message)
 
 
 def read_only(index_dir: Path, why: str = "") -> IndexReadOnly:
@@ -112,6 +123,7 @@ class Library:
         self._index_words = None
         self._entity_corpus = None  # (searcher, {entity id: articles naming it})
         self.read_only = False  # opened from a directory this process cannot write
+        self._run_needs: int | None = None  # bytes the running `add_paths` needs (space.py)
 
     # -- opening ---------------------------------------------------------------
 
@@ -183,30 +195,38 @@ class Library:
         self._check_meta()
         whoosh_dir, store_file = self.index_dir / WHOOSH_DIR, self.index_dir / STORE_FILE
         if not create:  # reading never creates a part that is missing
-            missing = [f"{name} is missing" for name, path in
-                       ((WHOOSH_DIR, whoosh_dir), (STORE_FILE, store_file)) if not path.exists()]
-            if not missing and not store_file.stat().st_size:
-                missing = [f"{STORE_FILE} is empty"]
-            if missing:
-                raise damaged(self.index_dir, ", ".join(missing))
+            if not store_file.exists() or not store_file.stat().st_size:
+                missing = [f"{STORE_FILE} is {'empty' if store_file.exists() else 'missing'}"]
+                raise damaged(self.index_dir, ", ".join(
+                    missing + ([f"{WHOOSH_DIR} is missing"] if not whoosh_dir.exists() else [])))
+            if not whoosh_dir.exists():
+                raise damaged(self.index_dir, f"{WHOOSH_DIR} is missing", repairable=True)
         # A read-only directory (or disk) is opened without writing anything.
         readonly = not create and not writable(self.index_dir)
-        try:
-            ix = open_or_create(whoosh_dir, create=create, readonly=readonly)
-            reader = ix.reader()  # reads the TOC and every segment's header
-        except PermissionError as exc:
-            raise WartuiError(f"cannot read the index in {self.index_dir}: {exc}") from exc
-        except Exception as exc:  # Whoosh's own errors on a bad file are many and untyped
-            raise damaged(self.index_dir, f"{WHOOSH_DIR}/ unreadable: "
-                                          f"{type(exc).__name__}: {exc}") from exc
+        # The store first: what the search index is made from, and can be
+        # made again from (so its damage is the one to tell).
         try:
             store = ArticleStore(store_file, readonly=readonly)
         except StoreDamaged as exc:
-            reader.close()
             raise damaged(self.index_dir, str(exc)) from exc
         except sqlite3.DatabaseError as exc:
-            reader.close()
+            if space.is_full(exc, self.index_dir):  # (SQLite needs room even to read)
+                raise space.disk_full(self.index_dir, exc) from exc
             raise damaged(self.index_dir, f"{STORE_FILE}: {exc}") from exc
+        try:
+            ix = open_or_create(whoosh_dir, create=create, readonly=readonly)
+            reader = ix.reader()  # reads the TOC and every segment's header
+        except BaseException as exc:
+            store.close()
+            if isinstance(exc, PermissionError):
+                raise WartuiError(f"cannot read the index in {self.index_dir}: {exc}") from exc
+            if not isinstance(exc, Exception):
+                raise
+            if space.is_full(exc, self.index_dir):  # (creating it, on a full disk)
+                raise space.disk_full(self.index_dir, exc) from exc
+            # (Whoosh's own errors on a bad file are many and untyped)
+            raise damaged(self.index_dir, f"{WHOOSH_DIR}/ unreadable: "
+                                          f"{type(exc).__name__}: {exc}", repairable=True) from exc
         self._ix, self._store = ix, store
         if create:  # (a writer does not search)
             reader.close()
@@ -273,40 +293,219 @@ class Library:
         return self.add_paths([seeds_dir()], progress=progress)
 
     def add_paths(self, paths: Iterable[str | os.PathLike], progress: Progress | None = None,
-                  rebuild: bool = False, wait: float = WRITE_WAIT) -> IngestReport:
+                  rebuild: bool = False, wait: float = WRITE_WAIT,
+                  warn: Callable[[str], None] | None = None) -> IngestReport:
         """Clean and index files and folders; only what changed is re-indexed.
 
         Every input that is not indexed is in `report.skipped` with its reason;
-        repairs (encoding fallbacks, truncated lines) are in `report.notes`.
+        repairs (encoding fallbacks, truncated lines) are in `report.notes`;
+        what the run should know before it writes (too little free space) in
+        `report.warnings`, each also handed to `warn` as soon as it is known.
 
         One process writes at a time: another one's run makes this wait up to
         `wait` seconds, then raise IndexBusy. A directory this process cannot
-        write raises IndexReadOnly. A run that was killed is made whole first."""
+        write raises IndexReadOnly, a disk that fills up DiskFull (what the
+        run had not committed is undone). A run that was killed is made whole
+        first."""
+        with self._writing(wait, rebuild) as repairs:
+            report = self._add_paths(paths, progress, warn)
+            report.notes[:0] = repairs
+            return report
+
+    def compact(self, wait: float = WRITE_WAIT) -> dict:
+        """Give back the room of deleted documents: every Whoosh segment
+        holding some is rewritten with its live ones (a commit does it by
+        itself for segments past merge_policy's share), and SQLite's unused
+        pages are given back (VACUUM) when they are a tenth of the store or
+        more and the disk has room for the copy it makes. Returns the
+        documents removed and the index's size before and after, in bytes."""
+        from .search.writer import compact
+
+        if not self.exists():
+            self._open()  # IndexMissing, with the command that builds one
+        with self._writing(wait) as repairs:
+            before = self.stats()
+            removed = compact(self._ix)
+            vacuumed = False
+            pages, unused = (self._store.db.execute(f"PRAGMA {name}").fetchone()[0]
+                             for name in ("page_count", "freelist_count"))
+            if unused >= 0.1 * pages and (space.free_bytes(self.index_dir) or 0) > 2 * (
+                    before["store_bytes"]):
+                self._store.db.execute("VACUUM")
+                vacuumed = True
+            self._store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            if self._searcher is not None:
+                self._searcher.refresh()
+            after = self.stats()
+        return {"removed": removed, "vacuumed": vacuumed, "repairs": [r.reason for r in repairs],
+                "bytes_before": before["search_bytes"] + before["store_bytes"],
+                "bytes_after": after["search_bytes"] + after["store_bytes"]}
+
+    def stats(self) -> dict:
+        """What the index holds and what it takes: articles in the store,
+        live and deleted documents in Whoosh's segments (deleted: the older
+        text of changed articles, until a commit or `compact` rewrites their
+        segment), sizes in bytes, the room `compact` would give back, and
+        the free space on the disk."""
+        from .search.writer import dead_documents
+
+        self._open()
+        segments = dead_documents(self._ix)
+        whoosh = self.index_dir / WHOOSH_DIR
+        reclaimable = 0
+        for segment, (documents, deleted) in zip(self._ix._segments(), segments):
+            if deleted:
+                reclaimable += _size(whoosh / f"{segment.segment_id()}.seg") * deleted // documents
+        page_size, unused = (self._store.db.execute(f"PRAGMA {name}").fetchone()[0]
+                             for name in ("page_size", "freelist_count"))
+        return {
+            "articles": self._store.count(),
+            "documents": sum(documents - deleted for documents, deleted in segments),
+            "deleted": sum(deleted for _, deleted in segments),
+            "segments": len(segments),
+            "search_bytes": sum(_size(path) for path in whoosh.iterdir()),
+            "store_bytes": sum(_size(self.index_dir / (STORE_FILE + suffix))
+                               for suffix in ("", "-wal")),
+            "store_unused_bytes": page_size * unused,
+            "reclaimable_bytes": reclaimable + page_size * unused,
+            "free_bytes": space.free_bytes(self.index_dir),
+        }
+
+    @contextmanager
+    def _writing(self, wait: float, rebuild: bool = False) -> Iterator[list[Skipped]]:
+        """The write lock held, the index open to write (made if need be)
+        and whole again after a run that was cut short (the repairs' notes
+        yielded), `write.pending` there while the block runs. A damaged
+        index is refused (the quick part of `check`); a full disk, a
+        read-only one, are told as such (DiskFull, IndexReadOnly)."""
+        self._run_needs = None  # (known once a run has read what changed)
+        with self._write_lock(wait), self._told_errors():
+            if rebuild:
+                self._remove_index()
+            self._open(create=True)
+            if self.read_only:  # opened for reading before: open again, to write
+                self.close()
+                self._open(create=True)
+            self._refuse_damage()
+            repairs = self._repair_interrupted_write()
+            pending = self.index_dir / WRITE_PENDING
+            pending.touch()
+            yield repairs
+            pending.unlink(missing_ok=True)
+
+    def _refuse_damage(self) -> None:
+        """The quick part of `check` (segment sizes against their checksums,
+        SQLite's quick_check), before anything is written: a damaged index
+        is not written to (it would hide the damage, or spread it)."""
+        findings = integrity.Findings()
+        integrity.check_segments(self._ix, findings, full=False)
+        integrity.check_store(self._store.db, findings, full=False)
+        if findings.store:
+            raise damaged(self.index_dir, findings.store[0])
+        if findings.search:
+            raise damaged(self.index_dir, findings.search[0], repairable=True)
+
+    def check(self) -> integrity.Findings:
+        """Every segment against its checksums (read through when it has
+        none), SQLite's integrity_check of the store, Whoosh's ids against
+        the store's (integrity.py). Reads only; an index too damaged to open
+        raises as opening does (IndexVersionError, with what to do)."""
+        from .search.writer import indexed_hashes
+
+        self._open()
+        findings = integrity.Findings()
+        integrity.check_segments(self._ix, findings, full=True)
+        integrity.check_store(self._store.db, findings, full=True)
+        try:
+            indexed = indexed_hashes(self._ix)
+        except Exception as exc:  # noqa: BLE001 - a damaged segment's stored fields
+            findings.search.append(f"the search index's ids cannot be read ({exc!r})")
+        else:
+            integrity.check_ids(indexed, self._store.hashes(),
+                                (self.index_dir / WRITE_PENDING).exists(), findings)
+        return findings
+
+    def repair(self, wait: float = WRITE_WAIT) -> list[str]:
+        """Put the search index back to what the article store holds, from
+        the store: damaged segments are dropped (an unreadable Whoosh
+        folder is made anew), then every article the search index lacks or
+        holds wrongly is written into it again, a batch a commit; documents
+        the store lacks are taken out. The store itself must be whole (a
+        damaged store raises IndexVersionError: only a rebuild from the
+        files mends it). Returns what was done."""
+        import shutil
+
+        from .search.writer import drop_segments, open_or_create
+
+        if not self.exists():
+            self._open()  # IndexMissing
+        notes: list[str] = []
+        with self._write_lock(wait), self._told_errors():
+            self.close()
+            whoosh_dir = self.index_dir / WHOOSH_DIR
+            try:
+                self._open(create=True)
+            except SearchIndexDamaged as exc:  # (the store's damage, wartui.json's: raised)
+                shutil.rmtree(whoosh_dir, ignore_errors=True)
+                open_or_create(whoosh_dir).close()
+                notes.append(f"the search index could not be read ({exc}): made anew")
+                self._open(create=True)
+            findings = integrity.Findings()
+            integrity.check_store(self._store.db, findings, full=True)
+            if findings.store:
+                raise damaged(self.index_dir, findings.store[0])
+            integrity.check_segments(self._ix, findings, full=True)
+            if findings.damaged_segments:
+                drop_segments(self._ix, findings.damaged_segments)
+                notes.extend(f"dropped {problem}" for problem in findings.search)
+            (self.index_dir / WRITE_PENDING).touch()
+            notes.extend(note.reason for note in self._repair_interrupted_write(force=True))
+            (self.index_dir / WRITE_PENDING).unlink(missing_ok=True)
+        return notes
+
+    @contextmanager
+    def _told_errors(self) -> Iterator[None]:
+        """A full disk or a read-only one, met while writing, told as such
+        (DiskFull, IndexReadOnly)."""
         import sqlite3
 
-        with self._write_lock(wait):
+        try:
+            yield
+        except (OSError, sqlite3.Error) as exc:
+            # (the inputs' errors are reported, not raised: these are ours)
+            if space.is_full(exc, self.index_dir):
+                self._after_failure(exc)
+                raise space.disk_full(self.index_dir, exc, self._run_needs) from exc
+            if isinstance(exc, OSError) and exc.errno in _NO_WRITE:
+                raise read_only(self.index_dir, f"{exc.strerror}: {exc.filename}") from exc
+            if isinstance(exc, sqlite3.OperationalError) and "readonly" in str(exc):
+                raise read_only(self.index_dir, f"{STORE_FILE}: {exc}") from exc
+            raise
+
+    def _after_failure(self, exc: BaseException) -> None:
+        """With the write lock still held, after a run failed for want of
+        space: give back the room its unfinished Whoosh segment took, and the
+        room SQLite's write-ahead log grew into for the transaction it rolled
+        back (the log keeps its size until it is truncated). The failed
+        writer's files are closed first (its frames let go of it): a file
+        removed while open keeps its room."""
+        import sqlite3
+        import traceback
+
+        from .search.writer import remove_leftovers
+
+        traceback.clear_frames(exc.__traceback__)
+        gc.collect()
+        if self._ix is not None:
             try:
-                if rebuild:
-                    self._remove_index()
-                self._open(create=True)
-                if self.read_only:  # opened for reading before: open again, to write
-                    self.close()
-                    self._open(create=True)
-                repairs = self._repair_interrupted_write()
-                pending = self.index_dir / WRITE_PENDING
-                pending.touch()
-                report = self._add_paths(paths, progress)
-                report.notes[:0] = repairs
-                pending.unlink(missing_ok=True)
-                return report
-            except OSError as exc:  # the inputs' errors are reported, not raised: these are ours
-                if exc.errno in _NO_WRITE:
-                    raise read_only(self.index_dir, f"{exc.strerror}: {exc.filename}") from exc
-                raise
-            except sqlite3.OperationalError as exc:
-                if "readonly" in str(exc):
-                    raise read_only(self.index_dir, f"{STORE_FILE}: {exc}") from exc
-                raise
+                remove_leftovers(self._ix)
+            except OSError:
+                pass  # the next run removes them
+        if self._store is not None:
+            try:
+                self._store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error:
+                pass  # closing the store removes the log too
 
     @contextmanager
     def _write_lock(self, wait: float) -> Iterator[None]:
@@ -344,8 +543,8 @@ class Library:
         finally:
             os.close(fd)  # releases the lock
 
-    def _add_paths(self, paths: Iterable[str | os.PathLike],
-                   progress: Progress | None) -> IngestReport:
+    def _add_paths(self, paths: Iterable[str | os.PathLike], progress: Progress | None,
+                   warn: Callable[[str], None] | None = None) -> IngestReport:
         from .search.writer import IndexBatch
         from .store import transaction
         from .entities.recognizer import default_recognizer
@@ -369,9 +568,13 @@ class Library:
         seen_ids: set[str] = set()
 
         def flush() -> None:
+            """The batch into the store (one transaction), then into Whoosh
+            (one commit). In that order, what a search finds is always in the
+            store: until Whoosh's commit, the batch is only where no search
+            looks (a writer stopped in between leaves it there, and the next
+            run puts it into Whoosh from the store)."""
             if not batch:
                 return
-            index_batch.commit()
             versions = self._version_index  # (made outside: its schema statements commit)
             with transaction(self._store.db):  # the batch's rows in SQLite: all or none
                 self._store.put_many((article, raw) for article, raw, _, _ in batch)
@@ -379,6 +582,7 @@ class Library:
                     [article for article, _, _, _ in batch],
                     signatures={article.id: signature for article, _, _, signature in batch})
                 self._store.add_vocabulary(_vocabulary(article for article, _, _, _ in batch))
+            index_batch.commit()
             (self.index_dir / WRITE_PENDING).touch()  # readers' `stamp` changes
             self._vocabulary = None
             for article, _, was_known, _ in batch:
@@ -412,7 +616,8 @@ class Library:
                         continue
                     record = self._unique(item, seen, said)
                     if not quiet:
-                        report.notes.extend(Skipped(record.id, note) for note in record.notes)
+                        report.notes.extend(Skipped(record.id, note, record.path)
+                                            for note in record.notes)
                     digest = content_hash(record, pipeline)
                     yield file_number, record, None if known.get(record.id) == digest else digest
 
@@ -422,20 +627,30 @@ class Library:
         # run reads its files again.
         learner = Learner(FurnitureTable(self._store.db, create=True))
         kept: list[tuple[int, RawRecord, str]] | None = []
-        kept_chars = 0
+        changed_chars = changed_count = 0
         for file_number, record, digest in read():
             if digest is None:
                 report.unchanged += 1
                 continue
             if record.kind != "html":
                 learner.add(record.id, scope_of(record), record.text)
+            changed_chars += len(record.text)
+            changed_count += 1
             if kept is not None:
                 kept.append((file_number, record, digest))
-                kept_chars += len(record.text)
-                if kept_chars > KEPT_BETWEEN_PASSES:
+                if changed_chars > KEPT_BETWEEN_PASSES:
                     kept = None
         furniture = learner.knowledge()
         again = learner.pages_to_reclean()
+        # Warned before anything is written: the run can be stopped, or
+        # room made, before the disk fills up half-way.
+        batch_chars = changed_chars * BATCH_SIZE // max(changed_count, 1)
+        self._run_needs = space.needed_bytes(changed_chars, batch_chars)
+        short = space.shortfall(self.index_dir, self._run_needs)
+        if short:
+            report.warnings.append(short)
+            if warn:
+                warn(short)
 
         def changed() -> Iterator[tuple[RawRecord, str]]:
             """Pass 2: the records to (re)index, with their content hash."""
@@ -457,7 +672,7 @@ class Library:
                 for prepared in prepare_all(changed(), workers, rules, recognizer, furniture):
                     record = prepared.record
                     if prepared.article is None:
-                        report.skipped.append(Skipped(record.id, prepared.error))
+                        report.skipped.append(Skipped(record.id, prepared.error, record.path))
                         continue
                     was_known = record.id in known
                     index_batch.add(prepared.fields, was_known)
@@ -510,31 +725,33 @@ class Library:
                                                  f"indexed as {new_id!r}"))
         return replace(record, id=new_id)
 
-    def _repair_interrupted_write(self) -> list[Skipped]:
+    def _repair_interrupted_write(self, force: bool = False) -> list[Skipped]:
         """Make the index whole after a writer was killed (or failed) half-way.
 
-        Each batch goes to Whoosh first (one commit) and to SQLite second (one
-        transaction: articles, version tables and vocabulary together), so a
-        writer killed between the two leaves Whoosh documents that the store
-        lacks, or (for a changed article) Whoosh's newer text: Whoosh is put
-        back to what the store holds, and the next run adds those pages once,
-        never twice. Articles missing from the version tables (an index of
-        an older wartui, killed between its separate commits) are added.
+        Each batch goes to SQLite first (one transaction: articles, version
+        tables and vocabulary together) and to Whoosh second (one commit), so
+        a writer killed between the two leaves articles that Whoosh lacks, or
+        (for a changed article) has in its older text: Whoosh is put back to
+        what the store holds, from the store. (An index of an older wartui,
+        which wrote Whoosh first, can hold Whoosh documents the store lacks:
+        they are taken out, and the next run adds those pages once, never
+        twice.) Articles missing from the version tables (an index of an
+        older wartui, killed between its separate commits) are added.
 
         The full comparison reads every Whoosh document's id: it runs only
-        when the last run did not finish (`write.pending`) or the counts
-        disagree. Call with the write lock held. Returns what it did, as notes
-        for the report."""
+        when the last run did not finish (`write.pending`), the counts
+        disagree, or `force`. Call with the write lock held. Returns what it
+        did, as notes for the report."""
         from .search.writer import indexed_hashes, remove_leftovers, rewrite
 
-        remove_leftovers(self.index_dir / WHOOSH_DIR)
+        remove_leftovers(self._ix)
         versions = self._version_index
         from .versions import clusters
 
         clusters.ensure(self._store.db)  # (an index made before the table)
         stored_count = self._store.count()
         versioned = versions.count()
-        if (self._ix.doc_count() == stored_count == versioned
+        if (self._ix.doc_count() == stored_count == versioned and not force
                 and not (self.index_dir / WRITE_PENDING).exists()):
             return []
         stored = self._store.hashes()
@@ -542,7 +759,9 @@ class Library:
         extra = sorted(doc_id for doc_id in indexed if doc_id not in stored)
         wrong = sorted(doc_id for doc_id, digest in stored.items()
                        if indexed.get(doc_id) != [digest])  # missing, doubled or newer
-        rewrite(self._ix, extra, list(self._store.get_many(wrong).values()))
+        for start in range(0, max(len(wrong), 1), BATCH_SIZE):  # a commit a batch
+            chunk = wrong[start:start + BATCH_SIZE]
+            rewrite(self._ix, (extra if not start else []) + chunk, self._articles(chunk))
         in_versions = versions.ids()
         versions.remove(sorted(in_versions - stored.keys()))
         lacking = sorted(stored.keys() - in_versions)
@@ -560,6 +779,11 @@ class Library:
         if lacking:
             notes.append(Skipped(where, f"{len(lacking)} articles added to the version tables"))
         return notes
+
+    def _articles(self, ids: list[str], chunk: int = 500) -> Iterator[Article]:
+        """The stored articles of `ids`, read a chunk at a time."""
+        for start in range(0, len(ids), chunk):
+            yield from self._store.get_many(ids[start:start + chunk]).values()
 
     def _remove_index(self) -> None:
         import shutil

@@ -6,8 +6,9 @@ Nothing here imports Whoosh or Textual.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Container
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,36 @@ class Skipped:
 
     where: str  # path, or path:line for a row
     reason: str
+    path: str = ""  # for a row (or an article of one), its file
+
+
+def by_file(items: list[Skipped]) -> list[Skipped]:
+    """The entries as a report prints them: one per file. A file's rows
+    (two or more) become one entry counting them by reason, "219 rows:
+    212 invalid JSON, 7 empty 'text' (rows 2, 3, 5, ...)", in the place of
+    the first; every row stays in the report itself."""
+    rows: dict[str, list[Skipped]] = {}
+    for item in items:
+        if item.path:
+            rows.setdefault(item.path, []).append(item)
+    out = []
+    for item in items:
+        group = rows.get(item.path) if item.path else None
+        if not group or len(group) == 1:
+            out.append(item)
+        elif group[0] is item:
+            kinds: dict[str, int] = {}
+            for row in group:
+                kind = re.sub(r"\d[\d,]*", "N", re.split(r": | \(", row.reason, maxsplit=1)[0])
+                kinds[kind] = kinds.get(kind, 0) + 1
+            counted = ", ".join(f"{n} {kind}" for kind, n in
+                                sorted(kinds.items(), key=lambda kv: -kv[1]))
+            first = [row.where[len(item.path) + 1:] if row.where.startswith(item.path + ":")
+                     else row.where for row in group[:3]]
+            out.append(replace(item, where=item.path, reason=(
+                f"{len(group)} rows: {counted} (rows {', '.join(first)}"
+                f"{', …' if len(group) > 3 else ''})")))
+    return out
 
 
 @dataclass(frozen=True)
@@ -198,6 +229,7 @@ class IngestReport:
     recleaned: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     notes: list[Skipped] = field(default_factory=list)  # repaired, still indexed
+    warnings: list[str] = field(default_factory=list)  # told before the run wrote (space)
 
     @property
     def indexed(self) -> int:

@@ -2,10 +2,11 @@
 
 Whoosh holds what is searched; this holds what is shown (paragraphs, dropped
 lines, metadata, the raw page) and the content hash that makes re-indexing
-incremental. Writes go to Whoosh first and here second, so a writer killed in
-between leaves documents that the next run sees as new and writes again
-(`Library` removes them from Whoosh first). A batch's rows here (articles,
-version tables, vocabulary) are written in one transaction (`transaction`).
+incremental. Writes come here first and go to Whoosh second, so whatever a
+search finds is here; a writer killed in between leaves articles that
+Whoosh lacks, which the next run puts into Whoosh from here. A batch's rows
+here (articles, version tables, vocabulary) are written in one transaction
+(`transaction`).
 """
 
 from __future__ import annotations
@@ -65,18 +66,25 @@ class StoreDamaged(sqlite3.DatabaseError):
 
 
 class ArticleStore:
-    """`readonly`: open with mode=ro, and as immutable if the directory cannot
-    hold the WAL's -shm file (a read-only directory)."""
+    """`readonly`: open with mode=ro. In a directory that cannot hold the
+    WAL's -shm file (a read-only one) and has none: as immutable when the
+    write-ahead log is empty; else from a private copy of the store and its
+    log in the temporary folder (SQLite reads a log only through a -shm
+    file beside it, and immutable would ignore the log's batches)."""
 
     def __init__(self, path: Path, readonly: bool = False):
         self.path = Path(path)
         self.readonly = readonly
+        self._private: Path | None = None  # the private copy's folder
         self._check_size()
         if readonly:
             try:
-                self._db = self._connect_readonly(immutable=False)
+                self._db = self._connect_readonly(self.path, immutable=False)
             except sqlite3.OperationalError:  # no -shm and no way to create it
-                self._db = self._connect_readonly(immutable=True)
+                if self._log_unread():
+                    self._db = self._connect_private_copy()
+                else:
+                    self._db = self._connect_readonly(self.path, immutable=True)
         else:
             self._db = sqlite3.connect(self.path, check_same_thread=False)
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -88,8 +96,9 @@ class ArticleStore:
         if not has_tables(self._db, "articles"):
             raise StoreDamaged(f"{self.path.name} has no articles table")
 
-    def _connect_readonly(self, immutable: bool) -> sqlite3.Connection:
-        uri = f"{self.path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if immutable else "")
+    @staticmethod
+    def _connect_readonly(path: Path, immutable: bool) -> sqlite3.Connection:
+        uri = f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if immutable else "")
         db = sqlite3.connect(uri, uri=True, check_same_thread=False)
         try:
             db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
@@ -97,6 +106,48 @@ class ArticleStore:
             db.close()
             raise
         return db
+
+    def _log_unread(self) -> bool:
+        """A write-ahead log holding frames (beyond its 32-byte header) and
+        no -shm file to read it through."""
+        wal, shm = (self.path.with_name(self.path.name + suffix) for suffix in ("-wal", "-shm"))
+        try:
+            return wal.stat().st_size > 32 and not shm.exists()
+        except OSError:
+            return False
+
+    def _connect_private_copy(self) -> sqlite3.Connection:
+        """The store and its log copied into a folder of the temporary
+        folder, opened there (SQLite makes its -shm file beside them), and
+        removed on close. Without room for the copy: IndexReadOnly saying
+        what is missing and what to do."""
+        import shutil
+        import tempfile
+
+        from .errors import IndexReadOnly
+        from .space import MB, free_bytes
+
+        wal = self.path.with_name(self.path.name + "-wal")
+        needed = self.path.stat().st_size + wal.stat().st_size
+        temporary = Path(tempfile.gettempdir())
+        free = free_bytes(temporary)
+        if free is not None and free < needed + 16 * MB:
+            raise IndexReadOnly(
+                f"cannot read {self.path}: its last batches are in {wal.name}, which SQLite "
+                f"reads only through an {self.path.name}-shm file beside it, and "
+                f"{self.path.parent} cannot hold one (read-only); a private copy would need "
+                f"{needed / MB:,.0f} MB in {temporary}, which has {free / MB:,.0f} MB free. "
+                f"Make room there (or set TMPDIR), or copy the index to a writable folder")
+        self._private = Path(tempfile.mkdtemp(prefix="wartui-store-"))
+        try:
+            copy = self._private / self.path.name
+            shutil.copyfile(self.path, copy)
+            shutil.copyfile(wal, self._private / wal.name)
+            return self._connect_readonly(copy, immutable=False)
+        except BaseException:
+            shutil.rmtree(self._private, ignore_errors=True)
+            self._private = None
+            raise
 
     def _check_size(self) -> None:
         """A truncated file (a disk filled up, a bad copy) opens and fails
@@ -130,6 +181,11 @@ class ArticleStore:
 
     def close(self) -> None:
         self._db.close()
+        if self._private is not None:
+            import shutil
+
+            shutil.rmtree(self._private, ignore_errors=True)
+            self._private = None
 
     def hashes(self) -> dict[str, str]:
         """{id: content hash} for every stored article."""

@@ -13,6 +13,12 @@ Workers are started with "spawn", not fork: the app indexes from a thread,
 and forking a process that has threads can deadlock. A worker that dies
 takes its chunk with it: the run stops with the error, and the next run
 picks up from the last committed batch (nothing is half-written).
+
+Workers never speak for the run. Ctrl-C in a terminal reaches the whole
+process group, but it is the parent that stops the run (and then kills the
+workers): workers ignore SIGINT, from their start. A worker whose parent
+dies (kill -9) is killed with it by the kernel, before it writes its next
+result into a pipe nobody reads (a traceback each, before).
 """
 
 from __future__ import annotations
@@ -21,6 +27,10 @@ import collections
 import itertools
 import multiprocessing
 import os
+import queue
+import signal
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -119,13 +129,60 @@ def prepare(record: RawRecord, digest: str, rules=None, recognizer=None,
 _furniture = None  # a worker's: the site furniture of the run (ingest/furniture.py)
 
 
-def _start_worker(furniture) -> None:
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _quiet_with(parent: int) -> None:
+    """Ignore SIGINT (pending since the worker started, blocked by
+    `_sigint_blocked`: setting SIG_IGN discards it), and die with `parent`:
+    at once where the kernel does it (Linux), else within a second."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        by_kernel = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):  # not Linux
+        by_kernel = False
+    if not by_kernel:
+        threading.Thread(target=_watch, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # died before the kernel was told
+        os._exit(0)
+
+
+def _watch(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(0)
+
+
+def _serve(connection, furniture, parent: int) -> None:
+    """A worker process: quiet, niced, handed the run's furniture; then
+    tasks (lists of (record, digest)) in, their Prepared out, until the
+    parent sends None or goes."""
     global _furniture
+    _quiet_with(parent)
     _furniture = furniture
     try:
         os.nice(WORKER_NICE)
     except (AttributeError, OSError):  # no nice on this system: same priority
         pass
+    while True:
+        try:
+            task = connection.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        try:
+            answer = ("done", [_prepare_job(job) for job in task])
+        except Exception as exc:  # noqa: BLE001 - told to the parent, which stops the run
+            answer = ("failed", repr(exc))
+        try:
+            connection.send(answer)
+        except OSError:
+            return  # (the parent stopped reading: it is ending the run)
 
 
 def _prepare_job(job: tuple[RawRecord, str]) -> Prepared:
@@ -134,31 +191,148 @@ def _prepare_job(job: tuple[RawRecord, str]) -> Prepared:
     return prepared
 
 
+class _sigint_blocked:
+    """SIGINT blocked in this thread while the workers start: they inherit
+    the mask, so a Ctrl-C while they import (~1 s) stays pending until
+    `_quiet_with` discards it. The parent gets its own Ctrl-C when the block
+    ends."""
+
+    def __enter__(self):
+        self.mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+    def __exit__(self, *exc):
+        signal.pthread_sigmask(signal.SIG_SETMASK, self.mask)
+
+
+class _Team:
+    """Worker processes, each with a pipe of its own and a thread here that
+    hands it the next task of a queue shared by all (so a free worker takes
+    it) and keeps what comes back, also while the caller writes.
+
+    Not multiprocessing.Pool: its workers answer through one pipe whose
+    writing end the parent holds too, and when a worker died in the middle
+    of an answer (Pool.terminate() on Ctrl-C, or after a full disk), its
+    reading thread waited for the rest of it forever, and terminate() for
+    that thread (bench/diskfull.py: 1 run of 16 hung). Here a worker's pipe
+    is its own: when it dies, its thread reads the end of the pipe."""
+
+    def __init__(self, workers: int, furniture):
+        from multiprocessing import resource_tracker
+
+        context = multiprocessing.get_context("spawn")
+        self._tasks: queue.SimpleQueue = queue.SimpleQueue()
+        self._done: dict[int, list | str] = {}
+        self._changed = threading.Condition()
+        self._submitted = 0
+        self._processes, self._threads = [], []
+        # (multiprocessing's resource tracker, started by the first spawn,
+        # unblocks the signals it blocked to start: started first, it would
+        # end `_sigint_blocked` early.)
+        resource_tracker.ensure_running()
+        with _sigint_blocked():
+            for _ in range(workers):
+                ours, theirs = context.Pipe()
+                process = context.Process(target=_serve, args=(theirs, furniture, os.getpid()),
+                                          daemon=True)
+                process.start()
+                theirs.close()  # (its end is the worker's alone)
+                thread = threading.Thread(target=self._drive, args=(ours,), daemon=True)
+                thread.start()
+                self._processes.append(process)
+                self._threads.append(thread)
+
+    def submit(self, tasks: list[list]) -> list[int]:
+        """Queue tasks (lists of (record, digest)); their numbers."""
+        numbers = list(range(self._submitted, self._submitted + len(tasks)))
+        self._submitted += len(tasks)
+        for number, task in zip(numbers, tasks):
+            self._tasks.put((number, task))
+        return numbers
+
+    def results(self, numbers: list[int]) -> list[Prepared]:
+        """What those tasks gave, in order, waiting for them as needed;
+        RuntimeError if one failed or its worker died. (Tasks are taken in
+        order: the first one waited for is done, or being done.)"""
+        out = []
+        for number in numbers:
+            with self._changed:
+                while number not in self._done:
+                    self._changed.wait()
+                answer = self._done.pop(number)
+            if isinstance(answer, str):
+                raise RuntimeError(f"cleaning in a worker process failed: {answer}")
+            out.extend(answer)
+        return out
+
+    def _drive(self, connection) -> None:
+        """One worker's thread: a task out, its answer in, until there are no
+        more (None) or the worker fails or dies (its task's answer is then
+        why)."""
+        while True:
+            number, task = self._tasks.get()
+            if task is None:
+                break
+            try:
+                connection.send(task)
+                outcome, answer = connection.recv()
+            except (EOFError, OSError):
+                outcome, answer = "failed", "a worker process ended unexpectedly"
+            with self._changed:
+                self._done[number] = answer if outcome == "done" else str(answer)
+                self._changed.notify_all()
+            if outcome != "done":
+                break
+        try:
+            connection.send(None)  # (the worker ends)
+        except OSError:
+            pass
+        connection.close()
+
+    def close(self, finished: bool) -> None:
+        """Each worker told to end once the queue is done (`finished`), or
+        (an error, Ctrl-C, SIGTERM) killed where it is: nothing waits for
+        what it was doing."""
+        for _ in self._threads:
+            self._tasks.put((None, None))
+        if not finished:
+            for process in self._processes:
+                process.kill()
+        for thread in self._threads:
+            thread.join()
+        for process in self._processes:
+            process.join()
+
+
 def prepare_all(jobs: Iterable[tuple[RawRecord, str]], workers: int, rules,
                 recognizer, furniture=None) -> Iterator[Prepared]:
     """`prepare` every (record, digest), in order: in this process with these
     `rules`, `recognizer` and `furniture`, or with `workers` > 0 in that many
     worker processes (which load their own rules and recognizer, from the
     same files and environment, and are handed the furniture), the next
-    chunk being prepared while the caller works through this one."""
+    chunks being prepared while the caller works through this one."""
     if workers <= 0:
         for record, digest in jobs:
             yield prepare(record, digest, rules, recognizer, furniture)
         return
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(workers, initializer=_start_worker, initargs=(furniture,)) as pool:
+    team = _Team(workers, furniture)
+    finished = False
+    try:
+        part = max(1, CHUNK // 8 // workers)  # pages a task: the workers share a chunk
         in_flight: collections.deque = collections.deque()
         for chunk in _chunks(jobs, CHUNK):
-            submitted = pool.map_async(_prepare_job, chunk, chunksize=max(1, CHUNK // 8 // workers))
-            in_flight.append((chunk, submitted))
+            in_flight.append((chunk, team.submit(list(_chunks(chunk, part)))))
             if len(in_flight) >= IN_FLIGHT:
-                yield from _returned(*in_flight.popleft())
+                yield from _returned(team, *in_flight.popleft())
         while in_flight:
-            yield from _returned(*in_flight.popleft())
+            yield from _returned(team, *in_flight.popleft())
+        finished = True
+    finally:
+        team.close(finished)
 
 
-def _returned(chunk: list[tuple[RawRecord, str]], submitted) -> Iterator[Prepared]:
-    for (record, _), prepared in zip(chunk, submitted.get()):
+def _returned(team: _Team, chunk: list[tuple[RawRecord, str]],
+              numbers: list[int]) -> Iterator[Prepared]:
+    for (record, _), prepared in zip(chunk, team.results(numbers)):
         prepared.record = record
         yield prepared
 

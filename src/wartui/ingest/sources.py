@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..model import RawRecord, Repaired, Skipped
-from .decode import BINARY_SAMPLE, decode_bytes, looks_binary
+from .decode import BINARY_SAMPLE, clean_text, decode_bytes, looks_binary, signature
 
 PAGE_SUFFIXES = {".txt": "text", ".md": "text", ".html": "html", ".htm": "html"}
 ROW_SUFFIXES = {".csv", ".jsonl"}
@@ -78,15 +78,19 @@ def shown_path(path: str | os.PathLike) -> str:
 
 def _has_text_rows(head: bytes, suffix: str) -> bool:
     """Whether a CSV or JSONL file whose start looks binary has rows of
-    text all the same: a line of text opening a JSON object, or a CSV header
-    line of text. Then only its unreadable lines are bad lines (each
-    reported), and its good rows are not lost with them. A binary file (an
-    archive, an image renamed) has neither."""
+    text all the same: a line of clean text opening a JSON object with a
+    key, or a CSV header line of clean text. Then only its unreadable lines
+    are bad lines, and its good rows are not lost with them. A binary file
+    (an archive, an image renamed, random bytes) has neither: a known
+    format's signature is binary at once, and a line of random bytes is
+    not clean text."""
+    if signature(head):
+        return False
     lines = head.split(b"\n")
     if suffix == ".csv":
         header = lines[0].rstrip(b"\r")
-        return b"," in header and not looks_binary(header)
-    return any(line.lstrip().startswith(b"{") and not looks_binary(line) for line in lines)
+        return b"," in header and clean_text(header)
+    return any(line.lstrip().startswith(b'{"') and clean_text(line) for line in lines)
 
 
 def read_path(path: Path) -> Iterator[RawRecord | Skipped]:
@@ -368,16 +372,17 @@ def _read_rows(path: Path, rows: Iterator[tuple[int, dict | None, str]]
         any_row = True
         where = f"{shown}:{number}"
         if row is None:
-            yield Skipped(where, error)
+            yield Skipped(where, error, shown)
             continue
         keys = tuple(row)
         mapping = mappings.get(keys) or mappings.setdefault(keys, map_columns(keys))
         if "text" not in mapping:
-            yield Skipped(where, "no text column (looked for: " + ", ".join(COLUMNS["text"]) + ")")
+            yield Skipped(where, "no text column (looked for: " + ", ".join(COLUMNS["text"]) + ")",
+                          shown)
             continue
         text = _as_text(row.get(mapping["text"])).replace("\r\n", "\n")
         if not text.strip():
-            yield Skipped(where, f"empty {mapping['text']!r}")
+            yield Skipped(where, f"empty {mapping['text']!r}", shown)
             continue
         text, truncated = truncate_long_lines(text)
         given = {f: _as_text(row.get(col)).strip() for f, col in mapping.items()

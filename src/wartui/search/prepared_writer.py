@@ -162,6 +162,16 @@ class PreparedWriter(SegmentWriter):
         self._added = True
         self.docnum += 1
 
+    def _commit_toc(self, segments):
+        """The new segment's checksums (integrity.py) are written before the
+        TOC that lists it: no segment of wartui's is listed without them."""
+        from .. import integrity
+
+        integrity.record(self.storage, self.indexname,
+                         self.get_segment().segment_id() if self._added else None,
+                         [segment.segment_id() for segment in segments])
+        super()._commit_toc(segments)
+
     def _flush_segment(self):
         if not self._prepared:
             return super()._flush_segment()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -55,25 +55,54 @@ def document_fields(article: Article) -> dict:
 
 # Segments below this many documents are merged together at a commit.
 SMALL_SEGMENT = 2000
+# A segment whose deleted documents (the older text of changed articles, a
+# batch taken out after a kill) reach this share of it is rewritten with its
+# live documents only, at the next commit: the room of the dead ones is
+# given back without rewriting the segments that have few.
+DEAD_SHARE = 0.25
 
 
-def merge_small_segments(writer, segments):
-    """Whoosh merge policy: merge only the segments under SMALL_SEGMENT
-    documents, when there are two or more (a few thousand documents to
-    rewrite at most). Whoosh's default (MERGE_SMALL, a Fibonacci rule) merges
-    every segment once their count passes a threshold: at 100k articles,
-    adding 100 rewrote the whole index, ~400 s. Bigger segments are left as
+def merge_policy(writer, segments, dead_share: float | None = None):
+    """Whoosh merge policy, tiered so that a commit rewrites only what it
+    must. A segment whose every document is deleted is dropped (nothing to
+    copy). A segment with `dead_share` (default DEAD_SHARE) or more of its
+    documents deleted is rewritten with its live ones; segments under
+    SMALL_SEGMENT documents are merged together when there are two or more
+    (or when a rewrite happens anyway): a few thousand documents to copy at
+    most. Whoosh's default (MERGE_SMALL, a Fibonacci rule) merges every
+    segment once their count passes a threshold: at 100k articles, adding
+    100 rewrote the whole index, ~400 s. Other big segments are left as
     they are; search/fast.py reads many segments at little cost."""
     from whoosh.reading import SegmentReader
 
-    small = [segment for segment in segments if segment.doc_count_all() < SMALL_SEGMENT]
-    if len(small) < 2:
-        return segments
-    for segment in small:
+    share = DEAD_SHARE if dead_share is None else dead_share
+    live = [segment for segment in segments if segment.doc_count()]
+    wasteful = [segment for segment in live if segment.deleted_count()
+                and segment.deleted_count() >= share * segment.doc_count_all()]
+    small = [segment for segment in live if segment.doc_count_all() < SMALL_SEGMENT
+             and segment not in wasteful]
+    merged = wasteful + (small if len(small) >= 2 or wasteful else [])
+    for segment in merged:
         reader = SegmentReader(writer.storage, writer.schema, segment)
-        writer.add_reader(reader)
+        writer.add_reader(reader)  # (only its live documents)
         reader.close()
-    return [segment for segment in segments if segment not in small]
+    return [segment for segment in live if segment not in merged]
+
+
+def dead_documents(ix) -> list[tuple[int, int]]:
+    """(documents, of them deleted) of each segment of the index."""
+    return [(segment.doc_count_all(), segment.deleted_count()) for segment in ix._segments()]
+
+
+def compact(ix, wait_seconds: float = 5.0) -> int:
+    """Rewrite every segment holding deleted documents (merging the small
+    ones too): the index then holds no dead document. Returns how many
+    documents were removed (0: nothing to do, nothing written)."""
+    dead = sum(deleted for _, deleted in dead_documents(ix))
+    if dead:
+        with _commit(ix, wait_seconds, dead_share=0.0):
+            pass
+    return dead
 
 
 def _writer(ix, wait_seconds: float, **options):
@@ -89,16 +118,16 @@ def _writer(ix, wait_seconds: float, **options):
 
 
 @contextmanager
-def _commit(ix, wait_seconds: float, **options) -> Iterator:
-    """A Whoosh writer, committed (with merge_small_segments) when the block
-    ends, cancelled if it raises; IndexBusy if another writer holds the index."""
-    writer = _writer(ix, wait_seconds, **options)
+def _commit(ix, wait_seconds: float, dead_share: float | None = None) -> Iterator:
+    """A Whoosh writer, committed (with merge_policy) when the block ends,
+    cancelled if it raises; IndexBusy if another writer holds the index."""
+    writer = _writer(ix, wait_seconds)
     try:
         yield writer
     except BaseException:
         writer.cancel()
         raise
-    writer.commit(mergetype=merge_small_segments)
+    writer.commit(mergetype=lambda w, segments: merge_policy(w, segments, dead_share))
 
 
 class IndexBatch:
@@ -126,13 +155,20 @@ class IndexBatch:
         """Commit what was added (nothing if nothing was)."""
         writer, self._writer = self._writer, None
         if writer is not None:
-            writer.commit(mergetype=merge_small_segments)
+            writer.commit(mergetype=merge_policy)
 
     def cancel(self) -> None:
-        """Drop what was added since the last commit."""
+        """Drop what was added since the last commit. A writer that failed
+        half-way through its commit (a full disk) may not cancel cleanly:
+        what it leaves is removed by `remove_leftovers`."""
         writer, self._writer = self._writer, None
-        if writer is not None:
+        if writer is None:
+            return
+        try:
             writer.cancel()
+        except Exception:  # noqa: BLE001 - the error that stopped the run is the one to tell
+            if writer.writelock:
+                writer.writelock.release()
 
 
 def indexed_hashes(ix) -> dict[str, list[str]]:
@@ -145,28 +181,58 @@ def indexed_hashes(ix) -> dict[str, list[str]]:
     return found
 
 
-def rewrite(ix, delete: list[str], add: list[Article], wait_seconds: float = 5.0) -> None:
-    """In one commit: delete every document of the ids in `delete` and add
-    `add` (their ids are deleted first too, so each is there once)."""
-    if not delete and not add:
+def rewrite(ix, delete: list[str], add: Iterable[Article], wait_seconds: float = 5.0) -> None:
+    """In one commit: delete every document of the ids in `delete`, then add
+    the articles of `add` (taken as they come: a generator keeps few in
+    memory), whose ids must be in `delete` too, so that each is there once."""
+    if not delete:
         return
     with _commit(ix, wait_seconds) as writer:
-        for doc_id in dict.fromkeys([*delete, *(a.id for a in add)]):
+        for doc_id in delete:
             writer.delete_by_term("id", doc_id)
         for article in add:
             writer.add_document(**document_fields(article))
 
 
-def remove_leftovers(directory: Path) -> list[str]:
-    """Files a killed writer leaves behind that no commit removes: a TOC
-    written under its temporary name but never renamed (`_MAIN_3.toc.1700…`).
-    Only call with the write lock held. (Unfinished segment files go at the
-    next commit, the writer's temporary folder when the next writer ends.)"""
+def drop_segments(ix, names: list[str], wait_seconds: float = 5.0) -> None:
+    """Take segments out of the index (their files go with the commit):
+    damaged ones, whose articles are then written again from the store."""
+    writer = _writer(ix, wait_seconds)
+    try:
+        writer.commit(mergetype=lambda w, segments: [
+            segment for segment in segments if segment.segment_id() not in names])
+    except BaseException:
+        writer.cancel()
+        raise
+
+
+def remove_leftovers(ix) -> list[str]:
+    """Files a killed or failed writer leaves behind that no commit removed
+    yet: a TOC (or the checksums' file) written under its temporary name
+    but never renamed (`_MAIN_3.toc.1700…`), the files of a segment no TOC
+    lists (a commit cut short: on a full disk, they hold the room the next
+    run needs), the writer's temporary folder. Only call with the write
+    lock held."""
+    import shutil
+
+    from whoosh.index import TOC, clean_files
+
+    from ..integrity import MANIFEST
+
+    directory = Path(ix.storage.folder)
     removed = []
-    for path in directory.glob("_*_*.toc.*"):
+    for path in [*directory.glob("_*_*.toc.*"), *directory.glob(f"{MANIFEST}.*.tmp")]:
         try:
             path.unlink()
             removed.append(path.name)
         except OSError:
             pass
+    before = set(ix.storage.list())
+    toc = TOC.read(ix.storage, ix.indexname)
+    clean_files(ix.storage, ix.indexname, toc.generation, toc.segments)  # (Whoosh's own)
+    removed += sorted(before - set(ix.storage.list()))
+    temporary = directory / f"{ix.indexname}.tmp"
+    if temporary.is_dir():
+        shutil.rmtree(temporary, ignore_errors=True)
+        removed.append(temporary.name)
     return removed
