@@ -111,10 +111,17 @@ def test_bad_files_are_skipped_with_a_reason(tmp_path, monkeypatch):
     for name, reason in expected.items():
         (problem,) = problems(tmp_path / name)
         assert problem.reason.startswith(reason), (name, problem.reason)
-    # An unsupported file named explicitly is reported; inside a folder it is ignored.
+    # An unsupported file named explicitly is reported; inside a folder, the
+    # folder's files of other types are counted in one entry (issue 21).
     (skipped,) = [i for i in discover([tmp_path / "image.png"]) if isinstance(i, Skipped)]
     assert "unsupported file type" in skipped.reason
-    assert all(isinstance(i, Path) and i.suffix != ".png" for i in discover([tmp_path]))
+    (tmp_path / "b.png").write_bytes(b"\x89PNG")
+    (tmp_path / "report.pdf").write_bytes(b"%PDF")
+    found = list(discover([tmp_path]))
+    assert all(i.suffix != ".png" for i in found if isinstance(i, Path))
+    (other,) = [i for i in found if isinstance(i, Skipped)]
+    assert other.where == str(tmp_path)
+    assert other.reason.startswith("3 files of unsupported types: .png .pdf (wartui reads ")
     (missing,) = discover([tmp_path / "nope.txt"])
     assert missing.reason == "no such file or directory"
 

@@ -12,6 +12,7 @@ import itertools
 import json
 import os
 import re
+import stat
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -40,29 +41,68 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
-def discover(paths: Iterable[str | os.PathLike]) -> Iterator[Path | Skipped]:
-    """Expand files and folders into the files to read, in a stable order."""
+READ_SUFFIXES = ".txt .md .html .htm .jsonl .csv"
+
+
+def discover(paths: Iterable[str | os.PathLike],
+             exclude: str | os.PathLike | None = None) -> Iterator[Path | Skipped]:
+    """Expand files and folders into the files to read, in a stable order.
+    A folder's files of other types are reported as one entry counting them
+    by type, and what is not a file (a FIFO, a socket, a device) is skipped
+    with what it is, never opened (reading a FIFO waits for a writer).
+    `exclude`: a folder not looked into (the index's own, inside a folder
+    indexed)."""
+    excluded = os.path.abspath(exclude) if exclude is not None else None
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            found = []
+            found, other = [], Counter()
             for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".")
+                                 and os.path.abspath(os.path.join(root, d)) != excluded)
                 for name in files:
-                    if not name.startswith(".") and Path(name).suffix.lower() in SUPPORTED_SUFFIXES:
+                    if name.startswith("."):
+                        continue
+                    suffix = Path(name).suffix.lower()
+                    if suffix in SUPPORTED_SUFFIXES:
                         found.append(Path(root) / name)
-            yield from sorted(found)
+                    else:
+                        other[suffix or "(no suffix)"] += 1
+            for file in sorted(found):
+                special = not_a_file(file)
+                yield Skipped(shown_path(file), special) if special else file
+            if other:
+                count = sum(other.values())
+                yield Skipped(shown_path(path), (
+                    f"{count} file{'s' if count > 1 else ''} of unsupported types: "
+                    + " ".join(suffix for suffix, _ in other.most_common())
+                    + f" (wartui reads {READ_SUFFIXES})"))
         elif path.is_file():
             if path.suffix.lower() in SUPPORTED_SUFFIXES:
                 yield path
             else:
                 yield Skipped(shown_path(path),
                               f"unsupported file type {path.suffix or '(none)'!r}; "
-                              "wartui reads .txt .md .html .htm .jsonl .csv")
+                              f"wartui reads {READ_SUFFIXES}")
         elif path.exists():
-            yield Skipped(shown_path(path), "not a regular file")
+            yield Skipped(shown_path(path), not_a_file(path) or "not a regular file")
         else:
             yield Skipped(shown_path(path), "no such file or directory")
+
+
+def not_a_file(path: Path) -> str:
+    """Why `path` is not read, when it is not a regular file ("" when it is)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return f"cannot read: {exc.strerror or exc}"
+    for test, what in ((stat.S_ISFIFO, "a named pipe (FIFO): reading it would wait for "
+                                      "a writer"),
+                       (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device")):
+        if test(mode):
+            return f"not a file but {what}; not read"
+    return "" if stat.S_ISREG(mode) else "not a regular file"
 
 
 def shown_path(path: str | os.PathLike) -> str:
@@ -99,6 +139,10 @@ def read_path(path: Path) -> Iterator[RawRecord | Skipped]:
     per row, not per file."""
     suffix = path.suffix.lower()
     limit = MAX_ROWS_BYTES if suffix in ROW_SUFFIXES else MAX_PAGE_BYTES
+    special = not_a_file(path)  # (opening a FIFO would wait for a writer forever)
+    if special:
+        yield Skipped(shown_path(path), special)
+        return
     try:
         size = path.stat().st_size
         if size > limit:
@@ -209,17 +253,21 @@ def _csv_rows(lines: Iterator[str]) -> Iterator[tuple[int, dict | None, str]]:
         return
     header = [h.strip() for h in header]
     number = 0
+    next_line = 2  # the file's line where the next record starts (after the header's)
     while True:
         number += 1
         source.taken.clear()
+        line = next_line
         try:
             values = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
+            next_line = line + max(1, len(source.taken))
             yield number, None, f"unreadable CSV: {exc}"
             continue
         taken = source.taken
+        next_line = line + len(taken)
         if len(taken) > 1 and source.exhausted:
             # A quote that never closes: the csv module reads the rest of the file
             # as one field (a record that ends at a line end never reads on, so
@@ -229,17 +277,23 @@ def _csv_rows(lines: Iterator[str]) -> Iterator[tuple[int, dict | None, str]]:
             yield number, None, "unreadable CSV: a quote opened in this row is never closed"
             source = _Taken(iter(taken[1:]))
             reader = csv.reader(source, delimiter=delimiter)
+            next_line = line + 1
             continue
         if not any(v.strip() for v in values):
             continue
+        note = ""
         if len(values) > len(header):
+            # (a stray quote that swallowed the row after it, most often)
+            note = (f"line {line}: {len(values)} fields where the header has {len(header)} "
+                    "(a stray quote may have joined rows); the extra ones are kept as "
+                    "_extra_fields")
             extra = values[len(header):]
             values = values[: len(header)]
             row = dict(zip(header, values))
             row["_extra_fields"] = " | ".join(extra)
         else:  # a short row: the missing trailing fields are empty
             row = dict(zip(header, values + [""] * (len(header) - len(values))))
-        yield number, row, ""
+        yield number, row, note
 
 
 class _Taken:
