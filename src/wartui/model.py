@@ -230,6 +230,8 @@ class IngestReport:
     skipped: list[Skipped] = field(default_factory=list)
     notes: list[Skipped] = field(default_factory=list)  # repaired, still indexed
     warnings: list[str] = field(default_factory=list)  # told before the run wrote (space)
+    # the ids of articles its sources no longer hold, taken out (corpus.py)
+    removed: list[str] = field(default_factory=list)
 
     @property
     def indexed(self) -> int:
@@ -240,6 +242,8 @@ class IngestReport:
         if self.recleaned:
             text += (f" ({self.recleaned} of them cleaned again: their site's furniture is "
                      "known now)")
+        if self.removed:
+            text += f", {len(self.removed)} removed"
         if self.skipped:
             text += f", {len(self.skipped)} skipped"
         return text
@@ -308,6 +312,10 @@ class SearchHit:
     snippet: list[Segment] = field(default_factory=list)
     matched: list[MatchedEntity] = field(default_factory=list)
     versions: int = 0  # other versions of this report (shown once, grouped)
+    tags: list[str] = field(default_factory=list)  # the reader's (annotations.py)
+    note: str = ""  # the reader's note on it
+    url: str = ""  # the page's address, when the source gave one
+    indexed: str = ""  # the day it was indexed (YYYY-MM-DD), for citations
 
     @property
     def snippet_text(self) -> str:
@@ -333,6 +341,9 @@ class SearchHit:
             "marks": [list(m) for m in self.snippet_marks()],
             "matched": [asdict(m) for m in self.matched],
             "versions": self.versions,
+            "tags": list(self.tags),
+            "note": self.note or None,
+            "url": self.url or None,
         }
 
 

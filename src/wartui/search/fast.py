@@ -52,6 +52,7 @@ from whoosh.util.numeric import byte_to_length, to_sortable
 
 from ..model import ABOUT, AT_LEAST, EXACT
 from . import nocopy
+from .annotated import IdSet
 from .flat import FlatPositions, FlatSegment
 
 # Whoosh stores a field's length per document as one byte.
@@ -272,6 +273,9 @@ class FastSearcher:
         self._term_infos: dict[tuple[str, bytes], list] = {}
         # The words of recent wildcards and ranges (`expansion`).
         self._expansions: dict[tuple, list[bytes]] = {}
+        # {article id: its documents}, of the ids a tag stood for (IdSet):
+        # looked up in each segment once per searcher, as a tag is typed again
+        self._id_documents: dict[str, np.ndarray] = {}
 
     # -- per-index arrays, loaded on first use and kept ---------------------------
 
@@ -609,6 +613,8 @@ class FastSearcher:
             return self._expanded(q)
         if type(q) is wq.Every:
             return self._every(q) if q.fieldname in (None, "*") else self._has_field(q)
+        if type(q) is IdSet:
+            return self._id_set(q)
         if isinstance(q, wq.NullQuery.__class__):
             return self._empty(q)
         return self._whoosh(q)
@@ -670,6 +676,19 @@ class FastSearcher:
             found = self.numbers(fieldname)
             return None if found is None else found[1].copy()
         return None
+
+    def _id_set(self, q: IdSet) -> _Node:
+        """The documents of the articles of `q.ids` (what a tag stands for),
+        each scored the query's boost."""
+        mask = np.zeros(self.size, dtype=bool)
+        field = self.schema["id"]
+        for doc_id in q.ids:
+            found = self._id_documents.get(doc_id)
+            if found is None:
+                found = self._read_postings("id", field.to_bytes(doc_id), False).ids
+                self._id_documents[doc_id] = found
+            mask[found] = True
+        return _Node(mask, mask, np.where(mask, q.boost, 0.0), q)
 
     def _empty(self, q) -> _Node:
         nothing = np.zeros(self.size, dtype=bool)

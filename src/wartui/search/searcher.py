@@ -13,7 +13,7 @@ from ..entities.gazetteer import Gazetteer
 from ..errors import QueryError
 from ..model import (AT_LEAST, EXACT, Article, Facets, MatchedEntity, SearchHit,
                      SearchResults, Segment, lists_everything)
-from . import limits
+from . import annotated, limits
 from .expand import expand_query
 from .snippets import Snippets
 
@@ -56,7 +56,11 @@ class Searcher:
         # {expanded query: the documents it matched}, of the last searches
         # whose total was exact: their facets are counted from it.
         self._matched: dict[str, object] = {}
-        self.parser = qparser.MultifieldParser(["title", "body"], schema=self.schema)
+        self.parser = qparser.MultifieldParser(["title", "body"],
+                                               schema=annotated.parse_schema(self.schema))
+        # (field, value, prefix) -> the ids of the articles the reader's tags
+        # or notes stand for (`tag:disputed`: search/annotated.py); None: none
+        self.annotated: annotated.Lookup | None = None
         self.snippets = Snippets(self.schema["body"].analyzer)
 
     def close(self) -> None:
@@ -155,6 +159,11 @@ class Searcher:
             raise QueryError("the query has no searchable words (only stop words or operators?)")
         limits.check_query(q, self._searcher.reader(), self.fast.doc_frequency,
                            self.fast.expansion)
+        if any(leaf.field() in annotated.FIELDS for leaf in q.leaves()):
+            try:
+                q = annotated.resolve(q, self.annotated or (lambda *_: set()))
+            except ValueError as exc:
+                raise QueryError(str(exc)) from exc
         return q
 
     def search(self, text: str, limit: int = 10, sort: str = "relevance",
@@ -167,6 +176,40 @@ class Searcher:
         snippets, with the spans of the entities searched at least;
         `group(id)` -> (cluster, other versions) counts each hit's versions
         and, with `collapse`, shows one hit per cluster."""
+        query_text, q, ranked, wanted_ids = self._ranked(text, sort, gazetteer)
+        taken = _Taken(ranked.docs)
+        hits, sizes = _collapse(self._stored(taken), group, limit, collapse)
+        total, total_kind = _total(ranked, taken)
+        # the facet counts of this query need no search of their own (but
+        # those of a tag: the reader may change its articles meanwhile)
+        if total_kind == EXACT and not annotated.mentions(q):
+            self._keep_matches(query_text, ranked.mask if ranked.total_exact else taken.mask(
+                len(ranked.mask)))
+        out = SearchResults(query=text, total=total, total_kind=total_kind)
+        out.hits = self._hits(hits, sizes, q, wanted_ids, articles, gazetteer)
+        return out
+
+    def every_hit(self, text: str, sort: str = "relevance",
+                  articles: Callable[[list[str], set[str]], dict[str, Article]] | None = None,
+                  gazetteer: Gazetteer | None = None,
+                  group: Callable[[str], tuple[str, int] | None] | None = None,
+                  collapse: bool = True, chunk: int = 200):
+        """Every hit of the query, as `search` makes them, a chunk at a time
+        (an export of all the results: only a chunk's articles in memory)."""
+        _, q, ranked, wanted_ids = self._ranked(text, sort, gazetteer)
+        pending, sizes = [], {}
+        for hit, others in _collapsed(self._stored(ranked.docs), group, collapse):
+            pending.append(hit)
+            if others is not None:
+                sizes[hit["id"]] = others
+            if len(pending) == chunk:
+                yield from self._hits(pending, sizes, q, wanted_ids, articles, gazetteer)
+                pending, sizes = [], {}
+        yield from self._hits(pending, sizes, q, wanted_ids, articles, gazetteer)
+
+    def _ranked(self, text: str, sort: str, gazetteer: Gazetteer | None):
+        """(the query text searched, its query, its ranked documents, the
+        entities it names: by expansion of a name, or as entity:ID)."""
         if sort not in SORTS:
             raise QueryError(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
         expansions = []
@@ -174,22 +217,22 @@ class Searcher:
         if gazetteer is not None:
             query_text, expansions = expand_query(text, gazetteer)
         q = self.parse(query_text)
-        everything = isinstance(q, wq.Every) and q.fieldname is None  # (scored alike: by date)
+        # (scored alike: by date)
+        everything = (isinstance(q, wq.Every) and q.fieldname is None
+                      or annotated.only_annotations(q))
         if everything and sort == "relevance":
             sort = "date"  # everything: newest first
         ranked = self.fast.rank(q, sort=sort)
-        taken = _Taken(ranked.docs)
-        hits, sizes = _collapse(self._stored(taken), group, limit, collapse)
-        total, total_kind = _total(ranked, taken)
-        if total_kind == EXACT:  # the facet counts of this query need no search of their own
-            self._keep_matches(query_text, ranked.mask if ranked.total_exact else taken.mask(
-                len(ranked.mask)))
-        # entities the query names: by expansion of a name, or as entity:ID
         wanted_ids = {entity_id for e in expansions for entity_id in e.ids}
         wanted_ids |= {_as_text(text) for field, text in q.iter_all_terms() if field == "entity"}
+        return query_text, q, ranked, wanted_ids
+
+    def _hits(self, hits: list[dict], sizes: dict[str, int], q, wanted_ids: set[str],
+              articles, gazetteer: Gazetteer | None) -> list[SearchHit]:
+        """Stored hits as SearchHits, with their snippets."""
         found = articles([h["id"] for h in hits], wanted_ids) if articles and hits else {}
         words = self._body_words(q) if hits else set()
-        out = SearchResults(query=text, total=total, total_kind=total_kind)
+        out = []
         for hit in hits:
             article = found.get(hit["id"])
             body = article.body if article else ""
@@ -198,12 +241,20 @@ class Searcher:
             if not any(seg.hit for seg in snippet):
                 snippet = [Segment(_opening(body))]
             date = hit.get("date")
-            out.hits.append(SearchHit(
+            metadata = article.metadata if article else {}
+            out.append(SearchHit(
                 id=hit["id"], title=hit.get("title", ""), source=hit.get("source", ""),
                 date=date.date().isoformat() if date else None,
                 score=hit["score"], snippet=snippet,
-                matched=_matched_spellings(spans, gazetteer), versions=sizes.get(hit["id"], 0)))
+                matched=_matched_spellings(spans, gazetteer), versions=sizes.get(hit["id"], 0),
+                url=metadata.get("url", ""), indexed=metadata.get("indexed", "")))
         return out
+
+    def all_ids(self, text: str, gazetteer: Gazetteer | None = None) -> list[str]:
+        """The ids of every document the query matches (every version),
+        best first (newest first for a query with nothing to rank by)."""
+        _, _, ranked, _ = self._ranked(text, "relevance", gazetteer)
+        return [self._searcher.stored_fields(doc)["id"] for doc, _ in ranked.docs]
 
     def _keep_matches(self, query_text: str, mask) -> None:
         self._matched[query_text] = mask
@@ -289,21 +340,28 @@ def _as_text(term) -> str:
 def _collapse(hits, group, limit: int, collapse: bool = True):
     """The best-ranked hit of each version cluster (every hit without
     `collapse`), up to `limit`, and the number of other versions of each."""
-    if group is None:
-        return list(itertools.islice(hits, limit)), {}
-    kept, seen, sizes = [], set(), {}
-    for hit in hits:
-        found = group(hit["id"])
-        if found is not None:
-            cluster, others = found
-            if collapse and cluster in seen:
-                continue
-            seen.add(cluster)
-            sizes[hit["id"]] = others
+    kept, sizes = [], {}
+    for hit, others in itertools.islice(_collapsed(hits, group, collapse), limit):
         kept.append(hit)
-        if len(kept) == limit:
-            break
+        if others is not None:
+            sizes[hit["id"]] = others
     return kept, sizes
+
+
+def _collapsed(hits, group, collapse: bool = True):
+    """(hit, its other versions or None) for the best-ranked hit of each
+    version cluster (every hit without `collapse`), as they are taken."""
+    seen = set()
+    for hit in hits:
+        found = group(hit["id"]) if group is not None else None
+        if found is None:
+            yield hit, None
+            continue
+        cluster, others = found
+        if collapse and cluster in seen:
+            continue
+        seen.add(cluster)
+        yield hit, others
 
 
 def _entity_spans_in_body(article: Article, ids: set[str]) -> list[tuple[int, int, str, str]]:

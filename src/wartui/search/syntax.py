@@ -15,6 +15,8 @@ they already read:
   (`date:2017-02-30`) or one that is not a date (`date:April 2017`) is
   refused with the form to use.
 - `entity:ID` with an id the gazetteer lacks is refused with the closest ids.
+- `tag:`, `note:` and `has:` are the reader's annotations (search/annotated.py),
+  not fields of the index; `has:` is followed by note or tag.
 - A quote left open is refused (the command line), or closed (typing).
 
 While typing (the app), the last word, not yet followed by a space, is read
@@ -39,8 +41,11 @@ from typing import Protocol
 
 from ..errors import QueryError
 
-# The fields a user writes (the schema has a few more, for the app's own use).
-USER_FIELDS = ("title", "body", "source", "author", "date", "entity", "id")
+# The fields a user writes (the schema has a few more, for the app's own use),
+# and the reader's annotations, read as fields (search/annotated.py).
+ANNOTATION_FIELDS = ("tag", "note", "has")
+USER_FIELDS = ("title", "body", "source", "author", "date", "entity", "id",
+               *ANNOTATION_FIELDS)
 TEXT_FIELDS = frozenset({"title", "body", "source", "author"})
 OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
 PHRASE_COMPLETIONS = 8  # words an open phrase's last letters are tried as
@@ -124,7 +129,7 @@ def read(text: str, words: Words, typing: bool = False) -> Reading:
         elif token.kind == "field":
             name = token.text[:-1]
             field = name.casefold()
-            if field not in words.fields():
+            if field not in words.fields() and field not in ANNOTATION_FIELDS:
                 raise QueryError(f"there is no field {_shown(name)}; the fields are "
                                  f"{', '.join(USER_FIELDS)}; to search the words, leave out "
                                  "the colon")
@@ -253,6 +258,8 @@ def _field_value(field: str, value: _Token, rest: list[_Token], words: Words, ty
         value = _Token("phrase", closed)
     if field == "entity":
         return _entity_value(value, words, is_last)
+    if field in ANNOTATION_FIELDS:
+        return _annotation_value(field, value, typing and is_last)
     if is_last and field in TEXT_FIELDS and value.kind == "word" and \
             _TAIL.fullmatch(value.text):
         return (f"{field}:{_alternatives(value.text, words)}", f"{field}:{value.text}*",
@@ -271,6 +278,26 @@ def _entity_value(value: _Token, words: Words, is_last: bool) -> tuple[str | Non
     hint = (f"did you mean {', '.join('entity:' + c for c in close)}?" if close else
             "ids are written like deir-ez-zor (`wartui entities --top` lists the most named)")
     raise QueryError(f"no entity has the id {_shown(entity_id)}; {hint}")
+
+
+_ANNOTATION_WORD = re.compile(r"\w[\w.\-/]*")
+_HAS = ("note", "tag")
+
+
+def _annotation_value(field: str, value: _Token, typing: bool) -> tuple[str | None, str, str]:
+    """`tag:TAG`, `note:WORD`, `has:note`; while typed, a tag or word is
+    a prefix and `has:` waits for a whole value."""
+    text = value.text.strip('"').strip()
+    if field == "has":
+        if text.casefold().rstrip("s") in _HAS:
+            return f"has:{text}", f"has:{text}", ""
+        if typing and any(name.startswith(text.casefold()) for name in _HAS):
+            return None, "", ""
+        raise QueryError(f"has: is followed by note or tag (has:note, has:tag), not "
+                         f"{_shown(text)}")
+    if typing and _ANNOTATION_WORD.fullmatch(text):
+        return f"{field}:{text}*", f"{field}:{text}*", ""
+    return f"{field}:{value.text}", f"{field}:{value.text}", ""
 
 
 def _date_value(value: _Token, rest: list[_Token], typing: bool,
