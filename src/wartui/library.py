@@ -10,6 +10,8 @@ It owns an index directory:
       write.lock       held (flock) by the one process writing, for its whole run
       write.pending    a run started and did not finish: the next one checks
                        Whoosh against the store before it starts
+      annotations.sqlite  the reader's tags and notes (annotations.py), which
+                       nothing that writes the index touches
 """
 
 from __future__ import annotations
@@ -122,6 +124,7 @@ class Library:
         self._versions = None
         self._index_words = None
         self._entity_corpus = None  # (searcher, {entity id: articles naming it})
+        self._annotations = None  # the reader's tags and notes (annotations.py)
         self.read_only = False  # opened from a directory this process cannot write
         self._run_needs: int | None = None  # bytes the running `add_paths` needs (space.py)
 
@@ -259,6 +262,9 @@ class Library:
                 reader.close()  # (committed to since it was opened)
                 reader = None
             self._searcher = Searcher(self._ix, postings_cache=self.postings_cache, reader=reader)
+            # tag:, note:, has: (not a method of this Library: a cycle would
+            # keep the searcher's mapped segments after `close`, until a collection)
+            self._searcher.annotated = self.annotations.ids_for
         return self._searcher
 
     def warm(self, part: int | None = None) -> bool:
@@ -277,6 +283,9 @@ class Library:
         if self._store is not None:
             self._store.close()
             self._store = None
+        if self._annotations is not None:
+            self._annotations.close()
+            self._annotations = None
         self._versions = None
         self._ix = None
 
@@ -311,6 +320,76 @@ class Library:
             report = self._add_paths(paths, progress, warn)
             report.notes[:0] = repairs
             return report
+
+    def sources(self) -> list:
+        """What the index was built from: the paths given to `add_paths`,
+        each with its articles now and whether it still exists (corpus.py)."""
+        from . import corpus
+
+        self._open()
+        return corpus.listed(self._store.db)
+
+    def reindex(self, progress: Progress | None = None, rebuild: bool = False,
+                wait: float = WRITE_WAIT,
+                warn: Callable[[str], None] | None = None) -> IngestReport:
+        """Index the index's own sources again (only what changed; what is
+        gone from them is removed). A new or empty index gets the bundled
+        seeds; one that does not remember its sources (made by an earlier
+        wartui) is refused: the seeds would be mixed into it."""
+        from . import corpus
+
+        if not self.exists():
+            return self.add_paths([seeds_dir()], progress=progress, wait=wait, warn=warn)
+        if rebuild:  # (an index of another schema, or damaged, is rebuilt from its sources)
+            sources, articles = _sources_as_stored(self.index_dir / STORE_FILE)
+        else:
+            self._open()
+            sources, articles = corpus.remembered(self._store.db), self._store.count()
+        if not sources and articles != 0:
+            raise WartuiError(
+                f"the index in {self.index_dir} does not say what it was built from (it was "
+                "made before wartui remembered its sources, or cannot be read): name them, "
+                f"wartui --index-dir {self.index_dir} index {'--rebuild ' if rebuild else ''}"
+                "PATH...")
+        return self.add_paths(sources or [seeds_dir()], progress=progress, rebuild=rebuild,
+                              wait=wait, warn=warn)
+
+    def remove(self, items: Iterable[str], wait: float = WRITE_WAIT) -> dict[str, list[str]]:
+        """Take articles out of the index: each item an article id, or a
+        file or folder (its articles; a source that is it or inside it is
+        forgotten). Their tags and notes stay (orphaned until they come
+        back). Returns {"removed": ids, "unknown": items that are neither,
+        "forgotten": sources, "returning": removed ids whose file is still
+        in a source (the next `index` brings them back)}."""
+        from . import corpus
+
+        if not self.exists():
+            self._open()  # IndexMissing
+        found = {"removed": [], "unknown": [], "forgotten": [], "returning": []}
+        with self._writing(wait):
+            db = self._store.db
+            ids: list[str] = []
+            for item in items:
+                if self._store.get_ids([item]):
+                    ids.append(item)
+                    continue
+                path = corpus.absolute(item)
+                under = corpus.ids_under(db, path)
+                forgotten = corpus.forget(db, path)
+                if not under and not forgotten:
+                    found["unknown"].append(item)
+                ids.extend(under)
+                found["forgotten"].extend(forgotten)
+            ids = list(dict.fromkeys(ids))
+            sources = corpus.remembered(db)
+            paths = {doc_id: a.path for doc_id, a in self._store.get_many(ids).items()}
+            found["returning"] = [doc_id for doc_id in ids if Path(paths.get(doc_id, "")).exists()
+                                  and any(corpus.within(paths[doc_id], s) for s in sources)]
+            self._remove_articles(ids)
+            found["removed"] = ids
+            if self._searcher is not None:
+                self._searcher.refresh()
+        return found
 
     def compact(self, wait: float = WRITE_WAIT) -> dict:
         """Give back the room of deleted documents: every Whoosh segment
@@ -555,14 +634,20 @@ class Library:
         from .ingest.pipeline import prepare_all, worker_count
         from .ingest.sources import discover, read_path
 
+        from . import corpus
         from .entities.recognizer import RECOGNIZER_VERSION
 
+        paths = list(paths)  # (read twice: discovered, then kept true to: _keep_true)
         rules = load_rules()
         recognizer = default_recognizer()
         pipeline = (f"rules {rules.version}, gazetteer {recognizer.gazetteer.version}, "
                     f"names {RECOGNIZER_VERSION}")
         report = IngestReport()
         known = self._store.hashes()
+        stored_paths = self._store.paths()  # (what is gone from a source: corpus.py)
+        moved: dict[str, str] = {}  # unchanged articles whose path is written otherwise now
+        broken: set[str] = set()  # files with something unread: they keep their articles
+        indexed_on = time.strftime("%Y-%m-%d")
         batch: list[tuple[Article, str, bool, tuple]] = []
         index_batch = IndexBatch(self._ix)  # the batch's documents, in Whoosh's writer
         seen_ids: set[str] = set()
@@ -596,7 +681,7 @@ class Library:
             batch.clear()
             gc.collect(1)  # (see _collected_per_batch)
 
-        items = list(discover(paths))
+        items = list(discover(paths, exclude=self.index_dir))
         files = [item for item in items if isinstance(item, Path)]
         report.skipped.extend(item for item in items if isinstance(item, Skipped))
 
@@ -613,13 +698,18 @@ class Library:
                         continue
                     if isinstance(item, Skipped):
                         said.skipped.append(item)
+                        broken.add(corpus.absolute(path))
                         continue
                     record = self._unique(item, seen, said)
                     if not quiet:
                         report.notes.extend(Skipped(record.id, note, record.path)
                                             for note in record.notes)
                     digest = content_hash(record, pipeline)
-                    yield file_number, record, None if known.get(record.id) == digest else digest
+                    unchanged = known.get(record.id) == digest
+                    where = corpus.absolute(record.path)
+                    if unchanged and not quiet and stored_paths.get(record.id) != where:
+                        moved[record.id] = where
+                    yield file_number, record, None if unchanged else digest
 
         # Pass 1: count the site furniture of the pages to (re)index, so that
         # each is cleaned knowing what the others share (ingest/furniture.py).
@@ -675,6 +765,9 @@ class Library:
                         report.skipped.append(Skipped(record.id, prepared.error, record.path))
                         continue
                     was_known = record.id in known
+                    # (kept absolute: where it came from, whatever the reader's folder)
+                    prepared.article.path = corpus.absolute(record.path)
+                    prepared.article.metadata.setdefault("indexed", indexed_on)
                     index_batch.add(prepared.fields, was_known)
                     batch.append((prepared.article, record.text, was_known, prepared.signature))
                     if len(batch) >= BATCH_SIZE:
@@ -682,12 +775,59 @@ class Library:
                 flush()
                 with transaction(self._store.db):
                     learner.table.save(learner)
+                    self._store.set_paths(moved)
             except BaseException:
                 index_batch.cancel()  # nothing of the uncommitted batch stays in Whoosh
                 raise
+        self._keep_true(paths, files, broken, seen_ids, {**stored_paths, **moved}, report)
         if self._searcher is not None:
             self._searcher.refresh()
         return report
+
+    def _keep_true(self, paths, files: list[Path], broken: set[str], seen: set[str],
+                   stored: dict[str, str], report: IngestReport) -> None:
+        """After a run: the paths given are remembered as sources, and the
+        articles they no longer hold are removed (corpus.py); those kept for
+        want of evidence (a file with rows that could not be read) are said."""
+        from . import corpus
+
+        given = [corpus.absolute(p) for p in paths if Path(p).exists()]
+        read_whole = {corpus.absolute(f) for f in files} - broken
+        report.removed = corpus.gone(stored, given, seen, read_whole)
+        self._remove_articles(report.removed)
+        kept: dict[str, int] = {}
+        for doc_id, path in stored.items():
+            if path in broken and doc_id not in seen:
+                kept[path] = kept.get(path, 0) + 1
+        report.notes.extend(Skipped(path, f"{count} of its articles were not found in it "
+                                          "and are kept: some of its rows could not be read")
+                            for path, count in sorted(kept.items()))
+        corpus.remember(self._store.db, given)
+
+    def _remove_articles(self, ids: list[str]) -> None:
+        """Take articles out of the index, a batch a commit: the store, the
+        version tables and the site-furniture counts in one transaction,
+        then the search index (in that order, as a run writes: what a search
+        finds is in the store; a writer killed in between leaves documents
+        the next run takes out). Their annotations stay (annotations.py)."""
+        from .ingest.furniture import FurnitureTable
+        from .search.writer import rewrite
+        from .store import transaction
+
+        for start in range(0, len(ids), BATCH_SIZE):
+            chunk = ids[start:start + BATCH_SIZE]
+            found = self._store.get_many(chunk)
+            pages = [(doc_id, " ".join(article.source.casefold().split()),
+                      self._store.raw(doc_id) or "")
+                     for doc_id, article in found.items()
+                     if not article.path.lower().endswith((".html", ".htm"))]  # (not counted)
+            with transaction(self._store.db):
+                FurnitureTable(self._store.db).forget(pages)
+                self._version_index.remove(chunk)
+                self._store.delete(chunk)
+            rewrite(self._ix, chunk, [])
+            (self.index_dir / WRITE_PENDING).touch()  # readers' `stamp` changes
+        self._vocabulary = None
 
     def _recleaned(self, ids: set[str], pipeline: str,
                    report: IngestReport) -> Iterator[tuple[RawRecord, str]]:
@@ -849,7 +989,149 @@ class Library:
             raise
         results.query = query
         results.searched = reading.shown
+        self._annotate(results.hits)
         return results
+
+    def every_hit(self, query: str, sort: str = "relevance", all_versions: bool = False,
+                  filters: Iterable[str] = ()) -> Iterator:
+        """Every result of the query (not a page of them), as `search` gives
+        them, tags and notes too, read a chunk at a time."""
+        reading = self.read_query(query, filters=filters)
+        hits = self._search.every_hit(reading.text, sort=sort, articles=self._store.get_many,
+                                      gazetteer=load_gazetteer(), group=self._cluster_of(),
+                                      collapse=not all_versions)
+        chunk: list = []
+        for hit in hits:
+            chunk.append(hit)
+            if len(chunk) == 200:
+                self._annotate(chunk)
+                yield from chunk
+                chunk = []
+        self._annotate(chunk)
+        yield from chunk
+
+    def export(self, query: str, form: str, path: str | os.PathLike, sort: str = "relevance",
+               all_versions: bool = False, filters: Iterable[str] = (),
+               only: Iterable[str] | None = None, replace: bool = True) -> int:
+        """Write every result of the query to `path` as csv, jsonl or md
+        (export.py); `only`: those of these ids. The file is written whole
+        or not at all; an existing one is replaced only with `replace`.
+        Returns the results written."""
+        from . import export
+
+        path = Path(path)
+        if not replace and path.exists():
+            raise WartuiError(f"{path} exists already: give another name")
+        hits = self.every_hit(query, sort=sort, all_versions=all_versions, filters=filters)
+        if only is not None:
+            wanted = set(only)
+            hits = (hit for hit in hits if hit.id in wanted)
+        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        title = f"wartui: {query.strip() or 'every report'}"
+        try:
+            with open(partial, "w", encoding="utf-8", newline="") as out:
+                count = export.write(hits, form, out, title)
+            partial.replace(path)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise WartuiError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+        return count
+
+    # -- the reader's tags and notes (annotations.py) ---------------------------------
+
+    @property
+    def annotations(self):
+        """The reader's tags and notes on this index's articles."""
+        if self._annotations is None:
+            from .annotations import Annotations
+
+            self._annotations = Annotations(self.index_dir)
+        return self._annotations
+
+    def _annotate(self, hits) -> None:
+        """Each hit with the reader's tags and note (nothing is read when
+        the index has none)."""
+        if not hits or not self.annotations.exists():
+            return
+        ids = [hit.id for hit in hits]
+        tags, notes = self.annotations.tags_of(ids), self.annotations.notes_of(ids)
+        for hit in hits:
+            hit.tags, hit.note = tags.get(hit.id, []), notes.get(hit.id, "")
+
+    def _known(self, ids: Iterable[str]) -> tuple[list[str], list[str]]:
+        """(ids of articles in the index or with annotations of their own,
+        ids of neither), in the order given."""
+        self._open()
+        ids = list(dict.fromkeys(ids))
+        stored = self._store.get_ids(ids)
+        orphans = self.annotations.annotated_ids() if len(stored) < len(ids) else set()
+        known = [i for i in ids if i in stored or i in orphans]
+        return known, [i for i in ids if i not in stored and i not in orphans]
+
+    def tag(self, ids: Iterable[str], add: Iterable[str] = (),
+            remove: Iterable[str] = ()) -> tuple[int, list[str]]:
+        """Add and remove tags of the articles `ids` (notmuch's `+tag
+        -tag`), in one transaction: (articles changed, ids of no article,
+        left alone). An orphan's tags (its article removed) can be changed."""
+        known, missing = self._known(ids)
+        changed = self.annotations.change_tags(known, add, remove) if known else 0
+        return changed, missing
+
+    def tag_results(self, query: str, add: Iterable[str] = (), remove: Iterable[str] = (),
+                    filters: Iterable[str] = ()) -> tuple[int, int]:
+        """Tag every article the query finds, every version of each:
+        (articles changed, articles found)."""
+        ids = self.result_ids(query, filters)
+        return (self.annotations.change_tags(ids, add, remove) if ids else 0), len(ids)
+
+    def result_ids(self, query: str, filters: Iterable[str] = ()) -> list[str]:
+        """The ids of every article the query finds (every version), best first."""
+        reading = self.read_query(query, filters=filters)
+        return self._search.all_ids(reading.text, gazetteer=load_gazetteer())
+
+    def note(self, doc_id: str) -> str | None:
+        return self.annotations.note(doc_id)
+
+    def set_note(self, doc_id: str, text: str) -> bool:
+        """The article's note becomes `text` (blank: no note); False when
+        there is no such article."""
+        if not self._known([doc_id])[0]:
+            return False
+        self.annotations.set_note(doc_id, text)
+        return True
+
+    def tag_counts(self) -> dict[str, int]:
+        """{tag: articles carrying it}, most used first (orphans too)."""
+        return self.annotations.counts()
+
+    def orphaned(self) -> list[dict]:
+        """The annotations of articles no longer in the index ({"id",
+        "tags", "note"}): kept, and theirs again when they come back."""
+        annotated = self.annotations.annotated_ids()
+        if not annotated:
+            return []
+        self._open()
+        stored = self._store.get_ids(annotated)
+        return [row for row in self.annotations.rows() if row["id"] not in stored]
+
+    def export_annotations(self) -> Iterator[dict]:
+        """Every annotated article: {"id", "tags", "note", "title"} (the
+        title, when it is in the index, for the reader of the file)."""
+        rows = list(self.annotations.rows())
+        titles = {}
+        if rows and self.exists():
+            self._open()
+            titles = {doc_id: article.display_title for doc_id, article in
+                      self._store.get_many([row["id"] for row in rows]).items()}
+        for row in rows:
+            yield {**row, "title": titles.get(row["id"], "")}
+
+    def import_annotations(self, rows: Iterable[dict]) -> dict[str, int]:
+        """Add exported annotations to these, losing none (Annotations.merge)."""
+        return self.annotations.merge(rows)
 
     def _cluster_of(self) -> Callable[[str], tuple[str, int] | None]:
         """An article's (cluster, other versions), as search groups hits: read
@@ -1100,6 +1382,25 @@ def _collected_per_batch() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def _sources_as_stored(store: Path) -> tuple[list[str], int | None]:
+    """(the sources, the articles) an article store remembers, read as it is
+    (an index of another schema, a damaged one: ([], None) when it cannot be
+    read), for a rebuild from them."""
+    import sqlite3
+
+    from . import corpus
+
+    try:
+        db = sqlite3.connect(f"{store.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            count = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+            return corpus.remembered(db), count
+        finally:
+            db.close()
+    except (sqlite3.Error, OSError):
+        return [], None if store.exists() else 0
 
 
 def _size(path: Path) -> int:

@@ -34,6 +34,11 @@ CREATE TABLE IF NOT EXISTS vocabulary (
     word TEXT PRIMARY KEY,
     count INTEGER NOT NULL
 ) WITHOUT ROWID;
+-- the paths given to `wartui index` (corpus.py)
+CREATE TABLE IF NOT EXISTS sources (
+    path TEXT PRIMARY KEY,
+    added REAL NOT NULL
+) WITHOUT ROWID;
 """
 
 
@@ -191,6 +196,21 @@ class ArticleStore:
         """{id: content hash} for every stored article."""
         return dict(self._db.execute("SELECT id, hash FROM articles"))
 
+    def paths(self) -> dict[str, str]:
+        """{id: the file it was read from} for every stored article."""
+        return dict(self._db.execute("SELECT id, path FROM articles"))
+
+    def set_paths(self, paths: dict[str, str]) -> None:
+        """Give articles their file's path as it is now (absolute), in the
+        column and in the article itself (the caller's transaction)."""
+        self._db.executemany(
+            "UPDATE articles SET path = ?, article = json_set(article, '$.path', ?) WHERE id = ?",
+            ((path, path, doc_id) for doc_id, path in paths.items()))
+
+    def delete(self, ids: Iterable[str]) -> None:
+        """Remove articles (the caller's transaction)."""
+        self._db.executemany("DELETE FROM articles WHERE id = ?", ((i,) for i in ids))
+
     def put_many(self, rows: Iterable[tuple[Article, str]]) -> None:
         """Insert or replace (article, raw page) pairs in one transaction."""
         with transaction(self._db):
@@ -225,6 +245,16 @@ class ArticleStore:
             for doc_id, data in self._db.execute(
                     f"SELECT id, article FROM articles WHERE id IN ({marks})", chunk):
                 found[doc_id] = Article.from_json(json.loads(data), entity_ids)
+        return found
+
+    def get_ids(self, ids: Iterable[str]) -> set[str]:
+        """Those of `ids` that are stored."""
+        ids, found = list(ids), set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(doc_id for (doc_id,) in self._db.execute(
+                f"SELECT id FROM articles WHERE id IN ({marks})", chunk))
         return found
 
     def raw(self, doc_id: str) -> str | None:

@@ -295,8 +295,9 @@ class FurnitureTable:
     """The counts, kept in the index's SQLite store beside the articles, so
     that a page indexed alone later is cleaned with what earlier runs
     learned (a unit of one page is a row too: its next page may come in the
-    next run). Counts only grow: a page re-indexed with other text adds its
-    new lines, and one removed leaves its own."""
+    next run). Counts grow as pages are added (a page re-indexed with other
+    text adds its new lines); a page removed from the index takes its own
+    lines back (`forget`)."""
 
     SCHEMA = """
     CREATE TABLE IF NOT EXISTS furniture_units (
@@ -372,3 +373,32 @@ class FurnitureTable:
             "INSERT INTO furniture_scopes (scope, pages) VALUES (?, ?) "
             "ON CONFLICT(scope) DO UPDATE SET pages = pages + excluded.pages",
             learner.added_pages.items())
+
+    def forget(self, pages: Iterable[tuple[str, str, str]]) -> None:
+        """Take back the counts of removed pages, (id, scope, text) each, as
+        `Learner.add` counted them (the caller's transaction): each of its
+        units is on one page fewer, and one story fewer where the page was
+        its story's sample. A unit on no page any more goes."""
+        if not self.exists():
+            return
+        scopes: dict[str, int] = {}
+        for page_id, scope, text in pages:
+            keys = sorted({unit_key(scope, unit) for unit in page_units(text)})
+            if not keys:
+                continue
+            scopes[scope] = scopes.get(scope, 0) + 1
+            for key, counted in self.counts(keys).items():
+                counted.pages -= 1
+                if page_id in counted.sample:
+                    counted.sample.remove(page_id)
+                    counted.stories -= 1
+                if counted.pages <= 0:
+                    self.db.execute("DELETE FROM furniture_units WHERE key = ?", (key,))
+                else:
+                    self.db.execute("UPDATE furniture_units SET pages = ?, stories = ?, "
+                                    "sample = ? WHERE key = ?",
+                                    (counted.pages, max(0, counted.stories),
+                                     "\n".join(counted.sample), key))
+            self.db.execute("DELETE FROM furniture_pages WHERE id = ?", (page_id,))
+        self.db.executemany("UPDATE furniture_scopes SET pages = MAX(0, pages - ?) "
+                            "WHERE scope = ?", [(n, scope) for scope, n in scopes.items()])

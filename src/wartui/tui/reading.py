@@ -271,11 +271,14 @@ def raw_passages(raw: str | None, dropped: list[Dropped]) -> tuple[list[Passage]
 
 
 def citation(article: Article) -> str:
-    """The article as plain text with a citation line, for the clipboard."""
-    cite = f"“{article.display_title}” — {article.source or 'unknown source'}, " \
-           f"{article.date or 'undated'} (wartui id {article.id})"
+    """The article as plain text with a citation line, for the clipboard:
+    its address when the page had one, and the day it was indexed (export.py)."""
+    from ..export import cite
+
+    line = cite(article.display_title, article.source, article.date, article.id,
+                article.metadata.get("url", ""), article.metadata.get("indexed", ""))
     body = "\n\n".join(article.paragraphs)
-    return safe(f"{cite}\n\n{body}\n")
+    return safe(f"{line}\n\n{body}\n")
 
 
 # -- the entity panel ---------------------------------------------------------------
