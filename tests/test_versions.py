@@ -230,9 +230,11 @@ def test_cli_diff_shows_changed_figures(corpus_library, capsys, monkeypatch):
 
 
 def test_cli_diff_stacks_when_narrow(corpus_library, capsys, monkeypatch):
-    monkeypatch.setenv("COLUMNS", "80")
+    """(The view of a terminal, 80 columns wide: to a pipe, the diff is
+    marked in the text, unwrapped.)"""
     index = str(corpus_library.index_dir)
-    assert main(["--index-dir", index, "diff", SEED_000, SEED_001]) == 0
+    assert main(["--index-dir", index, "diff", SEED_000, SEED_001, "--format", "view",
+                 "--width", "80"]) == 0
     out = capsys.readouterr().out
     assert "── likely comment section ──" in out
     assert "A │ By looking on the military map" in out

@@ -4,11 +4,14 @@ Rich is imported only by what prints with it: a command that prints JSON
 (`wartui search --json`, for scripts calling it in a loop) does not pay its
 ~65 ms of import.
 
-Exit status: 0 success; 1 something was skipped or not found; 2 bad usage or
-a query/index problem (with a one-line message on stderr); 3 the index is
-being written by another process (try again later); 4 the disk is full
-(free space and run the same command again); 130 Ctrl-C, 143 SIGTERM (the
-same one line).
+Exit status, as grep's: 0 something found (or done); 1 nothing found (a
+search without results, an id that is no article), or, for `index`,
+something skipped; 2 bad usage or a query/index problem (with a one-line
+message on stderr); 3 the index is being written by another process (try
+again later); 4 the disk is full (free space and run the same command
+again); 130 Ctrl-C, 143 SIGTERM (the same one line). A reader that closes
+the pipe early (`| head`) ends the command quietly, with the status of what
+it found (output.py).
 """
 
 from __future__ import annotations
@@ -22,14 +25,14 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .config import INDEX_ENV, default_index_dir, seeds_dir
+from .config import INDEX_ENV, default_index_dir
 from .errors import DiskFull, IndexBusy, WartuiError
-from .model import Article, IngestReport, SearchResults, by_file, share_text
+from .model import Article, IngestReport, Repaired, SearchResults, by_file, share_text
+from .output import COLOR_CHOICES, Output, quiet_when_closed, stop_writing
 from .textsafe import dumps_json, printable
 
 if TYPE_CHECKING:
@@ -39,6 +42,7 @@ if TYPE_CHECKING:
     from .termtext import Terminal
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_BUSY, EXIT_DISK_FULL = 0, 1, 2, 3, 4
+EXIT_NONE_FOUND = EXIT_PARTIAL  # (grep's 1)
 ENTITY_TYPES = ("place", "armed-group", "person", "organisation", "country")
 # Entity types differ by more than colour, so they read in monochrome too.
 ENTITY_STYLES = {
@@ -63,13 +67,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--index-dir", type=Path, default=None,
                         help=f"index directory (default: ${INDEX_ENV}, else ./index)")
     parser.add_argument("--version", action="version", version=f"wartui {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    add_output_options(parser, None)
+    # (before or after the command: `wartui search x --color=always` too)
+    common = argparse.ArgumentParser(add_help=False)
+    add_output_options(common, argparse.SUPPRESS)
+    commands = _Commands(parser.add_subparsers(dest="command", metavar="COMMAND"), common)
 
     index = commands.add_parser("index", help="clean and index files or folders",
                                 description="Clean and index .txt/.md, .html/.htm, .jsonl and "
-                                            ".csv files; only what changed is re-indexed.")
+                                            ".csv files; only what changed is re-indexed, "
+                                            "and what is gone from a folder or file indexed "
+                                            "again is removed.")
     index.add_argument("paths", nargs="*", type=Path,
-                       help="files or folders (default: the bundled seeds)")
+                       help="files or folders (default: the index's own sources, as `wartui "
+                            "sources` lists them; the bundled seeds for a new index)")
     index.add_argument("--rebuild", action="store_true",
                        help="delete the index first and build it anew")
     index.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -106,6 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
                         default="relevance", help="relevance, or by date: newest (or date) "
                         "or oldest first")
     search.add_argument("--json", action="store_true", help="print JSON")
+    search.add_argument("--format", choices=("text", "tsv", "json"), default=None,
+                        help="text (default), tsv (one line a result: id, date, source, "
+                             "title, tags, snippet) or json (as --json)")
     search.add_argument("--all-versions", action="store_true",
                         help="list every version of a report, not only the best-ranked")
 
@@ -123,11 +137,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     diff = commands.add_parser("diff", help="compare two versions side by side",
                                description="Aligned paragraphs, changed words, moved blocks "
-                                           "and changed figures; stacked when the terminal is "
-                                           "narrower than 100 columns.")
+                                           "and changed figures; side by side on a terminal "
+                                           "of 100 columns or more, stacked when narrower. "
+                                           "To a pipe or a file, the changes are marked in "
+                                           "the text: [-removed-]{+added+}, as git's word "
+                                           "diff (--format word), or as a unified diff of "
+                                           "paragraphs (--format unified).")
     diff.add_argument("doc_a")
     diff.add_argument("doc_b")
     diff.add_argument("--json", action="store_true", help="print JSON")
+    diff.add_argument("--format", choices=("view", "word", "unified"), default=None,
+                      help="view (side by side or stacked: the default on a terminal), word "
+                           "(the default to a pipe) or unified")
 
     entities = commands.add_parser(
         "entities", help="the entities of one article, or the most named in the index",
@@ -141,11 +162,55 @@ def build_parser() -> argparse.ArgumentParser:
                                "gazetteer entry links")
     entities.add_argument("--limit", type=int, default=20, help="rows with --top (default 20)")
     entities.add_argument("--json", action="store_true", help="print JSON")
+    from .cli_workbench import add_parsers
+
+    add_parsers(commands)
     return parser
 
 
+def add_output_options(parser: argparse.ArgumentParser, default) -> None:
+    """--color and --width: on the program (with their defaults) and on each
+    command (SUPPRESS: when not given there, the program's stand)."""
+    parser.add_argument("--color", "--colour", choices=COLOR_CHOICES,
+                        default="auto" if default is None else default,
+                        help="colour and styles: auto (on a terminal; no colour when NO_COLOR "
+                             "is set), always, never")
+    parser.add_argument("--width", type=_width, default=default, metavar="N",
+                        help="wrap text at N columns (default: the terminal's width; output "
+                             "to a pipe or a file is not wrapped)")
+
+
+def _width(text: str) -> int:
+    if not text.isdigit() or not 20 <= int(text) <= 10_000:
+        raise argparse.ArgumentTypeError("a width is a number of columns, 20 or more")
+    return int(text)
+
+
+class _Commands:
+    """The subcommands' parsers, each with the output options."""
+
+    def __init__(self, subparsers, common: argparse.ArgumentParser):
+        self.subparsers, self.common = subparsers, common
+
+    def add_parser(self, name: str, **options) -> argparse.ArgumentParser:
+        return self.subparsers.add_parser(name, parents=[self.common], **options)
+
+
+def parse(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.Namespace:
+    """The command line; also `wartui tag ID... +a -b`, whose `-b` is a tag
+    to remove, not an option."""
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        from .cli_workbench import take_removed_tags
+
+        if not take_removed_tags(args, extra):
+            parser.error("unrecognized arguments: " + " ".join(extra))
+    return args
+
+
 # Commands that read, print and end: short processes (over SSH, every search is one).
-SHORT_COMMANDS = frozenset({"search", "show", "dupes", "diff", "entities"})
+SHORT_COMMANDS = frozenset({"search", "show", "dupes", "diff", "entities", "sources", "tags",
+                            "export"})
 
 
 def run() -> None:
@@ -163,23 +228,32 @@ def run() -> None:
     (the ingest workers, one per core, inherit it)."""
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     parser = build_parser()
-    args = parser.parse_args()
+    with quiet_when_closed():  # (`wartui --help | head`)
+        args = parse(parser, None)
     if args.command not in SHORT_COMMANDS:
-        sys.exit(stoppable(parser, args))
+        status = stoppable(parser, args)
+        with quiet_when_closed():  # (else Python's own flush at exit would fail again)
+            sys.stdout.flush()
+        sys.exit(status)
     gc.disable()
     status = stoppable(parser, args)
     try:
         sys.stdout.flush()
-        sys.stderr.flush()
-    except BaseException:  # (a closed pipe: Python's own exit reports it, as before)
+    except BrokenPipeError:  # the reader left: what is left goes nowhere, quietly
+        stop_writing()
+    except BaseException:  # (another failure: Python's own exit reports it, as before)
         sys.exit(status)
+    try:
+        sys.stderr.flush()
+    except BaseException:
+        pass
     os._exit(status)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command line (in this process: tests and scripts call this)."""
     parser = build_parser()
-    return stoppable(parser, parser.parse_args(argv))
+    return stoppable(parser, parse(parser, argv))
 
 
 def stoppable(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
@@ -207,29 +281,15 @@ def dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             from .ingest.sources import shown_path  # (not for a search: the ingest modules)
 
             setattr(args, name, shown_path(getattr(args, name)))
-    con = Consoles()
+    con = Output(args.color, args.width)
     from .library import Library
 
     library = Library(args.index_dir or default_index_dir())
     try:
-        if args.command == "index":
-            return cmd_index(library, args, con)
-        if args.command == "search":
-            return cmd_search(library, args, con)
-        if args.command == "show":
-            return cmd_show(library, args, con)
-        if args.command == "dupes":
-            return cmd_dupes(library, args, con)
-        if args.command == "diff":
-            return cmd_diff(library, args, con)
-        if args.command == "entities":
-            return cmd_entities(library, args, con)
-        if args.command == "stats":
-            return cmd_stats(library, args, con)
-        if args.command == "check":
-            return cmd_check(library, args, con)
-        named = args.index_dir is not None or bool(os.environ.get(INDEX_ENV))
-        return cmd_default(library, parser, con.out, named)
+        return run_command(library, parser, args, con)
+    except BrokenPipeError:  # the reader left (`| head`): quietly, with what was found
+        stop_writing()
+        return con.status
     except WartuiError as exc:
         print_error(str(exc), con.err)
         return (EXIT_BUSY if isinstance(exc, IndexBusy)
@@ -251,6 +311,32 @@ def dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     finally:
         STOPS.live = False  # closing: a signal now stops nothing, and is let be
         library.close()
+
+
+def run_command(library, parser: argparse.ArgumentParser, args: argparse.Namespace,
+                con: Output) -> int:
+    if args.command == "index":
+        return cmd_index(library, args, con)
+    if args.command == "search":
+        return cmd_search(library, args, con)
+    if args.command == "show":
+        return cmd_show(library, args, con)
+    if args.command == "dupes":
+        return cmd_dupes(library, args, con)
+    if args.command == "diff":
+        return cmd_diff(library, args, con)
+    if args.command == "entities":
+        return cmd_entities(library, args, con)
+    if args.command == "stats":
+        return cmd_stats(library, args, con)
+    if args.command == "check":
+        return cmd_check(library, args, con)
+    from .cli_workbench import COMMANDS
+
+    if args.command in COMMANDS:
+        return COMMANDS[args.command](library, args, con)
+    named = args.index_dir is not None or bool(os.environ.get(INDEX_ENV))
+    return cmd_default(library, parser, con.out, named)
 
 
 class Terminated(KeyboardInterrupt):
@@ -338,7 +424,7 @@ def cmd_default(library, parser: argparse.ArgumentParser, out: Console,
     return status
 
 
-def cmd_index(library, args, con: Consoles) -> int:
+def cmd_index(library, args, con: Output) -> int:
     from .library import WRITE_WAIT
 
     wait = WRITE_WAIT if args.wait is None else args.wait
@@ -353,9 +439,8 @@ def cmd_index(library, args, con: Consoles) -> int:
         if args.paths:
             return library.add_paths(args.paths, progress=progress, rebuild=args.rebuild,
                                      wait=wait, warn=warn)
-        if args.rebuild:
-            library.add_paths([], rebuild=True, wait=wait)
-        return library.add_paths([seeds_dir()], progress=progress, wait=wait, warn=warn)
+        # the index's own sources (the seeds for a new index: corpus.py)
+        return library.reindex(progress=progress, rebuild=args.rebuild, wait=wait, warn=warn)
 
     if args.compact and not args.paths and not args.rebuild:
         return print_compacted(library.compact(wait=wait), args.json, con)
@@ -370,7 +455,7 @@ def cmd_index(library, args, con: Consoles) -> int:
     return EXIT_PARTIAL if report.skipped else EXIT_OK
 
 
-def print_compacted(compacted: dict, as_json: bool, con: Consoles) -> int:
+def print_compacted(compacted: dict, as_json: bool, con: Output) -> int:
     if as_json:
         print_json(compacted)
         return EXIT_OK
@@ -385,7 +470,7 @@ def print_compacted(compacted: dict, as_json: bool, con: Consoles) -> int:
     return EXIT_OK
 
 
-def cmd_check(library, args, con: Consoles) -> int:
+def cmd_check(library, args, con: Output) -> int:
     """The verdict on one line (on stdout when whole, else as the error
     line on stderr), each finding before it."""
     from rich.text import Text
@@ -432,7 +517,7 @@ def cmd_check(library, args, con: Consoles) -> int:
     return status
 
 
-def cmd_stats(library, args, con: Consoles) -> int:
+def cmd_stats(library, args, con: Output) -> int:
     stats = library.stats()
     if args.json:
         print_json(stats)
@@ -456,22 +541,26 @@ def cmd_stats(library, args, con: Consoles) -> int:
     return EXIT_OK
 
 
-def cmd_search(library, args, con: Consoles) -> int:
+def cmd_search(library, args, con: Output) -> int:
     if args.limit < 1:
         raise SystemExit("wartui search: --limit must be at least 1")
     sort = "date" if args.sort == "newest" else args.sort
     results = library.search(args.query, limit=args.limit, sort=sort,
                              all_versions=args.all_versions)
-    if args.json:
+    con.status = EXIT_OK if results.total else EXIT_NONE_FOUND  # (grep's)
+    form = "json" if args.json else args.format or "text"
+    if form == "json":
         print_json(results.to_json())
+    elif form == "tsv":
+        from .export import tsv_line
+
+        sys.stdout.write("".join(tsv_line(hit) + "\n" for hit in results.hits))
     else:
-        from .termtext import Terminal
-
-        print_results(results, Terminal())
-    return EXIT_OK
+        print_results(results, con.text_terminal())
+    return con.status
 
 
-def cmd_show(library, args, con: Consoles) -> int:
+def cmd_show(library, args, con: Output) -> int:
     article = library.article(args.doc_id)
     if article is None:
         message = f"no article with id {printable(args.doc_id, False)!r}"
@@ -493,7 +582,7 @@ def cmd_show(library, args, con: Consoles) -> int:
     return EXIT_OK
 
 
-def cmd_dupes(library, args, con: Consoles) -> int:
+def cmd_dupes(library, args, con: Output) -> int:
     if args.threshold is not None and not 0 <= args.threshold <= 1:
         raise SystemExit("wartui dupes: --threshold is a share between 0 and 1")
     clusters = library.clusters(args.threshold)
@@ -523,18 +612,25 @@ def cluster_share(cluster) -> str:
     return f"{share_text(cluster.similarity)} (the pair of them joined least)"
 
 
-def cmd_diff(library, args, con: Consoles) -> int:
+def cmd_diff(library, args, con: Output) -> int:
     result = library.diff(args.doc_a, args.doc_b)
     if args.json:
         print_json(result.to_json())
-    else:
+        return EXIT_OK
+    form = args.format or ("view" if con.terminal else "word")
+    if form == "view":
         from .diffview import render_diff
 
         con.out.print(render_diff(result, con.out.width))
+        return EXIT_OK
+    from .diffview import unified_lines, word_lines
+
+    lines = (word_lines if form == "word" else unified_lines)(result, colour=con.colour)
+    sys.stdout.write("".join(line + "\n" for line in lines))
     return EXIT_OK
 
 
-def cmd_entities(library, args, con: Consoles) -> int:
+def cmd_entities(library, args, con: Output) -> int:
     if args.top:
         ranked = library.top_entities(args.entity_type, limit=max(1, args.limit))
         if args.json:
@@ -598,23 +694,6 @@ def suggest_ids(library, doc_id: str) -> list[str]:
 
 # -- presentation ----------------------------------------------------------------
 
-class Consoles:
-    """Rich consoles for stdout and stderr, made (and Rich imported) when a
-    command first prints with one."""
-
-    @cached_property
-    def out(self) -> Console:
-        from rich.console import Console
-
-        return Console(highlight=False, soft_wrap=False)
-
-    @cached_property
-    def err(self) -> Console:
-        from rich.console import Console
-
-        return Console(stderr=True, highlight=False)
-
-
 def print_error(message: str, err: Console) -> None:
     """`wartui: message` in red, on one line however long (scripts read it)."""
     from rich.text import Text
@@ -649,6 +728,7 @@ def run_with_progress(out: Console, work):
 def report_json(report: IngestReport) -> dict:
     return {
         "new": report.new, "changed": report.changed, "unchanged": report.unchanged,
+        "removed": len(report.removed), "removed_ids": list(report.removed),
         "skipped": [{"where": s.where, "reason": s.reason} for s in report.skipped],
         "notes": [{"where": s.where, "reason": s.reason} for s in report.notes],
         "warnings": report.warnings,
@@ -662,7 +742,8 @@ def print_report(report: IngestReport, out: Console) -> None:
     for label, items, style in (("skipped", by_file(report.skipped), "yellow"),
                                 ("repaired", by_file(report.notes), "dim")):
         for item in items[:MAX_REPORT_LINES]:
-            out.print(Text(f"  {label} {printable(item.where, False)}: "
+            said = label if label == "skipped" or isinstance(item, Repaired) else "note"
+            out.print(Text(f"  {said} {printable(item.where, False)}: "
                            f"{printable(item.reason, False)}", style=style))
         if len(items) > MAX_REPORT_LINES:
             out.print(Text(f"  … and {len(items) - MAX_REPORT_LINES} more {label} "
@@ -696,6 +777,11 @@ def print_results(results: SearchResults, out: Terminal) -> None:
             written = ", ".join(printable(s, False) for s in match.spellings)
             lines.append([(f"    {printable(match.name, False)} written as: ", dim),
                           (written, dim_bold)])
+        if hit_.tags or hit_.note:  # the reader's own (annotations.py)
+            marks = " ".join("#" + printable(tag, False) for tag in hit_.tags)
+            lines.append([("    " + marks + ("  " if marks else ""), style(BOLD)),
+                          ("(note) " + printable(hit_.note, keep_newlines=False)[:120]
+                           if hit_.note else "", dim)])
     out.print(lines)
 
 

@@ -84,3 +84,84 @@ def render_diff(diff, width: int):
                 parts.append(Text("B │ ", style="bold green") + _side(block, "b"))
             parts.append(Text(""))
     return Group(*parts)
+
+
+# -- as text, for a pipe: changes marked in the text ------------------------------------
+#
+# `less`, `grep` and a diff-reading colleague read these without a terminal:
+# git's word diff ([-removed-]{+added+}, one paragraph a line) or a unified
+# diff of paragraphs. Colour (--color=always) only adds to the marks.
+
+_RED, _GREEN, _CYAN, _BOLD = "31", "32", "36", "1"
+
+
+def _paint(text: str, code: str, colour: bool) -> str:
+    return f"\x1b[{code}m{text}\x1b[0m" if colour and text else text
+
+
+def _removed(text: str, colour: bool) -> str:
+    return _paint(f"[-{text}-]", _RED, colour)
+
+
+def _added(text: str, colour: bool) -> str:
+    return _paint(f"{{+{text}+}}", _GREEN, colour)
+
+
+def _plain_label(block) -> str:
+    label = block.label or BLOCK_LABELS[block.op]
+    if block.op in ("changed", "moved") and block.similarity < 1:
+        label += f" ({block.similarity:.0%} alike)"
+    return label
+
+
+def _head(diff, colour: bool) -> list[str]:
+    lines = [_paint(f"A: {printable(diff.a_id, False)}   B: {printable(diff.b_id, False)}   "
+                    f"{share_text(diff.similarity)}", _BOLD, colour)]
+    if diff.figures:
+        lines.append("Changed figures: " + "; ".join(printable(f.text, False)
+                                                     for f in diff.figures))
+    return lines
+
+
+def word_lines(diff, colour: bool = False) -> list[str]:
+    """The diff as git's `--word-diff` writes one: a paragraph a line, what
+    only A has as [-...-], what only B has as {+...+}, each block after a
+    `## label` line when it is not equal."""
+    lines = _head(diff, colour)
+    for block in diff.blocks:
+        lines.append("")
+        label = _plain_label(block)
+        if label:
+            lines.append(_paint(f"## {label}", _CYAN, colour))
+        if block.words:
+            pieces = []
+            for word in block.words:
+                a, b = printable(word.a, False), printable(word.b, False)
+                if word.op == "equal":
+                    pieces.append(a)
+                else:
+                    pieces.append((_removed(a, colour) if a else "")
+                                  + (_added(b, colour) if b else ""))
+            lines.append(" ".join(piece for piece in pieces if piece))
+        elif block.op == "equal":
+            lines.extend(printable(p, False) for p in block.a)
+        else:
+            lines.extend(_removed(printable(p, False), colour) for p in block.a)
+            lines.extend(_added(printable(p, False), colour) for p in block.b)
+    return lines
+
+
+def unified_lines(diff, colour: bool = False) -> list[str]:
+    """The diff as `diff -u` writes one, a paragraph a line: ` ` both, `-`
+    only A, `+` only B, each change after an `@@ label @@` line."""
+    lines = [_paint(f"--- A: {printable(diff.a_id, False)}", _BOLD, colour),
+             _paint(f"+++ B: {printable(diff.b_id, False)}", _BOLD, colour)]
+    lines += [f"# {line}" for line in _head(diff, False)]
+    for block in diff.blocks:
+        if block.op == "equal":
+            lines.extend(" " + printable(p, False) for p in block.a)
+            continue
+        lines.append(_paint(f"@@ {_plain_label(block)} @@", _CYAN, colour))
+        lines.extend(_paint("-" + printable(p, False), _RED, colour) for p in block.a)
+        lines.extend(_paint("+" + printable(p, False), _GREEN, colour) for p in block.b)
+    return lines

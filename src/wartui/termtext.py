@@ -53,7 +53,7 @@ class Terminal:
         self.file = sys.stdout if file is None else file
         environ = os.environ if environ is None else environ
         self.environ = environ
-        terminal = _is_terminal(self.file, environ)
+        terminal = is_terminal(self.file, environ)
         dumb = terminal and environ.get("TERM", "").lower() in ("dumb", "unknown")
         self.styled = terminal and not dumb
         self.no_colour = environ.get("NO_COLOR", "") != ""
@@ -64,7 +64,9 @@ class Terminal:
             return self._print_with_rich(lines)
         out: list[str] = []
         for line in lines:
-            for wrapped in _wrap([run for run in line if run[0]], self.width):
+            runs = [run for run in line if run[0]]
+            # (width 0: never wrapped, for a pipe: output.py)
+            for wrapped in _wrap(runs, self.width) if self.width > 0 else [runs]:
                 out.extend(self._render(text, codes) for text, codes in wrapped if text)
                 out.append("\n")
         self.file.write("".join(out))
@@ -98,7 +100,7 @@ class Terminal:
 _NAMES = {BOLD: "bold", DIM: "dim", REVERSE: "reverse", CYAN: "cyan"}
 
 
-def _is_terminal(file: TextIO, environ: Mapping[str, str]) -> bool:
+def is_terminal(file: TextIO, environ: Mapping[str, str]) -> bool:
     """Rich's Console.is_terminal (but for IDLE and Jupyter)."""
     compatible = environ.get("TTY_COMPATIBLE", "")
     if compatible in ("0", "1"):
