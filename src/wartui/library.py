@@ -174,12 +174,12 @@ class Library:
             return
         import sqlite3
 
-        from .search import nocopy
+        from .search import engine
         from .search.schema import SCHEMA_VERSION
         from .search.writer import open_or_create
         from .store import ArticleStore, StoreDamaged
 
-        nocopy.install()  # segments are read from the map, not copied
+        engine.install_reading()  # segments are read from the map, not copied
 
         if not self.exists():
             if not create:
@@ -260,6 +260,13 @@ class Library:
                 reader = None
             self._searcher = Searcher(self._ix, postings_cache=self.postings_cache, reader=reader)
         return self._searcher
+
+    def slower_search(self) -> str | None:
+        """Why this wartui searches with Whoosh's own matchers, slower (an
+        untested Whoosh installed: search/engine/); None when it does not."""
+        from .search import engine
+
+        return engine.problem()
 
     def warm(self, part: int | None = None) -> bool:
         """Open the index and load what a first search reads first
