@@ -190,13 +190,15 @@ def rss_mb() -> float:
 def machine() -> dict:
     from importlib.metadata import version
 
+    from wartui.search.engine import installed_whoosh
+
     cpu = next((line.split(":", 1)[1].strip() for line in
                 Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
                platform.processor())
     mem = Path("/proc/meminfo").read_text().split()[1]  # MemTotal, KB
     return {"cpus": os.cpu_count(), "cpu": cpu, "mem_gb": round(int(mem) / 1024**2, 1),
             "python": platform.python_version(), "platform": platform.platform(),
-            "wartui": version("wartui"), "whoosh": version("whoosh-reloaded")}
+            "wartui": version("wartui"), "whoosh": " ".join(installed_whoosh() or ("?",))}
 
 
 if __name__ == "__main__":

@@ -16,9 +16,9 @@ from whoosh import query as wq
 from wartui import Library
 from wartui.entities.gazetteer import load_gazetteer
 from wartui.errors import QueryError
-from wartui.search import fast
+from wartui.search.engine import fast
 from wartui.search.expand import expand_query
-from wartui.search.fast import FastSearcher
+from wartui.search.engine.fast import FastSearcher
 
 RANKED = [
     "aleppo", "idlib", "chemical", "ceasefire", "children killed", "aleppo AND airstrike",

@@ -15,9 +15,9 @@ from whoosh.fields import ID
 from whoosh.formats import Positions
 
 from wartui import Library
-from wartui.search import fast, flat
-from wartui.search.fast import FastSearcher, _blocks
-from wartui.search.flat import FlatSegment
+from wartui.search.engine import fast, flat
+from wartui.search.engine.fast import FastSearcher, _blocks
+from wartui.search.engine.flat import FlatSegment
 
 from conftest import FAKES
 from test_fast_search import RANKED, _parsed
@@ -121,7 +121,7 @@ def test_a_term_is_found_in_keys_that_are_not_aligned():
     missing one is not), as numpy's searchsorted finds them."""
     import numpy as np
 
-    from wartui.search.flat import FlatSegment
+    from wartui.search.engine.flat import FlatSegment
 
     rng = np.random.default_rng(3)
     values = np.unique(rng.integers(0, 2**40, 5000, dtype=np.int64))

@@ -12,7 +12,6 @@ UTF-8), mixed with real words and names of the corpus.
 from __future__ import annotations
 
 import os
-import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -25,7 +24,6 @@ TRIED = {"examples": 0, "results": 0, "refused": 0, "cli runs": 0}
 FUZZ = settings(max_examples=int(os.environ.get("WARTUI_FUZZ_EXAMPLES", 150)), deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                        HealthCheck.function_scoped_fixture])
-SECONDS = 5.0  # per call, on the FA-KES index, on a busy machine
 
 PIECES = [
     '"', "'", "(", ")", "[", "]", "{", "}", ":", "*", "?", "~", "^", "^2", "-", "+", "\\", "/",
@@ -59,15 +57,12 @@ queries = st.one_of(small, small, small, st.text(max_size=300), big,
 
 def outcome(call):
     """The result, or the message of a QueryError/WartuiError; anything else fails."""
-    started = time.perf_counter()
     try:
         result, message = call(), None
     except WartuiError as error:
         result, message = None, str(error)
         assert message and "\n" not in message and "Traceback" not in message, message
         assert len(message) <= limits.MAX_MESSAGE_CHARS + 100, message
-    elapsed = time.perf_counter() - started
-    assert elapsed < SECONDS, f"{elapsed:.1f} s"
     return result, message
 
 
@@ -113,9 +108,7 @@ def test_cli_search_exits_0_1_or_2_with_one_line(corpus_library, capsys, text):
     TRIED["cli runs"] += 1
     args = ["--index-dir", str(corpus_library.index_dir), "search"]
     args += ["--", text] if text.startswith("-") else [text]
-    started = time.perf_counter()
     status = main(args)
-    assert time.perf_counter() - started < SECONDS
     captured = capsys.readouterr()
     assert "Traceback" not in captured.out + captured.err
     if status in (0, 1):
@@ -184,7 +177,7 @@ def test_a_field_star_is_answered_from_the_fields_lengths_or_column(corpus_libra
     lengths, or its column, say it at once."""
     from whoosh import query as wq
 
-    from wartui.search.fast import FastSearcher
+    from wartui.search.engine.fast import FastSearcher
     q = corpus_library._search.parse(text)
     expected = {hit.docnum: hit.score for hit in corpus_library._search._searcher.search(
         q, limit=None)}  # (Whoosh is right here, only slow)
@@ -233,19 +226,15 @@ def test_long_words_and_queries_are_refused_quickly(corpus_library):
     for text in ["a" * 10_000, "aleppo " * 3_000, "(" * 5_000 + "aleppo" + ")" * 5_000,
                  "(" * 300 + "aleppo" + ")" * 300, " ".join(f"w{n}" for n in range(1_000)),
                  "x " * 30_000]:
-        started = time.perf_counter()
-        with pytest.raises(QueryError):
+        with pytest.raises(QueryError):  # (how quickly: bench/pathological.py)
             corpus_library.search(text)
-        assert time.perf_counter() - started < 1.0, text[:20]
 
 
 def test_10kb_queries(corpus_library):
     """Of real words, with names: refused for its number of words, at once."""
     text = " OR ".join(["aleppo", "idlib", "homs", "douma"] * 300)  # 9 KB
-    started = time.perf_counter()
     with pytest.raises(QueryError, match="too many words"):
         corpus_library.search(text)
-    assert time.perf_counter() - started < 0.5
     # 10 KB in a few long words: searched
     text = " OR ".join(["Aleppo" + "x" * 250, "aleppo"] * 19)
     assert len(text) > 4_000 and corpus_library.search(text).total

@@ -1,6 +1,7 @@
 """The core must import without Textual (the app is a client of the core)."""
 
 import subprocess
+from pathlib import Path
 import sys
 
 CODE = """
@@ -47,9 +48,8 @@ def test_a_search_imports_only_what_searching_needs(tmp_path, seeds_dir):
     """A fresh `wartui search` (over SSH, every search is one) imports
     nothing of what writing needs (the cleaner, the ingest workers, the
     version detector and rapidfuzz), nor what Whoosh imports for nothing
-    (asyncio for a cached property, urllib.request to re-export
-    urlretrieve, English word endings for a query wartui never makes:
-    wartui.search imports Whoosh without them)."""
+    (English word endings for a query wartui never makes: wartui.search
+    imports Whoosh without them)."""
     from wartui import Library
 
     with Library(tmp_path / "index") as library:
@@ -70,33 +70,17 @@ def test_a_search_imports_only_what_searching_needs(tmp_path, seeds_dir):
 
 
 def test_whoosh_without_its_unused_imports_leaves_the_real_modules_to_others():
-    """The stand-ins wartui.search gives Whoosh for urllib.request,
-    cached_property and whoosh.lang.morph_en are gone once Whoosh is
-    imported: importing them afterwards gets the real modules, Whoosh's
-    Variations query gets the real word variations, and Whoosh's cached
-    property (a segment's deleted documents) is computed once per reader."""
+    """The stand-in wartui.search gives Whoosh for whoosh.lang.morph_en is
+    gone once Whoosh is imported: Whoosh's Variations query gets the real
+    word variations."""
     code = """
 import sys
 import wartui.search
 from whoosh import reading
-assert not {'urllib.request', 'cached_property', 'whoosh.lang.morph_en'} & set(sys.modules)
-import urllib.request, cached_property
-assert urllib.request.urlopen and cached_property.threaded_cached_property
+assert 'whoosh.lang.morph_en' not in sys.modules
 from whoosh.query import terms
 from whoosh.lang import morph_en
 assert terms.variations("killed") == morph_en.variations("killed") >= {"kill", "killing"}
-calls = []
-class Reader(reading.SegmentReader):
-    def __init__(self):
-        pass
-    class _perdoc:
-        @staticmethod
-        def deleted_docs():
-            calls.append(1)
-            return [3, 5]
-reader = Reader()
-assert reader.deleted_docs_set == reader.deleted_docs_set == frozenset({3, 5})
-assert calls == [1]
 print('ok')
 """
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
@@ -121,20 +105,36 @@ def test_search_prints_without_richs_console(tmp_path, seeds_dir):
 
 
 def test_whoosh_imported_by_another_thread_gets_its_own_modules():
-    """The stand-ins are only for the main thread's import of Whoosh (the
+    """The stand-in is only for the main thread's import of Whoosh (the
     command line): in another thread (the app's workers), Whoosh is
     imported as it comes, and nothing is swapped under other threads."""
     code = """
-import threading
+import sys, threading
 def load():
     import wartui.search
 worker = threading.Thread(target=load)
 worker.start()
 worker.join()
-import whoosh.reading, cached_property
-assert whoosh.reading.cached_property is cached_property.cached_property
+import whoosh.query.terms
+assert sys.modules['whoosh.lang.morph_en'].variations("killed") >= {"kill", "killing"}
 print('ok')
 """
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
+
+
+def test_only_the_engine_package_reaches_into_whooshs_codec():
+    """Whoosh's private format (its codec, its file storage, its matchers)
+    is read and written in src/wartui/search/engine/ only: the one door a
+    Whoosh release that changes it has to pass (see engine/__init__.py)."""
+    import re
+
+    root = Path(__file__).resolve().parents[1] / "src" / "wartui"
+    engine = root / "search" / "engine"
+    private = re.compile(r"^\s*(from|import)\s+whoosh\.(codec|filedb|matching)\b", re.M)
+    outside = [str(path.relative_to(root)) for path in root.rglob("*.py")
+               if engine not in path.parents and private.search(path.read_text())]
+    assert outside == []
+    inside = [path.name for path in engine.glob("*.py") if private.search(path.read_text())]
+    assert {"fast.py", "flat.py", "nocopy.py", "prepared.py", "blocks.py"} <= set(inside)

@@ -1,7 +1,7 @@
 """search/nocopy.py: segments read from one shared map, never copied."""
 
 from wartui import Library
-from wartui.search import nocopy
+from wartui.search.engine import nocopy
 
 
 def _segment_files(index_dir) -> set:

@@ -32,9 +32,10 @@ from whoosh import query as wq
 
 from wartui import Library, library as library_module
 from wartui.entities.gazetteer import load_gazetteer
-from wartui.search import fast, writer
+from wartui.search import writer
+from wartui.search.engine import fast
 from wartui.search.expand import expand_query
-from wartui.search.fast import FastSearcher
+from wartui.search.engine.fast import FastSearcher
 
 from oracle import Oracle
 

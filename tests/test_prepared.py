@@ -14,8 +14,8 @@ from whoosh.codec.whoosh3 import W3PostingsWriter
 from whoosh.fields import FieldType
 
 from wartui import Library
-from wartui.search import blocks, flat, prepared
-from wartui.search.prepared import Indexed, indexed
+from wartui.search.engine import blocks, flat, prepared
+from wartui.search.engine.prepared import Indexed, indexed
 from wartui.search.schema import build_schema
 from wartui.search.writer import document_fields
 
@@ -180,7 +180,7 @@ def test_positions_sorted_by_term_are_the_encoded_ones_decoded(fakes_csv):
 
     from wartui.ingest.pipeline import prepare
     from wartui.ingest.sources import read_path
-    from wartui.search.prepared_writer import _FieldPostings
+    from wartui.search.engine.prepared_writer import _FieldPostings
 
     records = [r for r in itertools.islice(read_path(fakes_csv), 60) if hasattr(r, "text")]
     postings, interned = _FieldPostings(), {}

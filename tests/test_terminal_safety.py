@@ -25,6 +25,7 @@ import pytest
 from wartui.cli import main
 from wartui.library import Library
 from wartui.textsafe import printable
+from textual_view import notifications, screen_strips
 
 OSC52 = "\x1b]52;c;ZXZpbA==\x07"
 WINDOW_TITLE = "\x1b]0;pwned\x07"
@@ -287,7 +288,7 @@ def test_cli_without_a_command_prints_the_index_dir_inertly(hostile, terminal, c
 # -- the app -----------------------------------------------------------------------------
 
 def _strips(app):
-    return list(app.screen._compositor.render_strips())
+    return screen_strips(app)
 
 
 def screen_text(app) -> str:
@@ -415,7 +416,7 @@ def test_app_screens_are_inert(hostile, monkeypatch):
         missing = f"nope {WINDOW_TITLE}[bold]x[/] [link=file:///etc/passwd]l[/link]"
         app.open_diff(EVIL_ID, missing)
         await settle(pilot, 0.5)
-        messages = [n.message for n in app._notifications]
+        messages = notifications(app)
         # (the id is quoted with repr, "\x1b": as inert as ␛)
         assert any("[bold]x[/] [link=file:///etc/passwd]l[/link]" in m for m in messages)
         assert_screen_inert(app, "[bold]x[/]", "[link=file:///etc/passwd]l[/link]")

@@ -20,6 +20,7 @@ from wartui.tui.screens.search import SearchScreen
 from wartui.tui.widgets.entity_panel import EntityPanel
 from wartui.tui.widgets.passage_view import PassageView
 from wartui.tui.widgets.results import ResultList
+from textual_view import notifications
 
 
 def status(app) -> str:
@@ -575,7 +576,7 @@ def test_a_saved_search_counts_the_reports_new_since_it_was_opened(tmp_path, mon
         await pilot.press(*"deir")  # the name, typed over the one offered
         await pilot.press("enter")
         await settle(pilot)
-        assert any("Saved 'deir'" in str(n.message) for n in pilot.app._notifications)
+        assert any("Saved 'deir'" in n for n in notifications(pilot.app))
 
     run(WartuiApp(index_dir), save)
     (pages / "new.txt").write_text("Shelling in Deir ez-Zor\n\nThe town of Deir ez-Zor was "

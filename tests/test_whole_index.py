@@ -37,6 +37,7 @@ if str(ROOT) not in sys.path:
 
 from bench.generate import write_corpus  # noqa: E402
 from bench.kill import child_argv, expected_ids, held_locks, inspect  # noqa: E402
+from textual_view import notifications, screen_text as textual_screen_text
 
 BATCH = 40
 SEED_ID = "001_cddafe3289ae453d"
@@ -251,7 +252,7 @@ async def settle(pilot) -> None:
 
 
 def screen_text(app) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+    return textual_screen_text(app)
 
 
 def result_ids(app) -> list[str]:
@@ -289,8 +290,8 @@ def test_the_app_notices_another_process_indexing(seed_copy, tmp_path):
                 break
         await settle(pilot)
         assert result_ids(pilot.app) == ["zarzour"]
-        assert any("The index has 6 reports (+1)" in str(n.message)
-                   for n in pilot.app._notifications)
+        assert any("The index has 6 reports (+1)" in n
+                   for n in notifications(pilot.app))
         assert pilot.app.screen.query_one("#query").value == "Zarzour"  # the query stays
 
     run_app(app, scenario)
@@ -333,8 +334,8 @@ def test_f5_refreshes_at_once(seed_copy, tmp_path):
         await pilot.press("f5")  # from the search box (ctrl+r there is the history)
         await settle(pilot)
         assert result_ids(pilot.app) == ["zarzour"]
-        assert any("The index has 6 reports" in str(n.message)
-                   for n in pilot.app._notifications)
+        assert any("The index has 6 reports" in n
+                   for n in notifications(pilot.app))
 
     run_app(app, scenario)
 

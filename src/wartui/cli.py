@@ -285,6 +285,10 @@ def dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     from .library import Library
 
     library = Library(args.index_dir or default_index_dir())
+    if args.command in ("search", "index"):
+        slower = library.slower_search()  # (an untested Whoosh installed: search/engine/)
+        if slower:
+            sys.stderr.write(f"wartui: warning: {slower}\n")
     try:
         return run_command(library, parser, args, con)
     except BrokenPipeError:  # the reader left (`| head`): quietly, with what was found

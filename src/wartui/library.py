@@ -177,12 +177,12 @@ class Library:
             return
         import sqlite3
 
-        from .search import nocopy
+        from .search import engine
         from .search.schema import SCHEMA_VERSION
         from .search.writer import open_or_create
         from .store import ArticleStore, StoreDamaged
 
-        nocopy.install()  # segments are read from the map, not copied
+        engine.install_reading()  # segments are read from the map, not copied
 
         if not self.exists():
             if not create:
@@ -266,6 +266,13 @@ class Library:
             # keep the searcher's mapped segments after `close`, until a collection)
             self._searcher.annotated = self.annotations.ids_for
         return self._searcher
+
+    def slower_search(self) -> str | None:
+        """Why this wartui searches with Whoosh's own matchers, slower (an
+        untested Whoosh installed: search/engine/); None when it does not."""
+        from .search import engine
+
+        return engine.problem()
 
     def warm(self, part: int | None = None) -> bool:
         """Open the index and load what a first search reads first

@@ -107,7 +107,7 @@ def prepare(record: RawRecord, digest: str, rules=None, recognizer=None,
     entities, in whichever process runs it; a worker loads the rules and the
     recognizer once, as the caller did, and is handed the furniture when it
     starts."""
-    from ..search.prepared import indexed
+    from ..search.engine import indexed
     from ..search.writer import document_fields
     from ..versions.detect import signature
     from .clean import clean

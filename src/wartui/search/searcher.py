@@ -81,9 +81,9 @@ class Searcher:
     def fast(self):
         """The vectorised evaluator (search/fast.py) for the open searcher."""
         if self._fast is None:
-            from .fast import FastSearcher
+            from . import engine
 
-            self._fast = FastSearcher(self._searcher, self.postings_cache)
+            self._fast = engine.searcher(self._searcher, self.postings_cache)
         return self._fast
 
     def doc_count(self) -> int:

@@ -12,7 +12,7 @@ from whoosh.writing import LockError
 
 from ..errors import IndexBusy
 from ..model import Article
-from . import flat, prepared
+from . import engine
 from .analysis import body_terms
 from .schema import build_schema
 
@@ -21,8 +21,7 @@ def open_or_create(directory: Path, create: bool = True, readonly: bool = False)
     """Open the index in `directory`; create it if there is none and `create`
     (else raise EmptyIndexError). `readonly` never writes a file."""
     if not readonly:
-        flat.install()  # segments written from here on get flat postings too
-        prepared.install()  # postings computed by the cleaning workers are taken
+        engine.install_writing()  # flat postings; postings computed by the cleaning workers
     if whoosh_index.exists_in(str(directory)) or not create:
         return whoosh_index.open_dir(str(directory), readonly=readonly)
     directory.mkdir(parents=True, exist_ok=True)
@@ -108,10 +107,8 @@ def compact(ix, wait_seconds: float = 5.0) -> int:
 def _writer(ix, wait_seconds: float, **options):
     """A Whoosh writer (one that takes prepared postings a term at a time:
     search/prepared_writer.py); IndexBusy if another writer holds the index."""
-    from .prepared_writer import PreparedWriter
-
     try:
-        return PreparedWriter(ix, timeout=wait_seconds, **options)
+        return engine.writer(ix, timeout=wait_seconds, **options)
     except LockError as exc:
         raise IndexBusy("the index is being written by another process; "
                         "try again when it has finished") from exc
@@ -141,7 +138,7 @@ class IndexBatch:
         self._writer = None
 
     def add(self, fields: dict, known: bool) -> None:
-        """Add one document (`document_fields`, or `prepared.indexed` of
+        """Add one document (`document_fields`, or `engine.indexed` of
         them); a `known` article replaces its old version, a new one is
         simply added (much cheaper)."""
         if self._writer is None:

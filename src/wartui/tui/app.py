@@ -14,6 +14,7 @@ again (`refresh_index`; f5 on the search screen does it at once).
 
 from __future__ import annotations
 
+import collections
 import gc
 import os
 import tomllib
@@ -26,6 +27,7 @@ from textual.worker import Worker, WorkerState
 
 from ..errors import WartuiError
 from ..textsafe import printable
+from . import privates
 from .commands import WartuiCommands
 from .gate import LibraryGate
 from .screens.document import DocumentPlace, DocumentScreen
@@ -87,10 +89,17 @@ class WartuiApp(App):
         self.watch_seconds = WATCH_SECONDS
         self._index_stamp: tuple | None = None  # of the index as last opened
         self._index_count: int | None = None
+        # What the app told the reader lately (notify), kept after the toast
+        # goes: for the tests, which may look after it is gone.
+        self.told: collections.deque[str] = collections.deque(maxlen=50)
         self.trail: list[Place] = []  # the places pivoted from, the last on top
         # (id, title) of the article remembered as side A of a diff (`D`)
         self.diff_mark: tuple[str, str] | None = None
 
+
+    def notify(self, message, *args, **kwargs) -> None:
+        self.told.append(str(message))
+        super().notify(message, *args, **kwargs)
     def get_default_screen(self) -> SearchScreen:
         return SearchScreen(self.gate)
 
@@ -239,13 +248,12 @@ class WartuiApp(App):
         It is mounted off the screen stack, so keys still go to the screen
         shown. Textual has no public call for that; without the private one
         the first open mounts it, as before."""
-        register = getattr(self, "_register", None)
-        if self._document_screen is not None or register is None:
+        if self._document_screen is not None or not privates.can_register(self):
             return
         screen = DocumentScreen(self.gate, "", read=(None, []))  # reopen() fills it
         self._document_screen = screen
         self.install_screen(screen, name="document")
-        register(self, screen)
+        privates.register_screen(self, screen)
 
     async def _open_document(self, doc_id: str, query: str, entity_ids: frozenset[str],
                              place: DocumentPlace | None = None) -> None:

@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
+from .. import privates
 from ..gate import LibraryGate
 from ..widgets.footer import KeyFooter
 from ..widgets.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmall
@@ -78,9 +79,7 @@ class WartuiScreen(Screen):
         idle: the results of a keystroke waited 15-30 ms for it, with
         nothing else to do. The timer's callback is private; without it
         the next tick paints, as before."""
-        paint = getattr(self, "_on_timer_update", None)
-        if paint is not None:
-            self.call_later(paint)
+        privates.paint_now(self)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         self._last_focused = event.widget

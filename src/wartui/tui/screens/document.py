@@ -20,6 +20,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from ...model import Article
+from .. import privates
 from ..passages import Passage
 from ..reading import (article_passages, citation, entity_entries, find_marks, hit_terms,
                        raw_passages, safe)
@@ -165,9 +166,7 @@ class DocumentScreen(ScrollKeys, WartuiScreen):
         open. Off the stack nothing is painted. Textual has no public call
         for it; without the private one the first show lays it out, as
         before, and so does a terminal resized meanwhile."""
-        lay_out = getattr(self, "_refresh_layout", None)
-        if lay_out is not None and self.app.size:
-            lay_out(self.app.size)
+        privates.lay_out(self, self.app.size)
 
     def _load(self) -> None:
         """Show the article: at once if it was read before the screen was

@@ -327,6 +327,9 @@ class SearchScreen(WartuiScreen):
         # field's lengths or a segment's arrays), not for all of them
         part = 0
         try:
+            slower = await self.gate.call(lambda lib: lib.slower_search())
+            if slower:  # (once a session: this runs after the first results only)
+                self.notify(slower, severity="warning", timeout=12, markup=False)
             while await self.gate.call(lambda lib, part=part: lib.warm(part)):
                 part += 1
         except WartuiError:

@@ -165,7 +165,7 @@ class PreparedWriter(SegmentWriter):
     def _commit_toc(self, segments):
         """The new segment's checksums (integrity.py) are written before the
         TOC that lists it: no segment of wartui's is listed without them."""
-        from .. import integrity
+        from ... import integrity
 
         integrity.record(self.storage, self.indexname,
                          self.get_segment().segment_id() if self._added else None,

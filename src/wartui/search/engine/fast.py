@@ -50,7 +50,7 @@ from whoosh.reading import TermNotFound
 from whoosh.scoring import WeightingModel
 from whoosh.util.numeric import byte_to_length, to_sortable
 
-from ..model import ABOUT, AT_LEAST, EXACT
+from ...model import ABOUT, AT_LEAST, EXACT
 from . import nocopy
 from .annotated import IdSet
 from .flat import FlatPositions, FlatSegment
