@@ -52,7 +52,7 @@ from whoosh.util.numeric import byte_to_length, to_sortable
 
 from ...model import ABOUT, AT_LEAST, EXACT
 from . import nocopy
-from .annotated import IdSet
+from ..annotated import IdSet
 from .flat import FlatPositions, FlatSegment
 
 # Whoosh stores a field's length per document as one byte.
