@@ -200,11 +200,11 @@ def child(argv: list[str]) -> int:
     parser.add_argument("cli", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     import wartui.ingest.pipeline
-    import wartui.library
+    import wartui.indexing
     from wartui.cli import main
 
     if args.batch:
-        wartui.library.BATCH_SIZE = args.batch
+        wartui.indexing.BATCH_SIZE = args.batch
     if args.parallel:
         wartui.ingest.pipeline.PARALLEL_MIN_BYTES = 0
     install_hooks(args.crash, args.phase_file, args.hold)

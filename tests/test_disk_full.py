@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-import wartui.library as library_module
+import wartui.indexing as indexing_module
 from wartui import Library, space
 from wartui.cli import main
 from wartui.errors import DiskFull
@@ -112,7 +112,7 @@ def test_index_on_a_full_tmpfs_stops_cleanly_and_goes_on_with_room(corpus, small
 
 @pytest.fixture
 def small_batches(monkeypatch):
-    monkeypatch.setattr(library_module, "BATCH_SIZE", 40)
+    monkeypatch.setattr(indexing_module, "BATCH_SIZE", 40)
 
 
 def whoosh_fills_up_after(monkeypatch, limit: int) -> None:

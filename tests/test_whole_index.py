@@ -23,8 +23,10 @@ from pathlib import Path
 
 import pytest
 
+import wartui.indexing as indexing_module
 import wartui.library as library_module
 from wartui import Library
+from wartui.indexing import Indexer
 from wartui.cli import main
 from wartui.errors import IndexBusy, IndexReadOnly, IndexVersionError
 from wartui.tui.app import WartuiApp
@@ -221,7 +223,7 @@ def test_a_second_writer_waits_or_says_the_index_is_busy(corpus, tmp_path, seeds
 
 def test_in_one_process_two_libraries_take_turns(tmp_path, seeds_dir):
     first, second = Library(tmp_path / "ix"), Library(tmp_path / "ix")
-    with first._write_lock(0):
+    with Indexer(first)._write_lock(0):
         started = time.monotonic()
         with pytest.raises(IndexBusy, match="being written by another process"):
             second.add_paths([seeds_dir], wait=0.3)
@@ -414,7 +416,8 @@ def test_a_search_never_lists_an_article_show_cannot_open(corpus, tmp_path, cras
 def read_only(monkeypatch):
     """As a directory without write permission looks to a user who is not
     root (root writes anyway: the real case is tested below)."""
-    monkeypatch.setattr(library_module, "writable", lambda directory: False)
+    for module in (library_module, indexing_module):  # (opening, and the write run)
+        monkeypatch.setattr(module, "writable", lambda directory: False)
 
 
 def test_a_read_only_index_is_searched_without_writing(seed_copy, read_only, capsys):

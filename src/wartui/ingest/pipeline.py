@@ -39,7 +39,7 @@ from ..model import Article, RawRecord
 PARALLEL_MIN_BYTES = 4_000_000  # smaller runs: start-up of workers (~1 s) costs more
 CHUNK = 1000  # pages per round trip to the workers
 # Chunks submitted ahead of the caller, so that the workers go on through the
-# writer's commits (~7 s each, every library.BATCH_SIZE articles). Each holds
+# writer's commits (~7 s each, every indexing.BATCH_SIZE articles). Each holds
 # ~45 MB of prepared articles. At 30k, 4 against 2: ~11% less time for the
 # same CPU time, 90 MB more; 6 against 4 (the workers now ~25% faster): the
 # writer waited 12-20 s for them instead of 24-29, 3-4% less time for the

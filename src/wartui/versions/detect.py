@@ -462,7 +462,7 @@ class VersionIndex:
     def _upgrade(self) -> None:
         """An index written by an older wartui kept other signatures (32 bands
         of 4 rows in a band table): its version tables are made anew, empty;
-        the library adds its articles back (Library._repair_interrupted_write)."""
+        the library adds its articles back (indexing.Indexer._repair_interrupted_write)."""
         if self._current():
             return
         with transaction(self.db):
