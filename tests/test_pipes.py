@@ -13,6 +13,7 @@ import pytest
 
 from wartui.cli import main
 from wartui.library import Library
+from wartui.indexing import Indexer
 
 SEED_000, SEED_001 = "000_1d8dfec3ee535e83", "001_cddafe3289ae453d"
 FAKES_PAIR = ("fakes:1923102946", "fakes:1923848261")  # two versions of one report
@@ -100,7 +101,7 @@ def test_exit_statuses_are_greps(corpus_library, tmp_path, capsys):
     busy = tmp_path / "busy"
     with Library(busy) as library:
         library.add_paths([])
-        with library._write_lock(1):
+        with Indexer(library)._write_lock(1):
             status, _, err = run(capsys, busy, "index", "--wait", "0")
     assert status == 3 and "is being written by another process" in err
 

@@ -12,7 +12,7 @@ from rich.text import Text
 
 from wartui.cli import print_results
 from wartui.model import MatchedEntity, SearchHit, SearchResults, Segment
-from wartui.termtext import Terminal
+from wartui.cli.termtext import Terminal
 from wartui.textsafe import printable
 
 

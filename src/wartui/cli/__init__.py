@@ -28,12 +28,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__
-from .config import INDEX_ENV, default_index_dir
-from .errors import DiskFull, IndexBusy, WartuiError
-from .model import Article, IngestReport, Repaired, SearchResults, by_file, share_text
+from .. import __version__
+from ..config import INDEX_ENV, default_index_dir
+from ..errors import DiskFull, IndexBusy, WartuiError
+from ..model import Article, IngestReport, Repaired, SearchResults, by_file, share_text
 from .output import COLOR_CHOICES, Output, quiet_when_closed, stop_writing
-from .textsafe import dumps_json, printable
+from ..textsafe import dumps_json, printable
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -162,7 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
                                "gazetteer entry links")
     entities.add_argument("--limit", type=int, default=20, help="rows with --top (default 20)")
     entities.add_argument("--json", action="store_true", help="print JSON")
-    from .cli_workbench import add_parsers
+    from .workbench import add_parsers
 
     add_parsers(commands)
     return parser
@@ -201,7 +201,7 @@ def parse(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.N
     to remove, not an option."""
     args, extra = parser.parse_known_args(argv)
     if extra:
-        from .cli_workbench import take_removed_tags
+        from .workbench import take_removed_tags
 
         if not take_removed_tags(args, extra):
             parser.error("unrecognized arguments: " + " ".join(extra))
@@ -278,11 +278,11 @@ def interrupted(exc: KeyboardInterrupt) -> int:
 def dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     for name in ("doc_id", "doc_a", "doc_b"):  # bytes of argv that are not UTF-8: as in ids
         if isinstance(getattr(args, name, None), str):
-            from .ingest.sources import shown_path  # (not for a search: the ingest modules)
+            from ..ingest.sources import shown_path  # (not for a search: the ingest modules)
 
             setattr(args, name, shown_path(getattr(args, name)))
     con = Output(args.color, args.width)
-    from .library import Library
+    from ..library import Library
 
     library = Library(args.index_dir or default_index_dir())
     if args.command in ("search", "index"):
@@ -299,14 +299,14 @@ def dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         return (EXIT_BUSY if isinstance(exc, IndexBusy)
                 else EXIT_DISK_FULL if isinstance(exc, DiskFull) else EXIT_USAGE)
     except (OSError, sqlite3.DatabaseError) as exc:
-        from . import space
+        from .. import space
 
         if space.is_full(exc, library.index_dir):  # never advise a rebuild: room is all it needs
             print_error(str(space.disk_full(library.index_dir, exc)), con.err)
             return EXIT_DISK_FULL
         if isinstance(exc, OSError):
             raise
-        from .library import damaged  # a store damaged where opening it did not look
+        from ..library import damaged  # a store damaged where opening it did not look
 
         print_error(str(damaged(library.index_dir, f"articles.sqlite: {exc}")), con.err)
         return EXIT_USAGE
@@ -319,26 +319,15 @@ def dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 
 def run_command(library, parser: argparse.ArgumentParser, args: argparse.Namespace,
                 con: Output) -> int:
-    if args.command == "index":
-        return cmd_index(library, args, con)
-    if args.command == "search":
-        return cmd_search(library, args, con)
-    if args.command == "show":
-        return cmd_show(library, args, con)
-    if args.command == "dupes":
-        return cmd_dupes(library, args, con)
-    if args.command == "diff":
-        return cmd_diff(library, args, con)
-    if args.command == "entities":
-        return cmd_entities(library, args, con)
-    if args.command == "stats":
-        return cmd_stats(library, args, con)
-    if args.command == "check":
-        return cmd_check(library, args, con)
-    from .cli_workbench import COMMANDS
+    """The command's function, from one table of every command (the
+    reader's are cli/workbench.py's, imported only when one of them runs)."""
+    command = COMMANDS.get(args.command)
+    if command is None and args.command:
+        from .workbench import COMMANDS as workbench
 
-    if args.command in COMMANDS:
-        return COMMANDS[args.command](library, args, con)
+        command = workbench.get(args.command)
+    if command is not None:
+        return command(library, args, con)
     named = args.index_dir is not None or bool(os.environ.get(INDEX_ENV))
     return cmd_default(library, parser, con.out, named)
 
@@ -411,7 +400,7 @@ def cmd_default(library, parser: argparse.ArgumentParser, out: Console,
     from rich.text import Text
 
     if sys.stdin.isatty() and sys.stdout.isatty():
-        from .tui.app import run_app
+        from ..tui.app import run_app
 
         library.close()
         return run_app(library.index_dir, ask_before_building=named)
@@ -429,7 +418,7 @@ def cmd_default(library, parser: argparse.ArgumentParser, out: Console,
 
 
 def cmd_index(library, args, con: Output) -> int:
-    from .library import WRITE_WAIT
+    from ..library import WRITE_WAIT
 
     wait = WRITE_WAIT if args.wait is None else args.wait
 
@@ -479,7 +468,7 @@ def cmd_check(library, args, con: Output) -> int:
     line on stderr), each finding before it."""
     from rich.text import Text
 
-    from .library import rebuild_hint, repair_hint
+    from ..library import rebuild_hint, repair_hint
 
     repaired = library.repair() if args.repair else []
     findings = library.check()
@@ -556,7 +545,7 @@ def cmd_search(library, args, con: Output) -> int:
     if form == "json":
         print_json(results.to_json())
     elif form == "tsv":
-        from .export import tsv_line
+        from ..export import tsv_line
 
         sys.stdout.write("".join(tsv_line(hit) + "\n" for hit in results.hits))
     else:
@@ -665,6 +654,10 @@ def cmd_entities(library, args, con: Output) -> int:
         return EXIT_OK
     print_entity_groups(found, con.out)
     return EXIT_OK
+
+
+COMMANDS = {"index": cmd_index, "search": cmd_search, "show": cmd_show, "dupes": cmd_dupes,
+            "diff": cmd_diff, "entities": cmd_entities, "stats": cmd_stats, "check": cmd_check}
 
 
 def print_entity_groups(found, out: Console) -> None:
@@ -823,7 +816,7 @@ def print_raw(raw: str, article: Article | None, out: Console) -> None:
     of a line) struck through and marked with their reasons."""
     from rich.text import Text
 
-    from .model import dropped_spans
+    from ..model import dropped_spans
 
     spans = dropped_spans(raw, article.dropped) if article else {}
     for number, line in enumerate(raw.split("\n"), 1):

@@ -11,8 +11,8 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from .model import share_text
-from .textsafe import printable
+from ..model import share_text
+from ..textsafe import printable
 
 SIDE_BY_SIDE_MIN_WIDTH = 100
 REMOVED, ADDED = "red strike", "green underline"

@@ -2,7 +2,7 @@
 `note`, `tags`), results handed on (`export`), and the corpus kept true to
 its files (`sources`, `remove`). Presentation only: the work is in
 `Library`; the program around them (options, exit statuses, pipes) is
-cli.py's.
+the package's (__init__.py).
 
     wartui tag ID... +disputed -todo        notmuch's habit: + adds, - removes
     wartui tag --query "Douma chemical" +x  every result of a query
@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 from .output import Output
-from .textsafe import dumps_json, printable
+from ..textsafe import dumps_json, printable
 
 EXIT_OK, EXIT_NONE_FOUND, EXIT_USAGE = 0, 1, 2
 _REMOVED_TAG = re.compile(r"-\w[\w.\-/]*")
@@ -120,7 +120,7 @@ def cmd_tag(library, args, con: Output) -> int:
     if not add and not remove:
         return _usage(con, "wartui tag: say what to do with +TAG (add) or -TAG (remove), "
                            "e.g. wartui tag ID +disputed -todo")
-    from .annotations import check_tag
+    from ..annotations import check_tag
 
     add, remove = [check_tag(t) for t in add], [check_tag(t) for t in remove]
     if args.query is not None and ids:
@@ -174,7 +174,7 @@ def cmd_tags(library, args, con: Output) -> int:
             con.out.print(_text(f"{count:,} annotated articles written to {args.export}"))
         return EXIT_OK
     if args.import_ is not None:
-        from .annotations import read_export
+        from ..annotations import read_export
 
         added = library.import_annotations(read_export(args.import_))
         if args.json:
@@ -209,7 +209,7 @@ def _export_file(rows, path: Path) -> int:
     """Written whole or not at all."""
     import os
 
-    from .errors import WartuiError
+    from ..errors import WartuiError
 
     partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
@@ -232,7 +232,7 @@ def _write_rows(rows, out) -> int:
 # -- export -----------------------------------------------------------------------------
 
 def cmd_export(library, args, con: Output) -> int:
-    from . import export
+    from .. import export
 
     sort = {"newest": "date"}.get(args.sort, args.sort)
     if args.out is not None:
@@ -299,7 +299,7 @@ def _text(message: str, style: str = ""):
 
 
 def _error(con: Output, message: str) -> None:
-    from .cli import print_error
+    from . import print_error
 
     print_error(message, con.err)
 
