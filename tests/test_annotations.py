@@ -13,6 +13,7 @@ import pytest
 
 from wartui.annotations import ANNOTATIONS_FILE, LAYOUT_VERSION, Annotations
 from wartui.cli import main
+from wartui.library import Library
 
 SEED_000, SEED_001, SEED_003 = ("000_1d8dfec3ee535e83", "001_cddafe3289ae453d",
                                 "003_84e21071b25684eb")
@@ -224,3 +225,18 @@ def test_a_removed_articles_tags_are_orphaned_then_restored(tmp_path, seeds_dir,
     assert "1 new" in run(capsys, index_dir, "index")[1]
     assert found(capsys, index_dir, "tag:disputed") == [SEED_003]
     assert run(capsys, index_dir, "tags", "--orphaned")[0] == 1
+
+
+def test_the_facets_count_the_tags_of_the_hits(index_dir):
+    """The app's facet line offers the reader's tags: each with the hits
+    of the query that carry it (none when nothing is tagged)."""
+    with Library(index_dir) as library:
+        assert library.facets("").tags == {}
+        every = library.ids()
+        library.tag(every[:3], add=["todo"])
+        library.tag(every[:1], add=["disputed"])
+        assert library.tags_of(every[0]) == ["disputed", "todo"]
+        assert library.tags_of(every[4]) == []
+        assert library.facets("").tags == {"todo": 3, "disputed": 1}
+        assert library.facets("-tag:disputed").tags == {"todo": 2}
+        assert library.facets("tag:nothing").tags == {}

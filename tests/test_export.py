@@ -11,6 +11,7 @@ import json
 import pytest
 
 from wartui.cli import main
+from wartui.errors import WartuiError
 from wartui.export import CSV_COLUMNS, cite
 from wartui.library import Library
 from wartui.tui.reading import citation
@@ -111,3 +112,24 @@ def test_the_citation_has_the_url_and_the_day_indexed(tmp_path, capsys):
     _, out, _ = run(capsys, index, "export", "Hama", "--format", "md")
     assert f"1. {line}" in out.replace("\\", "")
     assert cite("T", "", None, "x") == "“T” — unknown source, undated. (wartui id x)"
+
+
+def test_export_ids_writes_the_articles_chosen_whatever_the_query(fakes_index, tmp_path):
+    """The app's `x` with results marked: those articles (every version
+    apart, ids of no article left out), newest first, tags and notes too."""
+    chosen = ["fakes:1965511224", "fakes:1926479049~2", "fakes:no-such-article"]
+    out = tmp_path / "marked.csv"
+    with Library(fakes_index) as library:
+        written = library.export_ids(chosen, "csv", out)
+        dates = {hit.id: hit.date for hit in library.every_hit("", all_versions=True)
+                 if hit.id in chosen}
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert written == len(rows) == 2
+    assert {row["id"] for row in rows} == set(chosen[:2])
+    assert [row["date"] for row in rows] == sorted(dates.values(), reverse=True)
+    tagged = next(row for row in rows if row["id"] == "fakes:1965511224")
+    assert tagged["tags"] == "disputed sana" and "OPCW" in tagged["note"]
+    with Library(fakes_index) as library:
+        assert library.export_ids([], "jsonl", tmp_path / "none.jsonl") == 0
+        with pytest.raises(WartuiError):
+            library.export_ids(chosen, "csv", out, replace=False)

@@ -22,6 +22,7 @@ import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -38,6 +39,7 @@ STORE_FILE = "articles.sqlite"
 WHOOSH_DIR = "whoosh"
 WRITE_LOCK = "write.lock"
 WRITE_PENDING = "write.pending"
+FACET_TAGS = 30  # the reader's tags the facet line counts, most used first
 WRITE_WAIT = 10.0  # seconds a second writer waits for the first, then IndexBusy
 
 # progress(files_done, files_total, records_read)
@@ -476,6 +478,10 @@ class Library:
         hits = self._search.every_hit(reading.text, sort=sort, articles=self._store.get_many,
                                       gazetteer=load_gazetteer(), group=self._cluster_of(),
                                       collapse=not all_versions)
+        return self._annotated(hits)
+
+    def _annotated(self, hits: Iterable) -> Iterator:
+        """`hits` with the reader's tags and notes, read a chunk at a time."""
         chunk: list = []
         for hit in hits:
             chunk.append(hit)
@@ -493,8 +499,6 @@ class Library:
         (export.py); `only`: those of these ids. The file is written whole
         or not at all; an existing one is replaced only with `replace`.
         Returns the results written."""
-        from . import export
-
         path = Path(path)
         if not replace and path.exists():
             raise WartuiError(f"{path} exists already: give another name")
@@ -502,8 +506,31 @@ class Library:
         if only is not None:
             wanted = set(only)
             hits = (hit for hit in hits if hit.id in wanted)
+        return self._write_export(hits, form, path, f"wartui: {query.strip() or 'every report'}")
+
+    def export_ids(self, ids: Iterable[str], form: str, path: str | os.PathLike,
+                   sort: str = "date", replace: bool = True) -> int:
+        """Write the articles `ids` (those of them in the index: the results
+        the reader marked, whatever the query now) to `path` as `export`
+        does, every version apart; newest first unless `sort` says
+        otherwise. Returns the articles written."""
+        path = Path(path)
+        if not replace and path.exists():
+            raise WartuiError(f"{path} exists already: give another name")
+        ids = list(dict.fromkeys(ids))
+        self._open()
+        hits = self._search.every_hit("", sort=sort, articles=self._store.get_many,
+                                      gazetteer=load_gazetteer(), group=self._cluster_of(),
+                                      collapse=False, within=ids)
+        return self._write_export(self._annotated(hits), form, path,
+                                  f"wartui: {len(ids)} articles chosen")
+
+    def _write_export(self, hits, form: str, path: Path, title: str) -> int:
+        """`hits` written to `path` whole or not at all (a file beside it,
+        renamed once written)."""
+        from . import export
+
         partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        title = f"wartui: {query.strip() or 'every report'}"
         try:
             with open(partial, "w", encoding="utf-8", newline="") as out:
                 count = export.write(hits, form, out, title)
@@ -579,6 +606,10 @@ class Library:
         self.annotations.set_note(doc_id, text)
         return True
 
+    def tags_of(self, doc_id: str) -> list[str]:
+        """The article's tags, sorted."""
+        return self.annotations.tags_of([doc_id]).get(doc_id, [])
+
     def tag_counts(self) -> dict[str, int]:
         """{tag: articles carrying it}, most used first (orphans too)."""
         return self.annotations.counts()
@@ -621,9 +652,16 @@ class Library:
         return self._version_index.cluster_of
 
     def facets(self, query: str, typing: bool = False, filters: Iterable[str] = ()) -> Facets:
-        """The query's hits counted by source and by month."""
-        return self._search.facets(self.read_query(query, typing, filters).text,
-                                   gazetteer=load_gazetteer())
+        """The query's hits counted by source, by month, and by the reader's
+        tags (the FACET_TAGS most used in the index, those the hits carry)."""
+        text = self.read_query(query, typing, filters).text
+        facets = self._search.facets(text, gazetteer=load_gazetteer())
+        if not self.annotations.exists():
+            return facets
+        tagged = {tag: self.annotations.tagged(tag)
+                  for tag in list(self.tag_counts())[:FACET_TAGS]}
+        counts = self._search.counts_within(text, tagged, gazetteer=load_gazetteer())
+        return replace(facets, tags=dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))))
 
     def suggest(self, query: str, typing: bool = False) -> str | None:
         """"Did you mean": the query with its unknown words replaced by the

@@ -354,6 +354,7 @@ class Facets:
     total: int
     sources: dict[str, int]  # most hits first
     months: dict[str, int]  # "YYYY-MM" -> hits, in date order (undated left out)
+    tags: dict[str, int] = field(default_factory=dict)  # the reader's, most hits first
 
     def to_json(self) -> dict:
         return asdict(self)

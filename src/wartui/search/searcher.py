@@ -105,6 +105,20 @@ class Searcher:
                       sources=dict(sorted(sources.items(), key=lambda kv: (-kv[1], kv[0]))),
                       months=dict(sorted(months.items())))
 
+    def counts_within(self, text: str, sets: dict[str, set[str]],
+                      gazetteer: Gazetteer | None = None) -> dict[str, int]:
+        """{name: how many of the query's hits have an id in its set}, for
+        the sets with any (the reader's tags among the results)."""
+        mask = self.matches(text, gazetteer)
+        counts = {}
+        for name, ids in sets.items():
+            if ids:
+                among = self.fast.rank(annotated.IdSet(name, frozenset(ids)), exact=True).mask
+                found = int((among & mask).sum())
+                if found:
+                    counts[name] = found
+        return counts
+
     def matches(self, text: str, gazetteer: Gazetteer | None = None):
         """The query's matches, exactly, as a mask over the documents (kept
         from its search when its total was exact)."""
@@ -193,10 +207,11 @@ class Searcher:
                   articles: Callable[[list[str], set[str]], dict[str, Article]] | None = None,
                   gazetteer: Gazetteer | None = None,
                   group: Callable[[str], tuple[str, int] | None] | None = None,
-                  collapse: bool = True, chunk: int = 200):
+                  collapse: bool = True, chunk: int = 200, within=None):
         """Every hit of the query, as `search` makes them, a chunk at a time
-        (an export of all the results: only a chunk's articles in memory)."""
-        _, q, ranked, wanted_ids = self._ranked(text, sort, gazetteer)
+        (an export of all the results: only a chunk's articles in memory).
+        `within`: only the articles of these ids (the ones the reader marked)."""
+        _, q, ranked, wanted_ids = self._ranked(text, sort, gazetteer, within)
         pending, sizes = [], {}
         for hit, others in _collapsed(self._stored(ranked.docs), group, collapse):
             pending.append(hit)
@@ -207,9 +222,10 @@ class Searcher:
                 pending, sizes = [], {}
         yield from self._hits(pending, sizes, q, wanted_ids, articles, gazetteer)
 
-    def _ranked(self, text: str, sort: str, gazetteer: Gazetteer | None):
+    def _ranked(self, text: str, sort: str, gazetteer: Gazetteer | None, within=None):
         """(the query text searched, its query, its ranked documents, the
-        entities it names: by expansion of a name, or as entity:ID)."""
+        entities it names: by expansion of a name, or as entity:ID).
+        `within`: ids the results must be among."""
         if sort not in SORTS:
             raise QueryError(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
         expansions = []
@@ -217,6 +233,9 @@ class Searcher:
         if gazetteer is not None:
             query_text, expansions = expand_query(text, gazetteer)
         q = self.parse(query_text)
+        if within is not None:
+            ids = annotated.IdSet("(these articles)", frozenset(within))
+            q = ids if isinstance(q, wq.Every) and q.fieldname is None else wq.And([q, ids])
         # (scored alike: by date)
         everything = (isinstance(q, wq.Every) and q.fieldname is None
                       or annotated.only_annotations(q))
