@@ -30,7 +30,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from whoosh import query as wq
 
-from wartui import Library, library as library_module
+from wartui import Library, indexing as indexing_module
 from wartui.entities.gazetteer import load_gazetteer
 from wartui.search import writer
 from wartui.search.engine import fast
@@ -62,7 +62,7 @@ def segments_with_deletions(tmp_path_factory, fakes_csv):
     with every 7th row changed: the old versions are deleted in each segment."""
     root = tmp_path_factory.mktemp("segments")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(library_module, "BATCH_SIZE", 150)
+        patch.setattr(indexing_module, "BATCH_SIZE", 150)
         patch.setattr(writer, "SMALL_SEGMENT", 10)
         library = Library(root / "index")
         library.add_paths([fakes_csv])

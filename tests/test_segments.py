@@ -2,7 +2,7 @@
 
 import json
 
-from wartui import Library, library as library_module
+from wartui import Library, indexing as indexing_module
 from wartui.search import writer
 
 
@@ -17,7 +17,7 @@ def _pages(folder, start: int, count: int):
 
 
 def test_adding_a_few_articles_leaves_the_big_segments_alone(tmp_path, monkeypatch):
-    monkeypatch.setattr(library_module, "BATCH_SIZE", 30)
+    monkeypatch.setattr(indexing_module, "BATCH_SIZE", 30)
     monkeypatch.setattr(writer, "SMALL_SEGMENT", 20)
     pages = tmp_path / "pages"
     _pages(pages, 0, 90)
@@ -54,7 +54,7 @@ def test_segments_past_a_share_of_deleted_documents_are_rewritten(tmp_path, monk
     documents in segments for 20,000 live, before)."""
     from wartui.cli import main
 
-    monkeypatch.setattr(library_module, "BATCH_SIZE", 30)
+    monkeypatch.setattr(indexing_module, "BATCH_SIZE", 30)
     monkeypatch.setattr(writer, "SMALL_SEGMENT", 20)
     pages = tmp_path / "pages"
     _pages(pages, 0, 90)
@@ -116,7 +116,7 @@ def test_articles_changed_in_segments_left_alone_come_back_once(tmp_path, monkey
     """Their old versions are deleted in segments that are not rewritten: the
     open library must see those deletions (Whoosh's own refresh kept its
     readers of the old segments, deletions and all)."""
-    monkeypatch.setattr(library_module, "BATCH_SIZE", 30)
+    monkeypatch.setattr(indexing_module, "BATCH_SIZE", 30)
     monkeypatch.setattr(writer, "SMALL_SEGMENT", 20)
     pages = tmp_path / "pages"
     _pages(pages, 0, 90)
