@@ -100,6 +100,21 @@ class SearchScreen(WartuiScreen):
         Binding("q", "quit", "Quit", id="search.quit"),
         Binding("e", "entities", "Entities", id="search.entities",
                 tooltip="The places, armed groups and people these results name most"),
+        # the workbench (on the results: letters in the box); before the keys of
+        # the box in the footer, which has room for the first few at 80 columns
+        Binding("t", "tag", "Tag", id="search.tag",
+                tooltip="On the results: add or remove tags (+tag -tag) of this result, or of "
+                        "the marked ones"),
+        Binding("m", "note", "Note", show=False, id="search.note",
+                tooltip="On the results: write the note of this result (ctrl+s saves it)"),
+        Binding("space", "mark", "Mark", id="search.mark",
+                tooltip="On the results: mark this result or unmark it; t and x then take "
+                        "the marked ones (the marks stay when the query changes)"),
+        Binding("u", "unmark", "Unmark all", id="search.unmark",
+                tooltip="On the results: clear the marks"),
+        Binding("x", "export", "Export", id="search.export",
+                tooltip="On the results: write every result (not only those loaded), or the "
+                        "marked ones, to a .csv, .jsonl or .md file"),
         Binding("down", "down", "Results", show=False, id="search.results",
                 tooltip="From the box into the results (a recalled query: the next one)"),
         Binding("up", "history_back", "Earlier query", show=False, id="search.history_back",
@@ -117,19 +132,6 @@ class SearchScreen(WartuiScreen):
         Binding("f5", "refresh", "Refresh", show=False, id="search.refresh",
                 tooltip="Reopen the index to see what another process added (checked "
                         "every few seconds anyway)"),
-        # the workbench (on the results: letters in the box)
-        Binding("t", "tag", "Tag", id="search.tag",
-                tooltip="Add or remove tags (+tag -tag) of this result, or of the marked ones"),
-        Binding("m", "note", "Note", show=False, id="search.note",
-                tooltip="Write the note of this result (ctrl+s saves it)"),
-        Binding("space", "mark", "Mark", id="search.mark",
-                tooltip="Mark this result or unmark it: t and x then take the marked ones "
-                        "(the marks stay when the query changes)"),
-        Binding("u", "unmark", "Unmark all", id="search.unmark",
-                tooltip="Clear the marks"),
-        Binding("x", "export", "Export", id="search.export",
-                tooltip="Write every result, or the marked ones, to a .csv, .jsonl or .md "
-                        "file"),
     ]
 
     sort: reactive[str] = reactive("relevance", init=False)
@@ -739,7 +741,8 @@ class SearchScreen(WartuiScreen):
         marked = list(self.query_one(ResultList).marked)
         request = self.shown
         if marked:
-            what = f"The {len(marked):,} marked article{'s' if len(marked) != 1 else ''}"
+            what = (f"The {len(marked):,} marked articles" if len(marked) > 1
+                    else "The marked article")
             default = default_export_path("marked")
             sort = request.sort if request is not None else "date"
 
@@ -751,7 +754,9 @@ class SearchScreen(WartuiScreen):
                 self.notify("No results to export.", severity="warning", timeout=3)
                 return
             described, query = self._described(), self.listed_query
-            what = f"Every result of {described or 'everything'}"
+            what = (f"Every result of “{described}”" if described else "Every article")
+            what += ("" if request.all_versions
+                     else ", one per story as listed (ctrl+g: every version)")
             default = default_export_path(described)
 
             def write(lib, path, form):

@@ -91,7 +91,8 @@ class WorkbenchScreen(WartuiScreen):
     def compose_body(self) -> ComposeResult:
         with Vertical(id=self.BOX_ID, classes="workbench"):
             yield Static(Text(self.box_title, style="bold"), classes="workbench-title")
-            yield Static(Text(safe(self.what, keep_newlines=False)), classes="workbench-what")
+            yield Static(Text(safe(self.what, keep_newlines=False), no_wrap=True,
+                              overflow="ellipsis"), classes="workbench-what")
             yield from self.compose_field()
             yield Static("", classes="workbench-problem")
             yield Static(Text(self.keys_text()), classes="workbench-keys")
