@@ -130,6 +130,25 @@ class WartuiApp(App):
 
     # -- start-up ------------------------------------------------------------------
 
+    async def on_event(self, event) -> None:
+        """Keys follow the focus. Textual hands each key to the widget that
+        has the focus when the key arrives; keys that arrive together (over
+        SSH, from a paste or tmux) are all queued to that widget before the
+        first one runs. When the first moves the focus into a text box (`/`
+        on the results or in an article), the letters after it reach the app
+        unhandled, from the widget that had the focus: they are typed into
+        the box instead, as the reader typed them."""
+        from textual import events
+        from textual.widgets import Input, TextArea
+
+        if (isinstance(event, events.Key) and event.is_forwarded and event.is_printable
+                and isinstance(self.focused, (Input, TextArea))):
+            retyped = events.Key(event.key, event.character)
+            retyped.set_sender(self)
+            self.focused.post_message(retyped)
+            return
+        await super().on_event(event)
+
     def on_mount(self) -> None:
         if self.keymap_file is not None:
             self.load_keymap(self.keymap_file)

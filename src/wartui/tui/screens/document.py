@@ -29,7 +29,7 @@ from ..widgets.find_bar import FindBar
 from ..widgets.footer import KeyFooter
 from ..widgets.legend import EntityLegend
 from ..widgets.passage_view import PassageView
-from .base import ScrollKeys, WartuiScreen
+from .base import ScrollKeys, WartuiScreen, focus_now
 
 # What n/N step through, by what is shown: one binding each, so that the
 # footer and the help name it ("Next hit" on the raw page stepped through
@@ -291,7 +291,7 @@ class DocumentScreen(ScrollKeys, WartuiScreen):
         bar = self.query_one(FindBar)
         bar.value = ""
         self.add_class("-finding")
-        bar.focus()
+        focus_now(bar)
 
     def on_input_changed(self, event: FindBar.Changed) -> None:
         """Found as typed: the first match from the top of the view on."""

@@ -48,7 +48,7 @@ from ..widgets.facets import FacetBar
 from ..widgets.footer import KeyFooter
 from ..widgets.query_input import QueryInput
 from ..widgets.results import ResultList
-from .base import WartuiScreen
+from .base import WartuiScreen, focus_now
 
 # Results are fetched a screenful at a time: the core builds a snippet for every
 # hit it returns (about 2 ms each), so fetching only what shows keeps each
@@ -293,7 +293,7 @@ class SearchScreen(WartuiScreen):
             self.search()
 
     def focus_box(self) -> None:
-        self.query_one("#query", Input).focus()
+        focus_now(self.query_one("#query", Input))
 
     def search(self, limit: int = 0) -> None:
         if not self.ready:
@@ -540,14 +540,14 @@ class SearchScreen(WartuiScreen):
         if event.step > 0:
             self.action_to_results()
         elif self.filters:
-            self.query_one(ChipBar).focus()
+            focus_now(self.query_one(ChipBar))
         else:
             self.focus_box()
 
     def on_chip_bar_left(self, event: ChipBar.Left) -> None:
         event.stop()
         if event.step > 0:
-            self.query_one(FacetBar).focus()
+            focus_now(self.query_one(FacetBar))
         else:
             self.focus_box()
 
@@ -655,7 +655,7 @@ class SearchScreen(WartuiScreen):
         if not results.option_count:
             return
         if self.focused is not results:
-            results.focus()
+            focus_now(results)
             if results.highlighted is None:
                 results.highlighted = 0
         else:
