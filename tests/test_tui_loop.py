@@ -782,3 +782,51 @@ def test_escape_from_a_diff_and_the_versions_returns_to_the_article_where_it_was
         assert pilot.app.screen.query_text == "Rastan"
 
     run(app, scenario, size=(100, 20))
+
+
+# -- keys that arrive together (over SSH, a paste, tmux send-keys) ---------------------------
+
+def burst(app, keys: str) -> None:
+    """`keys` delivered at once, as a terminal's read hands them to the app
+    over a slow link: every key queued before the first is handled."""
+    from textual import events
+
+    for key in keys:
+        event = events.Key("slash" if key == "/" else key, key)
+        event.set_sender(app)  # (as Pilot's keys, from the app's driver)
+        app.post_message(event)
+
+
+def test_keys_typed_after_slash_in_one_burst_go_to_the_box(seed_index):
+    """`/Aleppo` typed fast from the results: all of it in the box, none of
+    it taken as a results key (`e` opened the entity browser)."""
+    app = WartuiApp(seed_index)
+
+    async def scenario(pilot):
+        await type_query(pilot, "Syria")
+        await pilot.press("down")
+        await settle(pilot)
+        assert isinstance(pilot.app.focused, ResultList)
+        burst(pilot.app, "/Aleppo")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, SearchScreen)
+        assert pilot.app.focused.id == "query"
+        assert pilot.app.focused.value == "SyriaAleppo"
+
+    run(app, scenario)
+
+
+def test_keys_typed_after_slash_in_one_burst_go_to_the_find_line(seed_index):
+    app = WartuiApp(seed_index)
+
+    async def scenario(pilot):
+        await type_query(pilot, "Rastan")
+        await pilot.press("enter")
+        await settle(pilot)
+        article = pilot.app.screen
+        assert isinstance(article, DocumentScreen)
+        burst(pilot.app, "/syrian")
+        await settle(pilot)
+        assert pilot.app.screen is article and article.found == "syrian"
+
+    run(app, scenario)

@@ -130,6 +130,25 @@ class WartuiApp(App):
 
     # -- start-up ------------------------------------------------------------------
 
+    async def on_event(self, event) -> None:
+        """Keys follow the focus. Textual hands each key to the widget that
+        has the focus when the key arrives; keys that arrive together (over
+        SSH, from a paste or tmux) are all queued to that widget before the
+        first one runs. When the first moves the focus into a text box (`/`
+        on the results or in an article), the letters after it reach the app
+        unhandled, from the widget that had the focus: they are typed into
+        the box instead, as the reader typed them."""
+        from textual import events
+        from textual.widgets import Input, TextArea
+
+        if (isinstance(event, events.Key) and event.is_forwarded and event.is_printable
+                and isinstance(self.focused, (Input, TextArea))):
+            retyped = events.Key(event.key, event.character)
+            retyped.set_sender(self)
+            self.focused.post_message(retyped)
+            return
+        await super().on_event(event)
+
     def on_mount(self) -> None:
         if self.keymap_file is not None:
             self.load_keymap(self.keymap_file)
@@ -345,6 +364,82 @@ class WartuiApp(App):
 
         self._to_search()
         self.push_screen(IndexingScreen(self.gate, first_run=False), done)
+
+    # -- the reader's tags and notes (screens/workbench.py) ------------------------------
+
+    def edit_tags(self, ids: list[str], what: str, current: list[str] = ()) -> None:
+        """`t`: add or remove tags of the articles `ids` (one, or the marked
+        ones), in a box offering the tags in use."""
+        self.run_worker(self._edit_tags(list(ids), what, list(current)), group="workbench",
+                        exclusive=True, exit_on_error=False)
+
+    async def _edit_tags(self, ids: list[str], what: str, current: list[str]) -> None:
+        from .screens.workbench import TagScreen, changes_text
+
+        in_use = await self.gate.call_aside(lambda lib: lib.tag_counts())
+
+        async def apply(add: list[str], remove: list[str]) -> str:
+            changed, missing = await self.gate.call(lambda lib: lib.tag(ids, add, remove))
+            found = len(ids) - len(missing)
+            if not found:
+                raise WartuiError("This article is no longer in the index.")
+            articles = f"{found} article{'s' if found != 1 else ''}"
+            if not changed:
+                message = (f"No change: the {articles} had these tags already "
+                           f"({changes_text(add, remove)}).") if found > 1 else (
+                    f"No change: the article had these tags already "
+                    f"({changes_text(add, remove)}).")
+            else:
+                message = (f"Tagged {changed} article{'s' if changed != 1 else ''}: "
+                           f"{changes_text(add, remove)}")
+                if changed < found:
+                    message += f" ({found - changed} had them already)"
+                message += "."
+            if missing:
+                message += f" {len(missing)} no longer in the index."
+            return printable(message, keep_newlines=False)
+
+        def done(message: str | None) -> None:
+            if message:
+                self.notify(message, timeout=4, markup=False)
+                self.annotations_changed(ids)
+
+        self.push_screen(TagScreen(self.gate, what, current, in_use, apply, count=len(ids)),
+                         done)
+
+    def edit_note(self, doc_id: str, what: str) -> None:
+        """`m`: the article's note, in a text area (ctrl+s saves)."""
+        self.run_worker(self._edit_note(doc_id, what), group="workbench", exclusive=True,
+                        exit_on_error=False)
+
+    async def _edit_note(self, doc_id: str, what: str) -> None:
+        from .screens.workbench import NoteScreen
+
+        note = await self.gate.call_aside(lambda lib: lib.note(doc_id)) or ""
+
+        async def apply(text: str) -> str:
+            if not await self.gate.call(lambda lib: lib.set_note(doc_id, text)):
+                raise WartuiError("This article is no longer in the index: the note is not "
+                                  "saved.")
+            if text.strip():
+                return "Saved the note."
+            return "Removed the note." if note.strip() else "The note is empty: nothing saved."
+
+        def done(message: str | None) -> None:
+            if message:
+                self.notify(message, timeout=3, markup=False)
+                self.annotations_changed([doc_id])
+
+        self.push_screen(NoteScreen(self.gate, what, note, apply), done)
+
+    def annotations_changed(self, ids: list[str]) -> None:
+        """The reader's tags or notes of `ids` changed: the results (their
+        markers, the facet line) and an article open on one of them show
+        them as they are now."""
+        self.search_screen.annotations_changed()
+        for screen in self.screen_stack:
+            if isinstance(screen, DocumentScreen) and screen.doc_id in ids:
+                screen.annotations_changed()
 
     def toggle_theme(self) -> None:
         self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]

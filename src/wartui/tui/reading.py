@@ -62,7 +62,8 @@ STOP_WORDS = frozenset("a an and are as at be by can for from have if in is it m
                        "or tbd that the this to us we when will with yet you your".split())
 OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
 # Fields whose words are not in the body: searching source:reuters marks nothing.
-UNMARKED_FIELDS = frozenset({"source", "date", "author", "id", "url"})
+# (tag:, note: and has: are the reader's annotations, not words of the text.)
+UNMARKED_FIELDS = frozenset({"source", "date", "author", "id", "url", "tag", "note", "has"})
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "ers", "er", "ed", "es", "ly",
              "s", "e", "y")
 _FIELD = re.compile(r"(?<![^\s(])([-+]?)(\w+):(\[[^\]]*\]|\"[^\"]*\"|\([^)]*\)|[^\s()]+)")
@@ -195,10 +196,13 @@ def meta_line(article: Article) -> str:
     return " · ".join(safe(p, keep_newlines=False) for p in parts)
 
 
-def article_passages(article: Article, terms: HitTerms = HitTerms()
+def article_passages(article: Article, terms: HitTerms = HitTerms(),
+                     tags: list[str] | tuple[str, ...] = (), note: str = ""
                      ) -> tuple[list[Passage], list[Mark]]:
-    """Title, a line of source/date/author/id, then the paragraphs with the
-    entities styled by type (in the title too) and the search hits as marks."""
+    """Title, a line of source/date/author/id, the reader's tags and the
+    first line of their note (when it has them), then the paragraphs with
+    the entities styled by type (in the title too) and the search hits as
+    marks."""
     by_paragraph: dict[int, list[EntitySpan]] = {}
     for span in article.entities:
         by_paragraph.setdefault(span.paragraph, []).append(span)
@@ -207,7 +211,9 @@ def article_passages(article: Article, terms: HitTerms = HitTerms()
         article.display_title, [(s.start, s.end, s.type) for s in named
                                 if s.type in ENTITY_TYPES], "title", space_after=0,
         marks=find_hits(article.display_title, named, terms) if terms else [])
-    passages = [title, safe_passage(meta_line(article), [], "meta")[0]]
+    annotations = annotation_passages(tags, note)
+    passages = [title, safe_passage(meta_line(article), [], "meta",
+                                    space_after=0 if annotations else 1)[0], *annotations]
     headings = set(article.headings)
     marks = [Mark(0, start, end) for start, end in title_hits]
     for number, paragraph in enumerate(article.paragraphs):
@@ -221,6 +227,52 @@ def article_passages(article: Article, terms: HitTerms = HitTerms()
     if not article.paragraphs:
         passages.append(Passage("(this article has no text)", style="meta"))
     return passages, marks
+
+
+# -- the reader's tags and notes ---------------------------------------------------------
+
+MARKED = "●"  # a result marked (space), in the results list
+NOTE_MARK = "✎"  # an article with a note, in the results list
+
+
+def tag_marker(tags: list[str] | tuple[str, ...], most: int = 32) -> str:
+    """The tags as the results list and the facet line show them, in
+    brackets: "[disputed todo]"; past about `most` characters, the rest
+    counted ("[disputed +2]")."""
+    shown: list[str] = []
+    for number, tag in enumerate(tags):
+        rest = len(tags) - number - 1
+        room = most - 2 - len(" ".join(shown)) - (len(f" +{rest}") if rest else 0)
+        if shown and len(tag) + 1 > room:
+            return "[" + " ".join(shown) + f" +{len(tags) - number}]"
+        shown.append(safe(tag, keep_newlines=False))
+    return "[" + " ".join(shown) + "]"
+
+
+def first_line(text: str, most: int = 200) -> str:
+    """The first line of a note with something on it, "…" when there is more."""
+    lines = [line.strip() for line in safe(text).split("\n") if line.strip()]
+    if not lines:
+        return ""
+    line = lines[0]
+    if len(line) > most:
+        return line[:most - 1].rstrip() + "…"
+    return line + (" …" if len(lines) > 1 else "")
+
+
+def annotation_passages(tags: list[str] | tuple[str, ...], note: str) -> list[Passage]:
+    """The reader's tags and note under an article's title: "Tags: [disputed
+    todo] (t)", "Note: the first line … (m)"."""
+    out = []
+    if tags:
+        out.append(Passage("Tags: " + tag_marker(tags, most=200) + "  (t changes them)",
+                           style="annotation", space_after=0))
+    if note.strip():
+        out.append(Passage("Note: " + first_line(note) + "  (m edits it)",
+                           style="annotation", space_after=0))
+    if out:
+        out[-1] = replace(out[-1], space_after=1)
+    return out
 
 
 def raw_passages(raw: str | None, dropped: list[Dropped]) -> tuple[list[Passage], list[Mark]]:

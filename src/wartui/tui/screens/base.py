@@ -18,6 +18,15 @@ from ..widgets.footer import KeyFooter
 from ..widgets.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmall
 
 
+def focus_now(widget: Widget) -> None:
+    """Focus `widget` before the next key is handled. `Widget.focus()` moves
+    the focus later (call_later), behind the keys already queued: over SSH,
+    from a paste or tmux, the keys typed after `/` arrive together with it
+    and went to what had the focus (`e` of "Aleppo" opened the entity
+    browser from the results)."""
+    widget.screen.set_focus(widget)
+
+
 class WartuiScreen(Screen):
     """A screen of the app. Subclasses write `compose_body`."""
 

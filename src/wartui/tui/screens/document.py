@@ -29,7 +29,7 @@ from ..widgets.find_bar import FindBar
 from ..widgets.footer import KeyFooter
 from ..widgets.legend import EntityLegend
 from ..widgets.passage_view import PassageView
-from .base import ScrollKeys, WartuiScreen
+from .base import ScrollKeys, WartuiScreen, focus_now
 
 # What n/N step through, by what is shown: one binding each, so that the
 # footer and the help name it ("Next hit" on the raw page stepped through
@@ -82,6 +82,10 @@ class DocumentScreen(ScrollKeys, WartuiScreen):
         Binding("D", "diff_with", "Diff with…", id="document.diff",
                 tooltip="Compare with the article remembered for a diff; remembers this "
                         "one when there is none (the palette remembers another)"),
+        Binding("t", "tag", "Tag", id="document.tag",
+                tooltip="Add or remove tags of this article (+tag -tag)"),
+        Binding("m", "note", "Note", id="document.note",
+                tooltip="Write the note of this article (ctrl+s saves it)"),
     ]
 
     raw = reactive(False, init=False)
@@ -94,14 +98,18 @@ class DocumentScreen(ScrollKeys, WartuiScreen):
 
     @staticmethod
     async def read(gate, doc_id: str) -> tuple:
-        """The article and its entities (`read`), from the library thread."""
-        return await gate.call(lambda lib: (lib.article(doc_id), lib.entities(doc_id)))
+        """The article, its entities and the reader's (tags, note) on it
+        (`read`), from the library thread."""
+        return await gate.call(lambda lib: (lib.article(doc_id), lib.entities(doc_id),
+                                            (lib.tags_of(doc_id), lib.note(doc_id) or "")))
 
     def _reset(self, doc_id: str, query: str, entity_ids, read=None) -> None:
         self.doc_id = doc_id
         self.search_query = query
         self.terms = hit_terms(query, entity_ids)
         self.article: Article | None = None
+        self.tags: list[str] = []  # the reader's, on this article
+        self.note = ""
         self._raw_page: str | None = None
         self._position: tuple[int | None, int] = (None, 0)  # mark, total
         self._entity_entries: list = []
@@ -183,7 +191,7 @@ class DocumentScreen(ScrollKeys, WartuiScreen):
     async def _read_and_show(self) -> None:
         self._show_read(*await self.read(self.gate, self.doc_id))
 
-    def _show_read(self, article: Article | None, pairs) -> None:
+    def _show_read(self, article: Article | None, pairs, annotations=((), "")) -> None:
         view = self.query_one(PassageView)
         if article is None:
             view.show([Passage(f"No article with id {safe(self.doc_id, False)}.", style="meta")])
@@ -191,6 +199,7 @@ class DocumentScreen(ScrollKeys, WartuiScreen):
             self._bar()
             return
         self.article = article
+        self.tags, self.note = list(annotations[0]), annotations[1]
         self._show_entities(entity_entries(pairs))
         self._show_text()
 
@@ -207,7 +216,8 @@ class DocumentScreen(ScrollKeys, WartuiScreen):
         if self.raw:
             passages, self._marks = raw_passages(self._raw_page, self.article.dropped)
         else:
-            passages, self._marks = article_passages(self.article, self.terms)
+            passages, self._marks = article_passages(self.article, self.terms, self.tags,
+                                                     self.note)
         view.show(passages, self._marks)
 
     @property
@@ -281,7 +291,7 @@ class DocumentScreen(ScrollKeys, WartuiScreen):
         bar = self.query_one(FindBar)
         bar.value = ""
         self.add_class("-finding")
-        bar.focus()
+        focus_now(bar)
 
     def on_input_changed(self, event: FindBar.Changed) -> None:
         """Found as typed: the first match from the top of the view on."""
@@ -371,6 +381,34 @@ class DocumentScreen(ScrollKeys, WartuiScreen):
             return
         self.app.copy_to_clipboard(citation(self.article))
         self.notify("Copied the article with a citation line (OSC 52).", timeout=3)
+
+    # -- the reader's tags and note (t, m) ---------------------------------------------
+
+    def action_tag(self) -> None:
+        if self.article is not None:
+            self.app.edit_tags([self.doc_id], self.article.display_title, self.tags)
+
+    def action_note(self) -> None:
+        if self.article is not None:
+            self.app.edit_note(self.doc_id, self.article.display_title)
+
+    def annotations_changed(self) -> None:
+        """The tags or note changed (t, m): read again, shown under the title."""
+        self.run_job(self._reread_annotations, self.doc_id, group="annotations")
+
+    async def _reread_annotations(self, doc_id: str) -> None:
+        tags, note = await self.gate.call(
+            lambda lib: (lib.tags_of(doc_id), lib.note(doc_id) or ""))
+        if doc_id != self.doc_id or self.article is None:
+            return  # (reopened on another article meanwhile)
+        self.tags, self.note = tags, note
+        if not self.raw:  # (the raw page has no header: the text shows them when back)
+            view = self.query_one(PassageView)
+            scroll, found = round(view.scroll_y), self.found
+            self._show_text()
+            if found:
+                self._find(found, from_line=scroll)
+            view.scroll_to(y=scroll, animate=False, immediate=True)
 
     def action_versions(self) -> None:
         if self.article is None:

@@ -27,19 +27,27 @@ QUERY_SYNTAX = (  # README's table; examples short enough for 80 columns
     ("date:[2018-01 to 2018-04]", "a range of dates; either end may be left out"),
     ("bomb*  Yarm?uk", "wildcards"),
     ("entity:deir-ez-zor", "articles naming an entity, in any spelling"),
+    ("tag:disputed -tag:read", "your tags (t adds them); tag:* any tag"),
+    ("has:note  note:OPCW", "articles with a note (m writes one); a word in it"),
     ("chem", "while typing, the last word is a prefix (chem*)"),
     ("(empty)", "everything, newest first"),
 )
 SCREEN_PARTS = (
     ("The line under the box",
      "how many reports the query finds (\"for chem*\" when it was searched as that), "
-     "the sort (ctrl+t) and whether each story shows once (ctrl+g)."),
+     "the sort (ctrl+t), whether each story shows once (ctrl+g), and how many results "
+     "are marked (space; u clears the marks, which stay when the query changes)."),
     ("The facet line",
-     "the sources with the most results, each with its count, then a sparkline of the "
-     "results by month, from the first month to the last: one bar a month (or a few "
-     "months, when there are many), taller for more reports. tab moves into it: ←/→ over "
-     "the sources and the bars, enter keeps only that source (or those months: "
-     "shift+←/→ widens the bars picked), - leaves a source out."),
+     "your tags the results carry ([disputed] 2), the sources with the most results, "
+     "each with its count, then a sparkline of the results by month, from the first "
+     "month to the last: one bar a month (or a few months, when there are many), taller "
+     "for more reports. tab moves into it: ←/→ over the tags, sources and bars, enter "
+     "keeps only that tag or source (or those months: shift+←/→ widens the bars picked), "
+     "- leaves a tag or source out."),
+    ("A result",
+     "● when marked; after its source and date, your tags in brackets and ✎ when it has "
+     "a note. t tags it (or the marked ones), m writes its note, x exports every result "
+     "(or the marked ones) to a .csv, .jsonl or .md file you name."),
     ("The chips",
      "the filters picked, under the box, written as the query text they stand for "
      "(source:\"sana\", date:2017-04). tab reaches them too; backspace removes one."),

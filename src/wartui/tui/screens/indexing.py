@@ -1,6 +1,7 @@
-"""Building the index of the bundled seeds, with progress (the first run,
-and "re-index" from the command palette). Dismissed with the report's
-summary, or with an error message."""
+"""Building the index, with progress: of the bundled seeds on the first
+run; of the index's own sources (the files and folders it was built from,
+`Library.reindex`) from the command palette's "Re-index". Dismissed with
+the report's summary, or with an error message."""
 
 from __future__ import annotations
 
@@ -31,8 +32,9 @@ class IndexingScreen(WartuiScreen):
             yield Static(Text("Welcome to wartui" if self.first_run else "Re-indexing",
                               style="bold"), id="indexing-title")
             yield Static("There is no index yet: building one from the bundled seed reports…"
-                         if self.first_run else "Indexing the bundled seed reports again "
-                         "(only what changed)…", id="indexing-what")
+                         if self.first_run else "Indexing the files and folders this index "
+                         "was built from again (only what changed; what is gone from them "
+                         "is removed)…", id="indexing-what")
             yield ProgressBar(total=None, show_eta=False, id="indexing-bar")
             yield Static("", id="indexing-count")
 
@@ -45,12 +47,21 @@ class IndexingScreen(WartuiScreen):
         def progress(files_done: int, files_total: int, records: int) -> None:
             post(self.Progress(files_done, files_total, records))
 
-        try:
-            report = await self.gate.write(lambda lib: lib.add_seeds(progress=progress))
-        except WartuiError as error:
-            self.dismiss(f"Could not build the index: {error}")
+        if self.first_run:
+            try:
+                report = await self.gate.write(lambda lib: lib.add_seeds(progress=progress))
+            except WartuiError as error:
+                self.dismiss(f"Could not build the index: {error}")
+                return
+            self.dismiss(f"Indexed the seeds: {report.summary()}.")
             return
-        self.dismiss(f"Indexed the seeds: {report.summary()}.")
+        # its own sources, never the seeds (but for an index still empty: reindex's rule)
+        try:
+            report = await self.gate.write(lambda lib: lib.reindex(progress=progress))
+        except WartuiError as error:
+            self.dismiss(f"Could not re-index: {error}")
+            return
+        self.dismiss(f"Re-indexed the sources: {report.summary()}.")
 
     def on_indexing_screen_progress(self, event: Progress) -> None:
         bar = self.query_one(ProgressBar)

@@ -19,6 +19,11 @@ the facet line (tab moves into them); up/down in the empty box and ctrl+r
 recall earlier queries (kept per index by the library); ctrl+s saves the
 search, ctrl+o opens the saved ones; e on the results browses the entities
 they name.
+
+The workbench, on the results: space marks a result (the marks stay across
+queries, as fzf's --multi keeps them; u clears them), t tags the highlighted
+result or the marked ones, m writes the highlighted one's note, x exports
+every result (or the marked ones) to a file.
 """
 
 from __future__ import annotations
@@ -43,7 +48,7 @@ from ..widgets.facets import FacetBar
 from ..widgets.footer import KeyFooter
 from ..widgets.query_input import QueryInput
 from ..widgets.results import ResultList
-from .base import WartuiScreen
+from .base import WartuiScreen, focus_now
 
 # Results are fetched a screenful at a time: the core builds a snippet for every
 # hit it returns (about 2 ms each), so fetching only what shows keeps each
@@ -60,6 +65,7 @@ FACETS_CACHED = 64  # queries whose facets are kept (backspacing finds them agai
 PLACEHOLDER = 'Search reports: words, "a phrase", OR, -word, date:2018-04 … (F1: help)'
 SORTS = ("relevance", "date", "oldest")  # ctrl+t goes round them
 SORT_NAMES = {"relevance": "by relevance", "date": "newest first", "oldest": "oldest first"}
+WORKBENCH_ACTIONS = frozenset({"tag", "note", "mark", "unmark", "export"})
 
 
 @dataclass(frozen=True)
@@ -94,6 +100,21 @@ class SearchScreen(WartuiScreen):
         Binding("q", "quit", "Quit", id="search.quit"),
         Binding("e", "entities", "Entities", id="search.entities",
                 tooltip="The places, armed groups and people these results name most"),
+        # the workbench (on the results: letters in the box); before the keys of
+        # the box in the footer, which has room for the first few at 80 columns
+        Binding("t", "tag", "Tag", id="search.tag",
+                tooltip="On the results: add or remove tags (+tag -tag) of this result, or of "
+                        "the marked ones"),
+        Binding("m", "note", "Note", show=False, id="search.note",
+                tooltip="On the results: write the note of this result (ctrl+s saves it)"),
+        Binding("space", "mark", "Mark", id="search.mark",
+                tooltip="On the results: mark this result or unmark it; t and x then take "
+                        "the marked ones (the marks stay when the query changes)"),
+        Binding("u", "unmark", "Unmark all", id="search.unmark",
+                tooltip="On the results: clear the marks"),
+        Binding("x", "export", "Export", id="search.export",
+                tooltip="On the results: write every result (not only those loaded), or the "
+                        "marked ones, to a .csv, .jsonl or .md file"),
         Binding("down", "down", "Results", show=False, id="search.results",
                 tooltip="From the box into the results (a recalled query: the next one)"),
         Binding("up", "history_back", "Earlier query", show=False, id="search.history_back",
@@ -133,6 +154,7 @@ class SearchScreen(WartuiScreen):
         # a query): it stays there when the screen shows
         self.keep_focus = False
         self.filters: tuple[Filter, ...] = ()  # picked from the facet line, as chips
+        self._status_shown: tuple[Text, str] = (Text(), "")  # the line, without the marks
         self.recall = Recall()  # earlier queries (the library's history, once open)
 
     def compose_body(self) -> ComposeResult:
@@ -161,6 +183,11 @@ class SearchScreen(WartuiScreen):
         if action in ("quit", "entities"):
             # q and e are letters in the box: not shown there (ctrl+q is)
             return not in_box
+        if action in WORKBENCH_ACTIONS:
+            # on the results only (letters in the box; x and space the facet line's there)
+            if not isinstance(self.focused, ResultList):
+                return False
+            return bool(self.query_one(ResultList).marked) if action == "unmark" else True
         if action == "history_back":
             # up in the box: only when empty, or on a query recalled
             return in_box and (not self.query_text or self.recall.recalling(self.query_text))
@@ -266,7 +293,7 @@ class SearchScreen(WartuiScreen):
             self.search()
 
     def focus_box(self) -> None:
-        self.query_one("#query", Input).focus()
+        focus_now(self.query_one("#query", Input))
 
     def search(self, limit: int = 0) -> None:
         if not self.ready:
@@ -412,6 +439,12 @@ class SearchScreen(WartuiScreen):
         self.shown = request
 
     def _status(self, text: Text, kind: str) -> None:
+        self._status_shown = (text, kind)
+        marked = len(self.query_one(ResultList).marked)
+        if marked:  # (kept across queries: said on every line)
+            text = text.copy()
+            text.append(" · ")
+            text.append(f"{marked:,} marked", style="bold")
         status = self.query_one("#status", Static)
         status.update(text)
         status.set_class(kind == "-error", "-error")
@@ -507,14 +540,14 @@ class SearchScreen(WartuiScreen):
         if event.step > 0:
             self.action_to_results()
         elif self.filters:
-            self.query_one(ChipBar).focus()
+            focus_now(self.query_one(ChipBar))
         else:
             self.focus_box()
 
     def on_chip_bar_left(self, event: ChipBar.Left) -> None:
         event.stop()
         if event.step > 0:
-            self.query_one(FacetBar).focus()
+            focus_now(self.query_one(FacetBar))
         else:
             self.focus_box()
 
@@ -622,7 +655,7 @@ class SearchScreen(WartuiScreen):
         if not results.option_count:
             return
         if self.focused is not results:
-            results.focus()
+            focus_now(results)
             if results.highlighted is None:
                 results.highlighted = 0
         else:
@@ -646,3 +679,97 @@ class SearchScreen(WartuiScreen):
 
     def watch_all_versions(self) -> None:
         self.search()
+
+    # -- the workbench: marks, tags, notes, export (screens/workbench.py) -------------
+
+    def annotations_changed(self) -> None:
+        """Tags or a note changed: the results show them as they are now (the
+        same page, the same result highlighted), the facet line too."""
+        self._facets.clear()
+        results = self.query_one(ResultList)
+        if self.shown is None:
+            return
+        self._highlight = results.highlighted
+        self.search(limit=max(len(results.hits), self._screenful()))
+
+    def _marks_changed(self) -> None:
+        self._status(*self._status_shown)
+        self.refresh_bindings()  # (u: only with marks)
+
+    def action_mark(self) -> None:
+        results = self.query_one(ResultList)
+        if results.toggle_mark() is None:
+            return
+        self._marks_changed()
+        results.action_cursor_down()  # as fzf's tab: on to the next one
+
+    def action_unmark(self) -> None:
+        count = self.query_one(ResultList).clear_marks()
+        self._marks_changed()
+        if count:
+            self.notify(f"Unmarked {count:,} result{'s' if count != 1 else ''}.", timeout=2)
+
+    def action_tag(self) -> None:
+        results = self.query_one(ResultList)
+        if results.marked:
+            titles = list(results.marked.values())
+            what = "; ".join(titles[:3]) + (f"; and {len(titles) - 3:,} more"
+                                            if len(titles) > 3 else "")
+            self.app.edit_tags(list(results.marked), what)
+            return
+        hit = results.highlighted_hit()
+        if hit is None:
+            self.notify("No result to tag.", severity="warning", timeout=3)
+            return
+        self.app.edit_tags([hit.id], hit.title or hit.id, hit.tags)
+
+    def action_note(self) -> None:
+        hit = self.query_one(ResultList).highlighted_hit()
+        if hit is None:
+            self.notify("No result to write a note on.", severity="warning", timeout=3)
+            return
+        self.app.edit_note(hit.id, hit.title or hit.id)
+
+    def _described(self) -> str:
+        """The search on screen as the query text it stands for, chips too."""
+        return " ".join(part for part in (self.listed_query.strip(),
+                                          *(f.text for f in self.filters)) if part)
+
+    def action_export(self) -> None:
+        from .workbench import ExportScreen, default_export_path
+
+        marked = list(self.query_one(ResultList).marked)
+        request = self.shown
+        if marked:
+            what = (f"The {len(marked):,} marked articles" if len(marked) > 1
+                    else "The marked article")
+            default = default_export_path("marked")
+            sort = request.sort if request is not None else "date"
+
+            def write(lib, path, form):
+                return lib.export_ids(marked, form, path,
+                                      sort="date" if sort == "relevance" else sort)
+        else:
+            if request is None or not self.query_one(ResultList).hits:
+                self.notify("No results to export.", severity="warning", timeout=3)
+                return
+            described, query = self._described(), self.listed_query
+            what = (f"Every result of “{described}”" if described else "Every article")
+            what += ("" if request.all_versions
+                     else ", one per story as listed (ctrl+g: every version)")
+            default = default_export_path(described)
+
+            def write(lib, path, form):
+                return lib.export(query, form, path, sort=request.sort,
+                                  all_versions=request.all_versions, filters=request.filters)
+
+        async def apply(path, form) -> str:
+            count = await self.gate.call_aside(lambda lib: write(lib, path, form))
+            return safe(f"Exported {count:,} article{'s' if count != 1 else ''} to {path} "
+                        f"({form}).", keep_newlines=False)
+
+        def done(message: str | None) -> None:
+            if message:
+                self.notify(message, timeout=8, markup=False)
+
+        self.app.push_screen(ExportScreen(self.gate, what, default, apply), done)

@@ -1,14 +1,16 @@
-"""The facet line: the sources with the most hits, and a sparkline of hits
-per month; both can be picked from the keyboard.
+"""The facet line: the reader's tags the hits carry, the sources with the
+most hits, and a sparkline of hits per month; all can be picked from the
+keyboard.
 
-One line, drawn by this widget: `ahram 18 · manar 18 · +9 more   2011-02
-▁▂█▃ 2018-07`. With the focus (tab from the box), ←/→ move a cursor over
-the sources, then over the bars (each bar a month, or several months when
-there are more months than bars); enter picks what is under it (only these
-reports: a filter chip under the box), `-` leaves a source out, shift+←/→
-widen the bars picked to a range of months. The line is counted without the
-sources and dates picked, so that they stay on it to pick from (what is
-picked is marked: + picked, − left out).
+One line, drawn by this widget: `[disputed] 2 · ahram 18 · manar 18 · +9
+more   2011-02 ▁▂█▃ 2018-07`. With the focus (tab from the box), ←/→ move
+a cursor over the tags and sources, then over the bars (each bar a month, or
+several months when there are more months than bars); enter picks what is
+under it (only these reports: a filter chip under the box, `tag:disputed`),
+`-` leaves a tag or source out, shift+←/→ widen the bars picked to a range
+of months. The line is counted without the tags, sources and dates picked,
+so that they stay on it to pick from (what is picked is marked: + picked,
+− left out).
 """
 
 from __future__ import annotations
@@ -79,9 +81,9 @@ class FacetBar(Widget, can_focus=True):
         Binding("home,g", "first", "First", show=False, id="facets.first"),
         Binding("end,G", "last", "Last", show=False, id="facets.last"),
         Binding("enter,space", "pick", "Only these", id="facets.pick",
-                tooltip="Keep only the reports of this source, or of these months"),
+                tooltip="Keep only the reports of this tag or source, or of these months"),
         Binding("minus,x", "leave_out", "Leave out", id="facets.leave_out",
-                tooltip="Leave out the reports of this source"),
+                tooltip="Leave out the reports of this tag or source"),
         Binding("shift+left", "widen(-1)", "Range", id="facets.range_back",
                 tooltip="Widen the months picked by a bar (to the left)"),
         Binding("shift+right", "widen(1)", "Range", show=False, id="facets.range"),
@@ -89,7 +91,7 @@ class FacetBar(Widget, can_focus=True):
         Binding("down", "leave(1)", "The results", show=False, id="facets.down"),
     ]
     COMPONENT_CLASSES = {"facets--count", "facets--cursor", "facets--picked",
-                         "facets--left-out", "facets--bars", "facets--muted"}
+                         "facets--left-out", "facets--bars", "facets--muted", "facets--tag"}
 
     class Picked(Message):
         def __init__(self, picked: Filter) -> None:
@@ -107,7 +109,8 @@ class FacetBar(Widget, can_focus=True):
         super().__init__(id=id)
         self.facets: Facets | None = None
         self._filters: tuple[Filter, ...] = ()
-        self._sources: list[tuple[str, int]] = []
+        # the tags (first), then the sources: (kind, name, hits)
+        self._sources: list[tuple[str, str, int]] = []
         self._bars: list[Bar] = []
         self.cursor = 0  # over the sources, then the bars
         self._anchor: int | None = None  # a range of bars: from here to the cursor
@@ -117,10 +120,12 @@ class FacetBar(Widget, can_focus=True):
 
     def show(self, facets: Facets, filters: tuple[Filter, ...] = ()) -> None:
         same = self.facets is not None and facets.sources.keys() == self.facets.sources.keys() \
-            and facets.months.keys() == self.facets.months.keys()
+            and facets.months.keys() == self.facets.months.keys() \
+            and facets.tags.keys() == self.facets.tags.keys()
         self.facets = facets
         self._filters = filters
-        self._sources = list(facets.sources.items())
+        self._sources = ([("tag", name, count) for name, count in facets.tags.items()]
+                         + [("source", name, count) for name, count in facets.sources.items()])
         self._bars = bars(facets, self._bar_room())
         if not same:
             self.cursor, self._anchor, self._window = 0, None, 0
@@ -135,7 +140,11 @@ class FacetBar(Widget, can_focus=True):
 
     @property
     def sources(self) -> list[str]:
-        return [name for name, _ in self._sources]
+        return [name for kind, name, _ in self._sources if kind == "source"]
+
+    @property
+    def tags(self) -> list[str]:
+        return [name for kind, name, _ in self._sources if kind == "tag"]
 
     @property
     def month_bars(self) -> list[Bar]:
@@ -194,14 +203,18 @@ class FacetBar(Widget, can_focus=True):
             self.post_message(self.Picked(Filter(
                 "date", month_range(self._bars[low].first, self._bars[high].last))))
         elif self._sources:
-            self._pick_source("source")
+            self._pick_source(False)
 
     def action_leave_out(self) -> None:
         if self._on_bar() is None and self._sources:
-            self._pick_source("not-source")
+            self._pick_source(True)
 
-    def _pick_source(self, kind: str) -> None:
-        name = self._sources[self.cursor][0]
+    def _pick_source(self, leave_out: bool) -> None:
+        family, name, _ = self._sources[self.cursor]
+        kind = f"not-{family}" if leave_out else family
+        if family == "tag":
+            self.post_message(self.Picked(Filter(kind, name)))
+            return
         if name == UNKNOWN_SOURCE or not name.strip():
             self.notify("Reports without a source cannot be picked by their source.",
                         severity="warning", timeout=3)
@@ -244,21 +257,26 @@ class FacetBar(Widget, can_focus=True):
             line.append_text(months)
         return line
 
-    def _state(self, source: str) -> str:
+    def _state(self, family: str, name: str) -> str:
+        """"picked", "left-out" or ""."""
         for f in self._filters:
-            if f.value == source and f.kind in ("source", "not-source"):
-                return f.kind
+            if f.value == name and f.family == family:
+                return "left-out" if f.kind.startswith("not-") else "picked"
         return ""
 
     def _source_piece(self, index: int) -> Text:
-        name, count = self._sources[index]
-        state = self._state(name)
+        family, name, count = self._sources[index]
+        state = self._state(family, name)
         piece = Text()
-        piece.append({"source": "+", "not-source": "−"}.get(state, ""))
-        piece.append(safe(name, keep_newlines=False) or "unknown")
+        piece.append({"picked": "+", "left-out": "−"}.get(state, ""))
+        shown = safe(name, keep_newlines=False)
+        if family == "tag":  # as the results mark them: [disputed]
+            piece.append(f"[{shown}]", style=self._style("tag"))
+        else:
+            piece.append(shown or "unknown")
         piece.append(f" {count:,}", style=self._style("count"))
         if state:
-            piece.stylize(self._style("picked" if state == "source" else "left-out"))
+            piece.stylize(self._style(state))
         if self.has_focus and index == self.cursor:
             piece.stylize(self._style("cursor"))
         return piece

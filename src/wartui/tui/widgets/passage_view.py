@@ -24,7 +24,7 @@ from ..reading import ENTITY_TYPES
 from .styles import NamedStyles
 
 STYLE_NAMES = (*ENTITY_TYPES, "title", "meta", "heading", "hit", "hit-current", "gutter",
-               "dropped", "reason")
+               "dropped", "reason", "annotation")
 
 
 class PassageView(NamedStyles, ScrollView, can_focus=True):

@@ -1,6 +1,10 @@
 """The search results: an OptionList (renders only what is visible, scales to
-hundreds of results) of title / source, date, versions / a two-line snippet
-with the hits marked."""
+hundreds of results) of title / source, date, the reader's tags and note,
+versions / a two-line snippet with the hits marked.
+
+Results can be marked (`space` on the search screen), as fzf's --multi
+does: the marks are kept by article id, across queries, until cleared; a
+marked result's title starts with ●."""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from ...model import SearchHit
-from ..reading import safe
+from ..reading import MARKED, NOTE_MARK, safe, tag_marker
 from .styles import overlay_style
 
 SNIPPET_LINES = 2
@@ -51,7 +55,8 @@ class ResultList(OptionList):
                 tooltip="The last one fetched (moving on fetches more)"),
         Binding("enter", "select", "Open the result", id="results.open"),
     ]
-    COMPONENT_CLASSES = {"results--title", "results--meta", "results--hit", "results--versions"}
+    COMPONENT_CLASSES = {"results--title", "results--meta", "results--hit", "results--versions",
+                         "results--tags", "results--marked"}
 
     class Opened(Message):
         def __init__(self, hit: SearchHit) -> None:
@@ -68,6 +73,9 @@ class ResultList(OptionList):
         super().__init__(id=id)
         self._hits: list[SearchHit] = []
         self.has_more = False
+        # {id: title} of the results marked, in the order marked (kept
+        # across queries: the screen clears them)
+        self.marked: dict[str, str] = {}
 
     @property
     def hits(self) -> list[SearchHit]:
@@ -99,16 +107,46 @@ class ResultList(OptionList):
             return None
         return self._hits[self.highlighted]
 
+    # -- marks ---------------------------------------------------------------------
+
+    def toggle_mark(self) -> bool | None:
+        """Mark the highlighted result, or unmark it: whether it is marked
+        now (None: no result)."""
+        hit = self.highlighted_hit()
+        if hit is None:
+            return None
+        if self.marked.pop(hit.id, None) is None:
+            self.marked[hit.id] = hit.title or hit.id
+        self.replace_option_prompt_at_index(self.highlighted, self._prompt(hit))
+        return hit.id in self.marked
+
+    def clear_marks(self) -> int:
+        """Unmark every result; how many were marked."""
+        count = len(self.marked)
+        self.marked.clear()
+        if self._hits:
+            self.show_hits(self._hits, self.has_more, keep_highlight=True)
+        return count
+
     def _prompt(self, hit: SearchHit) -> Group:
         def style(name: str) -> Style:
             return overlay_style(self, f"results--{name}")
 
-        title = Text(safe(hit.title, keep_newlines=False) or f"(untitled) {hit.id}",
-                     style=style("title"), no_wrap=True, overflow="ellipsis")
+        title = Text(no_wrap=True, overflow="ellipsis")
+        if hit.id in self.marked:
+            title.append(MARKED + " ", style=style("marked"))
+        title.append(safe(hit.title, keep_newlines=False) or f"(untitled) {hit.id}",
+                     style=style("title"))
         meta = Text(no_wrap=True, overflow="ellipsis")
         meta.append("  ")
         meta.append(safe(hit.source, keep_newlines=False) or "unknown source", style=style("meta"))
         meta.append(" · " + (hit.date or "undated"), style=style("meta"))
+        if hit.tags or hit.note:  # the reader's: before what may be cut at the right
+            meta.append(" · ", style=style("meta"))
+        if hit.tags:
+            meta.append(tag_marker(hit.tags), style=style("tags"))
+        if hit.note:
+            meta.append((" " if hit.tags else "") + NOTE_MARK, style=style("tags"))
         if hit.versions:
             meta.append(f" · +{hit.versions} version{'s' if hit.versions > 1 else ''}",
                         style=style("versions"))
