@@ -7,6 +7,8 @@ screen, look at the report pytest writes and update them with
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from textual.widgets import Input
 
@@ -144,3 +146,23 @@ def test_search_with_filter_chips(snap_compare, fakes_index, size):
 def test_entity_browser(snap_compare, fakes_index, size):
     assert snap_compare(WartuiApp(fakes_index), terminal_size=size,
                         run_before=keys("Deir ez-Zor ", ["down", "e"]))
+
+
+# -- the README's picture -------------------------------------------------------------------
+
+README_PICTURE = Path(__file__).resolve().parents[1] / "docs" / "screenshot.svg"
+
+
+def test_readme_picture(snap_compare, seed_index):
+    """The README's picture of the app (docs/screenshot.svg) at 100x30: this
+    snapshot. After `--snapshot-update`, copy its baseline there (the next
+    test says so when they differ)."""
+    assert snap_compare(WartuiApp(seed_index), terminal_size=(100, 30),
+                        run_before=keys("Deir ez-Zor"))
+
+
+def test_the_readme_picture_is_the_snapshot():
+    baseline = (Path(__file__).parent / "__snapshots__" / "test_tui_snapshots"
+                / "test_readme_picture.svg")
+    assert README_PICTURE.read_text() == baseline.read_text(), (
+        f"the README's picture is not the app as it is: cp '{baseline}' '{README_PICTURE}'")
