@@ -65,7 +65,7 @@ class WartuiApp(App):
     VERTICAL_BREAKPOINTS = [(0, "-too-short"), (MIN_HEIGHT, "-tall")]
     BINDINGS = [
         Binding("slash", "focus_search", "Search", show=False, id="app.focus_search",
-                tooltip="Back to the search box, from any screen, the query selected: typing replaces it (right keeps it)"),
+                tooltip="Back to the search box, from any screen"),
         Binding("question_mark,f1", "help", "Help", id="app.help",
                 tooltip="The keys of this screen, and the query syntax"),
         Binding("escape,q", "back", "Back", id="app.back",
@@ -459,7 +459,7 @@ class WartuiApp(App):
     # -- global keys ---------------------------------------------------------------
 
     def action_focus_search(self) -> None:
-        self._to_search().focus_box(select=True)
+        self._to_search().focus_box()
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen

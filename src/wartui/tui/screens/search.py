@@ -292,13 +292,8 @@ class SearchScreen(WartuiScreen):
         if not changed:
             self.search()
 
-    def focus_box(self, select: bool = False) -> None:
-        """`select`: the query selected, as less's `/` starts a new search:
-        what is typed replaces it, `right` or `end` keeps it to edit."""
-        box = self.query_one("#query", Input)
-        focus_now(box)
-        if select and box.value:
-            box.select_all()
+    def focus_box(self) -> None:
+        focus_now(self.query_one("#query", Input))
 
     def search(self, limit: int = 0) -> None:
         if not self.ready:
