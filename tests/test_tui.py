@@ -107,14 +107,21 @@ async def type_query(pilot, text: str) -> None:
     await settle(pilot)
 
 
-async def open_result(pilot, doc_id: str) -> None:
-    """From the search screen: move to the result `doc_id` with j and open it."""
+async def to_result(pilot, doc_id: str) -> None:
+    """From the box into the results, onto `doc_id` (with j)."""
     results = pilot.app.screen.query_one(ResultList)
     ids = [hit.id for hit in results.hits]
     assert doc_id in ids, ids
     await pilot.press("down")  # from the box into the results
     for _ in range(ids.index(doc_id)):
         await pilot.press("j")
+    await settle(pilot)
+    assert results.highlighted_hit().id == doc_id
+
+
+async def open_result(pilot, doc_id: str) -> None:
+    """From the search screen: move to the result `doc_id` and open it."""
+    await to_result(pilot, doc_id)
     await pilot.press("enter")
     await settle(pilot)
     assert isinstance(pilot.app.screen, DocumentScreen)

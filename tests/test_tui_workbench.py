@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from test_tui import run, run_command, screen_text, settle
+from test_tui import run, run_command, screen_text, settle, to_result
+from test_tui import type_query as typed
 from textual_view import notifications
 from wartui.library import Library
 from wartui.tui.app import WartuiApp
@@ -47,24 +48,6 @@ def index_dir(seeds_built, tmp_path) -> Path:
 
 def go(index_dir: Path, scenario) -> None:
     run(WartuiApp(index_dir), scenario, size=SIZE)
-
-
-async def typed(pilot, text: str) -> None:
-    """Type `text` as keys (a character at a time), then settle."""
-    await pilot.press(*text)
-    await settle(pilot)
-
-
-async def to_result(pilot, doc_id: str) -> None:
-    """From the box into the results, onto `doc_id`."""
-    results = pilot.app.screen.query_one(ResultList)
-    ids = [hit.id for hit in results.hits]
-    assert doc_id in ids, ids
-    await pilot.press("down")
-    for _ in range(ids.index(doc_id)):
-        await pilot.press("j")
-    await settle(pilot)
-    assert results.highlighted_hit().id == doc_id
 
 
 async def tag_with(pilot, changes: str) -> None:
