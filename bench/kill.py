@@ -37,7 +37,9 @@ optionally a `--crash POINT:N` hook that SIGKILLs itself at an
 exact point of the Nth batch (the tests use it): `in-sqlite` (inside the
 store's transaction, before its commit), `between-commits` (after the first
 of the batch's two commits, before the second: the store's, then Whoosh's),
-`whoosh-commit` (segment files written, the new TOC not yet in place).
+`whoosh-commit` (segment files written, the new TOC not yet in place),
+`prepared` (the workers' first article back; with `--hold`, the run waits
+there for a signal).
 """
 
 from __future__ import annotations
@@ -109,6 +111,7 @@ def install_hooks(crash: str | None, phase_file: str | None, hold: float = 0.0) 
         for number, prepared in enumerate(real_prepare_all(*args, **kwargs)):
             if number == 0:
                 log("prepared")
+                at("prepared")  # (with --hold: the run held there, its workers busy)
             yield prepared
 
     pipeline.prepare_all = prepare_all

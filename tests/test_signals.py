@@ -60,8 +60,11 @@ def interrupt(corpus, tmp_path, signum: int, to_group: bool) -> tuple[int, str, 
     once every process of the group has closed it."""
     path, _ = corpus
     index_dir, phases = tmp_path / "ix", tmp_path / "phases"
+    # Held once the first article is back (its workers busy), so that the
+    # signal comes mid-run however slow or loaded the machine: without the
+    # hold, a test process kept off the CPU saw the run end first (exit 0).
     child = subprocess.Popen(child_argv(index_dir, [path], batch=40, phase_file=phases,
-                                        parallel=True),
+                                        parallel=True, crash="prepared:1", hold=60),
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                              start_new_session=True)
     try:
