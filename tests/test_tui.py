@@ -214,7 +214,14 @@ def test_an_empty_result_says_did_you_mean_for_finished_words_only(seed_index):
         await settle(pilot)
         assert "No results. Did you mean Rastan?" in screen_text(pilot.app)
         await type_query(pilot, " Taqsis")  # after a space, the word is finished too
-        assert "No results. Did you mean Rastan Taqsis?" in screen_text(pilot.app)
+        assert "No results. Did you mean Rastan Taqsis? (enter searches it)" in \
+            screen_text(pilot.app)
+        await pilot.press("enter")  # enter takes the suggestion
+        await settle(pilot)
+        assert pilot.app.screen.query_one("#query").value == "Rastan Taqsis"
+        assert pilot.app.screen.query_one(ResultList).hits
+        await pilot.press("ctrl+u")
+        await type_query(pilot, "Rastn Taqsis")
         # "chem" being typed is no word of the index: never "Did you mean them?"
         await pilot.press(*["backspace"] * len("Rastn Taqsis"))
         await type_query(pilot, "chem")

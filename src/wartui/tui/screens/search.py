@@ -153,6 +153,7 @@ class SearchScreen(WartuiScreen):
         # the app brought this screen back to put the focus somewhere (the box,
         # a query): it stays there when the screen shows
         self.keep_focus = False
+        self._suggested: tuple[object, str] | None = None  # (request, "did you mean" query)
         self.filters: tuple[Filter, ...] = ()  # picked from the facet line, as chips
         self._status_shown: tuple[Text, str] = (Text(), "")  # the line, without the marks
         self.recall = Recall()  # earlier queries (the library's history, once open)
@@ -312,6 +313,9 @@ class SearchScreen(WartuiScreen):
         event.stop()
         self.remember(self.query_text)
         hit = self.query_one(ResultList).highlighted_hit()
+        if hit is None and self._suggested is not None and self._suggested[0] is self.shown:
+            self.set_query(self._suggested[1])  # "Did you mean X?": enter searches X
+            return
         if hit is None and self.shown is not None and self._is_current(self.shown) \
                 and self.query_text.strip():
             # enter finishes the last word: "did you mean", if no result
@@ -372,8 +376,10 @@ class SearchScreen(WartuiScreen):
         if suggestion and self.shown is request and self._is_current(request):
             text = Text("No results. Did you mean ")
             text.append(safe(suggestion.strip(), keep_newlines=False), style="bold underline")
-            text.append("?")
+            text.append("? (enter searches it)" if self.query_one("#query", Input).has_focus
+                        else "?")
             self._status(text, "-empty")
+            self._suggested = (request, suggestion.strip())
 
     def _keep_typing(self, request: Request, message: str) -> None:
         """A prefix too short to search: the results shown stay, and say so."""
