@@ -200,6 +200,8 @@ def test_space_marks_two_results_then_t_tags_both(index_dir):
         text = screen_text(pilot.app)
         assert "2 marked" in text
         assert text.count("● ") == 2
+        footer = text.splitlines()[-1]  # what to do with them, at 80 columns
+        assert "t Tag" in footer and "x Export" in footer and "u Unmark" in footer
         # the marks stay when the query changes
         await pilot.press("slash")
         await typed(pilot, "Rastan ")

@@ -110,11 +110,11 @@ class SearchScreen(WartuiScreen):
         Binding("space", "mark", "Mark", id="search.mark",
                 tooltip="On the results: mark this result or unmark it; t and x then take "
                         "the marked ones (the marks stay when the query changes)"),
-        Binding("u", "unmark", "Unmark all", id="search.unmark",
-                tooltip="On the results: clear the marks"),
         Binding("x", "export", "Export", id="search.export",
                 tooltip="On the results: write every result (not only those loaded), or the "
                         "marked ones, to a .csv, .jsonl or .md file"),
+        Binding("u", "unmark", "Unmark", id="search.unmark",
+                tooltip="On the results: clear the marks"),
         Binding("down", "down", "Results", show=False, id="search.results",
                 tooltip="From the box into the results (a recalled query: the next one)"),
         Binding("up", "history_back", "Earlier query", show=False, id="search.history_back",
