@@ -202,6 +202,10 @@ def child(argv: list[str]) -> int:
     parser.add_argument("--parallel", action="store_true")
     parser.add_argument("cli", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
+    # Ctrl-C as a terminal's foreground `wartui index` takes it: a process
+    # started in the background by a script (a CI runner, `cmd &`) inherits
+    # SIGINT ignored, and Python then leaves it ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     import wartui.ingest.pipeline
     import wartui.indexing
     from wartui.cli import main
