@@ -21,6 +21,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.worker import Worker, WorkerState
@@ -32,6 +33,7 @@ from .commands import WartuiCommands
 from .gate import LibraryGate
 from .screens.document import DocumentPlace, DocumentScreen
 from .screens.search import SearchScreen, SearchState
+from .widgets.query_input import takes_typing
 from .widgets.too_small import MIN_HEIGHT, MIN_WIDTH
 
 THEMES = ("textual-dark", "textual-light")
@@ -129,25 +131,6 @@ class WartuiApp(App):
         self.set_keymap({str(k): str(v) for k, v in keymap.items() if isinstance(v, str)})
 
     # -- start-up ------------------------------------------------------------------
-
-    async def on_event(self, event) -> None:
-        """Keys follow the focus. Textual hands each key to the widget that
-        has the focus when the key arrives; keys that arrive together (over
-        SSH, from a paste or tmux) are all queued to that widget before the
-        first one runs. When the first moves the focus into a text box (`/`
-        on the results or in an article), the letters after it reach the app
-        unhandled, from the widget that had the focus: they are typed into
-        the box instead, as the reader typed them."""
-        from textual import events
-        from textual.widgets import Input, TextArea
-
-        if (isinstance(event, events.Key) and event.is_forwarded and event.is_printable
-                and isinstance(self.focused, (Input, TextArea))):
-            retyped = events.Key(event.key, event.character)
-            retyped.set_sender(self)
-            self.focused.post_message(retyped)
-            return
-        await super().on_event(event)
 
     def on_mount(self) -> None:
         if self.keymap_file is not None:
@@ -457,6 +440,22 @@ class WartuiApp(App):
                         exclusive=True, exit_on_error=False)
 
     # -- global keys ---------------------------------------------------------------
+
+    async def on_event(self, event) -> None:
+        """Keys follow the focus. Textual hands each key to the widget that
+        has the focus when the key arrives; keys that arrive together (over
+        SSH, from a paste or tmux) are all queued to that widget before the
+        first one runs. When the first moves the focus into a text box (`/`
+        on the results or in an article), the letters after it reach the app
+        unhandled, from the widget that had the focus: they are typed into
+        the box instead, as the reader typed them."""
+        if (isinstance(event, events.Key) and event.is_forwarded and event.is_printable
+                and takes_typing(self.focused)):
+            retyped = events.Key(event.key, event.character)
+            retyped.set_sender(self)
+            self.focused.post_message(retyped)
+            return
+        await super().on_event(event)
 
     def action_focus_search(self) -> None:
         self._to_search().focus_box()

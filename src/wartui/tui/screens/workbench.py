@@ -194,6 +194,8 @@ class NoteTextArea(TextArea):
     """The note being written, never holding a control character (a paste
     of one is made visible, as everywhere)."""
 
+    TAKES_TYPING = True  # (keys that arrive with the `m` that opened it: app.on_event)
+
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         text = self.text
         visible = safe(text)

@@ -22,3 +22,10 @@ class QueryInput(Input):
     def replace(self, text: str, start: int, end: int) -> None:
         # made visible before the insertion, so the cursor lands after it
         super().replace(safe(text, keep_newlines=False), start, end)
+
+
+def takes_typing(widget) -> bool:
+    """Does `widget` take printable keys as text: an Input, or a widget that
+    says so (`TAKES_TYPING`: the note's TextArea, whose module this need not
+    import to ask)?"""
+    return isinstance(widget, Input) or getattr(widget, "TAKES_TYPING", False)
