@@ -376,12 +376,25 @@ SIGNALS = {
 }
 
 
-def _group_alive(pgid: int) -> bool:
+def group_alive(pgid: int) -> bool:
     try:
         os.killpg(pgid, 0)
     except ProcessLookupError:
         return False
     return True
+
+
+def wait_for_phase(phase_file: Path, phase: str, child: subprocess.Popen,
+                   seconds: float = 60) -> None:
+    """Until the child has logged `phase` in its phase file (--phase-file);
+    an AssertionError, with what it said, if it ended or never got there."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if phase_file.exists() and phase in phase_file.read_text().split():
+            return
+        assert child.poll() is None, child.communicate()
+        time.sleep(0.05)
+    raise AssertionError(f"the child never reached {phase}")
 
 
 def stop(child_process: subprocess.Popen, signame: str) -> list[str] | None:
@@ -409,9 +422,9 @@ def stop(child_process: subprocess.Popen, signame: str) -> list[str] | None:
     if err != said:
         found.append(f"stderr: {err.count(chr(10))} lines: {err[-400:]!r}")
     deadline = time.monotonic() + 5
-    while _group_alive(child_process.pid) and time.monotonic() < deadline:
+    while group_alive(child_process.pid) and time.monotonic() < deadline:
         time.sleep(0.1)
-    if _group_alive(child_process.pid):
+    if group_alive(child_process.pid):
         found.append("processes left behind")
         os.killpg(child_process.pid, signal.SIGKILL)
     return found

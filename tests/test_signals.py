@@ -23,7 +23,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.generate import write_corpus  # noqa: E402
-from bench.kill import child_argv, expected_ids, inspect  # noqa: E402
+from bench.kill import (child_argv, expected_ids, group_alive, inspect,  # noqa: E402
+                        wait_for_phase)
 
 INTERRUPTED = "wartui: interrupted; the index keeps every batch committed so far"
 
@@ -33,24 +34,6 @@ def corpus(tmp_path_factory) -> tuple[Path, set[str]]:
     path = tmp_path_factory.mktemp("signals") / "signals.jsonl"
     write_corpus(path, 600, seed=5, dupes=4)
     return path, expected_ids(path)
-
-
-def wait_for(phase_file: Path, phase: str, child: subprocess.Popen, seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if phase_file.exists() and phase in phase_file.read_text().split():
-            return
-        assert child.poll() is None, child.communicate()
-        time.sleep(0.05)
-    raise AssertionError(f"the child never reached {phase}")
-
-
-def group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 def interrupt(corpus, tmp_path, signum: int, to_group: bool) -> tuple[int, str, Path]:
@@ -68,7 +51,7 @@ def interrupt(corpus, tmp_path, signum: int, to_group: bool) -> tuple[int, str, 
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                              start_new_session=True)
     try:
-        wait_for(phases, "prepared", child)
+        wait_for_phase(phases, "prepared", child, seconds=90)
         if to_group:
             os.killpg(child.pid, signum)
         else:

@@ -38,7 +38,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.generate import write_corpus  # noqa: E402
-from bench.kill import child_argv, expected_ids, held_locks, inspect  # noqa: E402
+from bench.kill import (child_argv, expected_ids, held_locks, inspect,  # noqa: E402
+                        wait_for_phase)
 from textual_view import notifications, screen_text as textual_screen_text
 
 BATCH = 40
@@ -168,16 +169,6 @@ def test_a_killed_writer_leaves_no_lock_that_blocks(corpus, tmp_path):
 
 
 # -- two writers --------------------------------------------------------------------------
-
-def wait_for_phase(phase_file: Path, phase: str, child: subprocess.Popen, seconds: float = 60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if phase_file.exists() and phase in phase_file.read_text().split():
-            return
-        assert child.poll() is None, child.communicate()
-        time.sleep(0.05)
-    raise AssertionError(f"the child never reached {phase}")
-
 
 def wartui(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "wartui", *args], capture_output=True,
