@@ -32,8 +32,8 @@ from .. import __version__
 from ..config import INDEX_ENV, default_index_dir
 from ..errors import DiskFull, IndexBusy, WartuiError
 from ..model import Article, IngestReport, Repaired, SearchResults, by_file, share_text
-from .output import COLOR_CHOICES, Output, quiet_when_closed, stop_writing
 from ..textsafe import dumps_json, printable
+from .output import COLOR_CHOICES, Output, quiet_when_closed, stop_writing
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -21,8 +21,8 @@ import re
 import sys
 from pathlib import Path
 
-from .output import Output
 from ..textsafe import dumps_json, printable
+from .output import Output
 
 EXIT_OK, EXIT_NONE_FOUND, EXIT_USAGE = 0, 1, 2
 _REMOVED_TAG = re.compile(r"-\w[\w.\-/]*")
