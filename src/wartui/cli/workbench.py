@@ -22,9 +22,9 @@ import sys
 from pathlib import Path
 
 from ..textsafe import dumps_json, printable
+from . import EXIT_NONE_FOUND, EXIT_OK, EXIT_USAGE  # (the program's statuses: __init__.py)
 from .output import Output
 
-EXIT_OK, EXIT_NONE_FOUND, EXIT_USAGE = 0, 1, 2
 _REMOVED_TAG = re.compile(r"-\w[\w.\-/]*")
 
 
