@@ -22,7 +22,8 @@ import sys
 from pathlib import Path
 
 from ..textsafe import dumps_json, printable
-from . import EXIT_NONE_FOUND, EXIT_OK, EXIT_USAGE  # (the program's statuses: __init__.py)
+from . import (EXIT_NONE_FOUND, EXIT_OK, EXIT_USAGE,  # (the program's: __init__.py)
+               print_error, print_json)
 from .output import Output
 
 _REMOVED_TAG = re.compile(r"-\w[\w.\-/]*")
@@ -137,7 +138,7 @@ def cmd_tag(library, args, con: Output) -> int:
         found = len(ids) - len(missing)
     status = EXIT_OK if found and not missing else EXIT_NONE_FOUND
     if args.json:
-        _json({"tags": said.split(), "found": found, "changed": changed, "missing": missing})
+        print_json({"tags": said.split(), "found": found, "changed": changed, "missing": missing})
         return status
     for doc_id in missing:
         _error(con, f"no article with id {doc_id!r}: its tags are left as they are")
@@ -178,7 +179,7 @@ def cmd_tags(library, args, con: Output) -> int:
 
         added = library.import_annotations(read_export(args.import_))
         if args.json:
-            _json(added)
+            print_json(added)
         else:
             con.out.print(_text(f"from {args.import_}: {added['tags']:,} tags and "
                                 f"{added['notes']:,} notes added, on {added['articles']:,} "
@@ -187,14 +188,14 @@ def cmd_tags(library, args, con: Output) -> int:
     orphaned = library.orphaned()
     if args.orphaned:
         if args.json:
-            _json({"orphaned": orphaned})
+            print_json({"orphaned": orphaned})
         for row in ([] if args.json else orphaned):
             marks = " ".join("+" + t for t in row["tags"]) + (" (note)" if row["note"] else "")
             sys.stdout.write(f"{printable(row['id'], False)}\t{printable(marks, False)}\n")
         return EXIT_OK if orphaned else EXIT_NONE_FOUND
     counts = library.tag_counts()
     if args.json:
-        _json({"tags": counts, "orphaned": len(orphaned)})
+        print_json({"tags": counts, "orphaned": len(orphaned)})
         return EXIT_OK if counts else EXIT_NONE_FOUND
     for tag, count in counts.items():
         sys.stdout.write(f"{count:>7}  {printable(tag, False)}\n")
@@ -252,7 +253,7 @@ def cmd_export(library, args, con: Output) -> int:
 def cmd_sources(library, args, con: Output) -> int:
     sources = library.sources()
     if args.json:
-        _json({"sources": [{"path": s.path, "articles": s.articles, "exists": s.exists}
+        print_json({"sources": [{"path": s.path, "articles": s.articles, "exists": s.exists}
                            for s in sources]})
         return EXIT_OK if sources else EXIT_NONE_FOUND
     if not sources:
@@ -269,7 +270,7 @@ def cmd_sources(library, args, con: Output) -> int:
 def cmd_remove(library, args, con: Output) -> int:
     found = library.remove(args.items)
     if args.json:
-        _json(found)
+        print_json(found)
         return EXIT_OK if found["removed"] and not found["unknown"] else EXIT_NONE_FOUND
     for item in found["unknown"]:
         _error(con, f"{item!r} is no article id, nor a file or folder of the index")
@@ -299,15 +300,9 @@ def _text(message: str, style: str = ""):
 
 
 def _error(con: Output, message: str) -> None:
-    from . import print_error
-
     print_error(message, con.err)
 
 
 def _usage(con: Output, message: str) -> int:
     con.err.print(_text(message, "red"), soft_wrap=True)
     return EXIT_USAGE
-
-
-def _json(data) -> None:
-    sys.stdout.write(dumps_json(data) + "\n")
