@@ -32,6 +32,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .errors import WartuiError
+from .store import in_chunks
 
 ANNOTATIONS_FILE = "annotations.sqlite"
 LAYOUT_VERSION = 1
@@ -57,7 +58,6 @@ MAX_TAG_CHARS = 64
 # `-tag` and `tag:TAG` read as they are written).
 _TAG = re.compile(r"\w[\w.\-/]*")
 _NOTE_WORD = re.compile(r"\w+")
-_CHUNK = 500  # ids per `IN (...)`
 
 
 class AnnotationError(WartuiError):
@@ -183,7 +183,7 @@ class Annotations:
         db = self._open()
         if db is None:
             return found
-        for chunk, marks in _chunks(ids):
+        for chunk, marks in in_chunks(dict.fromkeys(ids)):
             for doc_id, tag in db.execute(
                     f"SELECT id, tag FROM tags WHERE id IN ({marks}) ORDER BY id, tag", chunk):
                 found.setdefault(doc_id, []).append(tag)
@@ -194,7 +194,7 @@ class Annotations:
         db = self._open()
         if db is None:
             return found
-        for chunk, marks in _chunks(ids):
+        for chunk, marks in in_chunks(dict.fromkeys(ids)):
             found.update(db.execute(f"SELECT id, text FROM notes WHERE id IN ({marks})", chunk))
         return found
 
@@ -376,10 +376,3 @@ def read_export(path: Path) -> list[dict]:
 
 def _glob_escape(text: str) -> str:
     return re.sub(r"([*?\[])", r"[\1]", text)
-
-
-def _chunks(ids: Iterable[str]):
-    ids = list(dict.fromkeys(ids))
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start:start + _CHUNK]
-        yield chunk, ",".join("?" * len(chunk))

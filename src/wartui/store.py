@@ -20,6 +20,17 @@ from pathlib import Path
 
 from .model import Article
 
+IN_CHUNK = 500  # values per `IN (...)` (SQLite allows 32,766 variables; small keeps plans simple)
+
+
+def in_chunks(values: Iterable, size: int = IN_CHUNK) -> Iterator[tuple[list, str]]:
+    """`values` a chunk at a time, each with its placeholders (`?,?,?`), for
+    a `WHERE x IN (...)` query."""
+    values = list(values)
+    for start in range(0, len(values), size):
+        chunk = values[start:start + size]
+        yield chunk, ",".join("?" * len(chunk))
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
     id TEXT PRIMARY KEY,
@@ -239,9 +250,7 @@ class ArticleStore:
         """The articles of `ids` that are stored; with `entity_ids`, only
         their entity spans naming one of them (Article.from_json)."""
         found = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(ids):
             for doc_id, data in self._db.execute(
                     f"SELECT id, article FROM articles WHERE id IN ({marks})", chunk):
                 found[doc_id] = Article.from_json(json.loads(data), entity_ids)
@@ -249,10 +258,8 @@ class ArticleStore:
 
     def get_ids(self, ids: Iterable[str]) -> set[str]:
         """Those of `ids` that are stored."""
-        ids, found = list(ids), set()
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        found = set()
+        for chunk, marks in in_chunks(ids):
             found.update(doc_id for (doc_id,) in self._db.execute(
                 f"SELECT id FROM articles WHERE id IN ({marks})", chunk))
         return found

@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..model import RawRecord
+from ..store import in_chunks
 from .dates import MONTHS
 
 THRESHOLD = 3  # stories (pages that are not versions of each other)
@@ -329,9 +330,7 @@ class FurnitureTable:
         found = {}
         if not self.exists():
             return found
-        for start in range(0, len(keys), 500):
-            chunk = keys[start:start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(keys):
             for key, pages, stories, sample in self.db.execute(
                     f"SELECT key, pages, stories, sample FROM furniture_units "
                     f"WHERE key IN ({marks})", chunk):
@@ -342,10 +341,7 @@ class FurnitureTable:
         found = {}
         if not self.exists():
             return found
-        wanted = list(ids)
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(ids):
             for page, blob in self.db.execute(
                     f"SELECT id, fingerprint FROM furniture_pages WHERE id IN ({marks})", chunk):
                 found[page] = np.frombuffer(blob, dtype=np.int64)

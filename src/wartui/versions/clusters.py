@@ -27,7 +27,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
-from ..store import has_tables, transaction
+from ..store import has_tables, in_chunks, transaction
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS version_clusters (
@@ -37,7 +37,6 @@ CREATE TABLE IF NOT EXISTS version_clusters (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS version_clusters_cluster ON version_clusters(cluster);
 """
-_CHUNK = 500  # ids per `IN (...)` (SQLite allows 32,766 variables; small keeps plans simple)
 
 
 def exists(db: sqlite3.Connection) -> bool:
@@ -145,15 +144,9 @@ def _insert(db: sqlite3.Connection, groups: dict[str, str]) -> None:
                           if sizes[cluster] > 1))
 
 
-def _chunks(items: list[str]):
-    for start in range(0, len(items), _CHUNK):
-        chunk = items[start:start + _CHUNK]
-        yield chunk, ",".join("?" * len(chunk))
-
-
 def _rows(db: sqlite3.Connection, ids: set[str]) -> dict[str, str]:
     found = {}
-    for chunk, marks in _chunks(sorted(ids)):
+    for chunk, marks in in_chunks(sorted(ids)):
         found.update(db.execute(
             f"SELECT id, cluster FROM version_clusters WHERE id IN ({marks})", chunk))
     return found
@@ -161,7 +154,7 @@ def _rows(db: sqlite3.Connection, ids: set[str]) -> dict[str, str]:
 
 def _members(db: sqlite3.Connection, clusters: set[str]) -> list[tuple[str, str]]:
     found = []
-    for chunk, marks in _chunks(sorted(clusters)):
+    for chunk, marks in in_chunks(sorted(clusters)):
         found.extend(db.execute(
             f"SELECT id, cluster FROM version_clusters WHERE cluster IN ({marks})", chunk))
     return found
@@ -170,7 +163,7 @@ def _members(db: sqlite3.Connection, clusters: set[str]) -> list[tuple[str, str]
 def _pairs_of(db: sqlite3.Connection, ids: list[str]) -> list[tuple[str, str]]:
     """The pairs that name any of `ids` (both columns are indexed)."""
     found = []
-    for chunk, marks in _chunks(sorted(ids)):
+    for chunk, marks in in_chunks(sorted(ids)):
         found.extend(db.execute(f"SELECT a, b FROM version_pairs WHERE a IN ({marks}) "
                                 f"UNION SELECT a, b FROM version_pairs WHERE b IN ({marks})",
                                 chunk + chunk))
