@@ -15,7 +15,9 @@ that control characters and bidi overrides are made visible, as everywhere
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import TextIO
 
 from .model import SearchHit
@@ -54,6 +56,27 @@ def row(hit: SearchHit) -> dict:
             "matched": [{"id": m.id, "name": m.name, "spellings": list(m.spellings)}
                         for m in hit.matched],
             "snippet": hit.snippet_text, "versions": hit.versions}
+
+
+def write_whole(path: Path, write_to: Callable[[TextIO], int]) -> int:
+    """`write_to(file)` into a file beside `path`, renamed to it once
+    written: `path` is whole or not there (a full disk, Ctrl-C). Returns
+    what `write_to` returns; a file that cannot be written raises
+    WartuiError with why."""
+    from .errors import WartuiError
+
+    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(partial, "w", encoding="utf-8", newline="") as out:
+            count = write_to(out)
+        partial.replace(path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise WartuiError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return count
 
 
 def write(hits: Iterable[SearchHit], form: str, out: TextIO, title: str = "") -> int:

@@ -530,18 +530,7 @@ class Library:
         renamed once written)."""
         from . import export
 
-        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        try:
-            with open(partial, "w", encoding="utf-8", newline="") as out:
-                count = export.write(hits, form, out, title)
-            partial.replace(path)
-        except OSError as exc:
-            partial.unlink(missing_ok=True)
-            raise WartuiError(f"cannot write {path}: {exc.strerror or exc}") from exc
-        except BaseException:
-            partial.unlink(missing_ok=True)
-            raise
-        return count
+        return export.write_whole(path, lambda out: export.write(hits, form, out, title))
 
     # -- the reader's tags and notes (annotations.py) ---------------------------------
 

@@ -171,7 +171,9 @@ def cmd_tags(library, args, con: Output) -> int:
         if str(args.export) == "-":
             count = _write_rows(rows, sys.stdout)
         else:
-            count = _export_file(rows, args.export)
+            from .. import export
+
+            count = export.write_whole(args.export, lambda out: _write_rows(rows, out))
             con.out.print(_text(f"{count:,} annotated articles written to {args.export}"))
         return EXIT_OK
     if args.import_ is not None:
@@ -204,23 +206,6 @@ def cmd_tags(library, args, con: Output) -> int:
                             "(orphaned: kept, theirs again when they come back; wartui tags "
                             "--orphaned lists them)", "dim"), soft_wrap=True)
     return EXIT_OK if counts else EXIT_NONE_FOUND
-
-
-def _export_file(rows, path: Path) -> int:
-    """Written whole or not at all."""
-    import os
-
-    from ..errors import WartuiError
-
-    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(partial, "w", encoding="utf-8") as out:
-            count = _write_rows(rows, out)
-        partial.replace(path)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise WartuiError(f"cannot write {path}: {exc.strerror or exc}") from exc
-    return count
 
 
 def _write_rows(rows, out) -> int:
